@@ -1,0 +1,1 @@
+//! Views that print: the table and dashboard reports, JSON, export, quick stats.

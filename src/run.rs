@@ -1,0 +1,1 @@
+//! Wiring: from resolved options to a loaded store, a snapshot, and the chosen view.

@@ -1,0 +1,113 @@
+//! The store: the one shared state. Facts go in with [`Store::apply`]; one question comes
+//! out: [`Store::snapshot`] for a scope and range. Pure: no I/O and no clock of its own.
+
+pub mod facts;
+mod compute;
+pub mod snapshot;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::catalog::Catalog;
+use crate::cli::RangeSpec;
+use crate::prometheus::PromData;
+use facts::FileFacts;
+use snapshot::{Diagnostic, Snapshot};
+
+/// A change to the store, sent by a source.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// Facts read from a transcript: appended lines (`replace == false`), or the whole file
+    /// read again after it was truncated or replaced (`replace == true`).
+    File {
+        path: PathBuf,
+        facts: FileFacts,
+        replace: bool,
+    },
+    /// The file is gone: drop all it contributed.
+    Removed(PathBuf),
+    /// The newest Prometheus poll (good data, or a status saying why there is none).
+    Prometheus(PromData),
+}
+
+/// Which picture to compute: scope, range, clock.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// Project path matched on the sessions' `cwd` (itself or below); `None`: all projects.
+    pub project: Option<String>,
+    pub range: RangeSpec,
+    /// Only the N most recent sessions in scope and range.
+    pub sessions: Option<usize>,
+    pub timezone: Tz,
+    pub now: DateTime<Utc>,
+    /// Replace prompt text in examples by its length.
+    pub redact: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Store {
+    files: HashMap<PathBuf, FileFacts>,
+    /// Config directories being read (shown in `sources.transcripts.dirs`).
+    pub dirs: Vec<String>,
+    prometheus: Option<PromData>,
+    /// Problems met by the sources (unreadable paths and the like), shown in reports.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Store {
+    pub fn new(dirs: Vec<String>) -> Self {
+        Store {
+            dirs,
+            ..Store::default()
+        }
+    }
+
+    pub fn apply(&mut self, update: Update) {
+        match update {
+            Update::File {
+                path,
+                facts,
+                replace,
+            } => {
+                if replace {
+                    self.files.insert(path, facts);
+                } else {
+                    self.files.entry(path).or_default().extend(facts);
+                }
+            }
+            Update::Removed(path) => {
+                self.files.remove(&path);
+            }
+            Update::Prometheus(data) => self.prometheus = Some(data),
+        }
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn file_facts(&self, path: &std::path::Path) -> Option<&FileFacts> {
+        self.files.get(path)
+    }
+
+    pub fn prometheus(&self) -> Option<&PromData> {
+        self.prometheus.as_ref()
+    }
+
+    /// The picture for `query`: transcript numbers, Prometheus numbers beside them,
+    /// missed opportunities from `catalog`, and the findings.
+    pub fn snapshot(&self, query: &Query, catalog: &Catalog) -> Snapshot {
+        let mut snap = compute::transcript_snapshot(self, query, catalog);
+        match &self.prometheus {
+            Some(data) => crate::prometheus::merge(&mut snap, data),
+            None => snap.sources.prometheus = Default::default(),
+        }
+        let (insights, recommendations) = crate::insights::derive(&snap, catalog);
+        snap.insights = insights;
+        snap.recommendations = recommendations;
+        snap
+    }
+}

@@ -1,0 +1,263 @@
+//! The snapshot: the one picture every view draws from (TUI panes, table, dashboard, JSON,
+//! export). These serde types *are* the published JSON schema `skilltop.snapshot/1`
+//! (`assets/snapshot.schema.json`); field names are fixed because scripts depend on them.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub const SCHEMA_ID: &str = "skilltop.snapshot/1";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Snapshot {
+    pub schema: String,
+    /// RFC 3339.
+    pub generated_at: String,
+    pub scope: ScopeInfo,
+    pub sources: Sources,
+    pub totals: Totals,
+    pub skills: Vec<ItemStat>,
+    pub agents: Vec<ItemStat>,
+    pub tools: Vec<ToolStat>,
+    pub commands: Vec<CommandStat>,
+    pub stages: Stages,
+    pub success: Success,
+    pub missed_opportunities: Vec<MissedOpportunity>,
+    pub insights: Vec<Insight>,
+    pub recommendations: Vec<String>,
+    /// Extra, optional: Claude Code's own telemetry from Prometheus (cost, tokens, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telemetry: Option<Telemetry>,
+    /// Extra: problems met while reading (skipped lines by reason, unreadable paths,
+    /// malformed definitions). Never fatal.
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ScopeInfo {
+    /// The project path, or null for all projects.
+    pub project: Option<String>,
+    pub all_projects: bool,
+    /// As given: `7d`, `24h`, `2w`, `all`.
+    pub range: String,
+    /// RFC 3339; for `all` the earliest fact seen (or `end` when there is none).
+    pub start: String,
+    pub end: String,
+    pub previous_start: String,
+    /// IANA name of the zone used for the daily buckets.
+    pub timezone: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Sources {
+    pub transcripts: TranscriptSource,
+    pub prometheus: PrometheusSource,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct TranscriptSource {
+    pub dirs: Vec<String>,
+    pub files: u64,
+    pub sessions: u64,
+    pub lines: u64,
+    pub skipped_lines: u64,
+    pub bytes: u64,
+    /// Extra: skipped lines by reason (`invalid_json`, `invalid_utf8`, `unknown_type`, ...).
+    #[serde(default)]
+    pub skipped_by_reason: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PromStatus {
+    Ok,
+    Unreachable,
+    Error,
+    #[default]
+    Disabled,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PrometheusSource {
+    pub status: PromStatus,
+    pub endpoint: Option<String>,
+    pub error: Option<String>,
+    /// Extra: when the data shown was fetched (RFC 3339), and how long ago, when stale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_poll: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_secs: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Totals {
+    pub sessions: u64,
+    pub prompts: u64,
+    pub tool_calls: u64,
+    pub tool_success: u64,
+    pub tool_failure: u64,
+    pub tool_interrupted: u64,
+    pub success_rate: Option<f64>,
+    pub compactions: u64,
+    /// Extra: failures that were the user rejecting the call (a share of `tool_failure`).
+    #[serde(default)]
+    pub tool_rejected: u64,
+    /// Extra: tokens counted once per API message, by model.
+    #[serde(default)]
+    pub tokens: BTreeMap<String, TokenCounts>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TokenCounts {
+    pub input: u64,
+    pub output: u64,
+    pub cache_creation: u64,
+    pub cache_read: u64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    #[default]
+    Transcripts,
+    Prometheus,
+    Both,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ItemStat {
+    pub name: String,
+    pub count: u64,
+    pub previous_count: u64,
+    /// Percent change against the previous range; null when the previous count was 0.
+    pub trend_pct: Option<f64>,
+    pub sessions: u64,
+    /// Success rate of the invocation calls themselves.
+    pub success_rate: Option<f64>,
+    pub source: Source,
+    pub prometheus_count: Option<f64>,
+    pub daily: Vec<DailyCount>,
+    /// Extra: tool success rate in the sessions that used the item, and in those that did
+    /// not (the "with vs without" of the findings).
+    #[serde(default)]
+    pub success_with: Option<f64>,
+    #[serde(default)]
+    pub success_without: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DailyCount {
+    /// `YYYY-MM-DD` in the snapshot's timezone.
+    pub date: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ToolStat {
+    pub name: String,
+    pub count: u64,
+    pub failures: u64,
+    pub success_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CommandStat {
+    pub name: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Stages {
+    pub order: Vec<String>,
+    pub counts: BTreeMap<String, u64>,
+    pub sessions_reached: BTreeMap<String, u64>,
+    /// Stages of `order` that no session in scope reached.
+    pub missing: Vec<String>,
+    /// Extra: sessions that had at least one staged tool call (the denominator of "skipped
+    /// in n/m sessions").
+    #[serde(default)]
+    pub sessions_with_stages: u64,
+    /// Extra: stage changes `from -> to` with their counts.
+    #[serde(default)]
+    pub transitions: Vec<Transition>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Transition {
+    pub from: String,
+    pub to: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Success {
+    pub overall: Option<f64>,
+    pub with_skills: Option<f64>,
+    pub without_skills: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    Skill,
+    Agent,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MissedOpportunity {
+    pub item: String,
+    pub kind: ItemKind,
+    pub count: u64,
+    pub examples: Vec<MissedExample>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MissedExample {
+    pub session: String,
+    /// Cut to 200 characters; `--redact` replaces it with `[redacted: N chars]`.
+    pub prompt: String,
+    pub triggers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Insight {
+    /// `declining_missed`, `low_success`, `stage_gap`, `missed_opportunity`, `never_used`.
+    pub kind: String,
+    pub severity: Severity,
+    pub item: String,
+    pub message: String,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Telemetry {
+    pub cost_usd: Option<f64>,
+    pub sessions: Option<f64>,
+    #[serde(default)]
+    pub tokens_by_type: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub tokens_by_model: BTreeMap<String, f64>,
+    pub lines_added: Option<f64>,
+    pub lines_removed: Option<f64>,
+    pub commits: Option<f64>,
+    pub pull_requests: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Diagnostic {
+    /// `transcripts`, `catalog`, `prometheus`, `config`.
+    pub source: String,
+    pub path: Option<String>,
+    pub message: String,
+}
