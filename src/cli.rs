@@ -198,7 +198,10 @@ mod tests {
     #[test]
     fn ranges_parse_and_reject() {
         assert_eq!(parse_range("7d").unwrap().length, Some(Duration::days(7)));
-        assert_eq!(parse_range("24H").unwrap().length, Some(Duration::hours(24)));
+        assert_eq!(
+            parse_range("24H").unwrap().length,
+            Some(Duration::hours(24))
+        );
         assert_eq!(parse_range("2w").unwrap().length, Some(Duration::weeks(2)));
         assert_eq!(parse_range("all").unwrap().length, None);
         for bad in ["5x", "", "d", "-3d", "0d", "7", "1.5d"] {

@@ -1,8 +1,8 @@
 //! The catalog: installed skills, agents and commands (FORMATS.md §4), their triggers
 //! (§5), and the matcher that finds missed opportunities.
 
-use crate::store::snapshot::{Diagnostic, ItemKind, MissedOpportunity};
 use crate::store::facts::Prompt;
+use crate::store::snapshot::{Diagnostic, ItemKind, MissedOpportunity};
 use std::collections::{HashMap, HashSet};
 
 /// One installed definition.
