@@ -100,9 +100,9 @@ pub struct Cli {
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 
-    /// Time range: Nh, Nd, Nw or `all`; trends compare with the range before it.
-    #[arg(long, value_parser = parse_range, default_value = "7d")]
-    pub range: RangeSpec,
+    /// Time range: Nh, Nd, Nw or `all` (default 7d); trends compare with the range before.
+    #[arg(long, value_parser = parse_range, value_name = "RANGE")]
+    pub range: Option<RangeSpec>,
 
     /// Only the N most recent sessions in range.
     #[arg(long, value_parser = parse_positive, value_name = "N")]

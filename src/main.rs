@@ -1,5 +1,16 @@
-fn main() -> color_eyre::Result<()> {
-    color_eyre::install()?;
-    let _cli = skilltop::cli::parse_or_exit();
-    Ok(())
+use skilltop::run::UsageError;
+
+fn main() {
+    let cli = skilltop::cli::parse_or_exit();
+    if let Err(e) = color_eyre::install() {
+        eprintln!("skilltop: cannot install the error handler: {e}");
+    }
+    if let Err(report) = skilltop::run::run(cli) {
+        if let Some(u) = report.downcast_ref::<UsageError>() {
+            eprintln!("skilltop: {u}");
+            std::process::exit(2);
+        }
+        eprintln!("skilltop: {report:?}");
+        std::process::exit(1);
+    }
 }

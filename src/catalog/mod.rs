@@ -42,3 +42,14 @@ impl Catalog {
         Vec::new()
     }
 }
+
+impl Catalog {
+    /// Discover definitions in every config dir, the project's `.claude/` and plugins.
+    pub fn load(
+        _config_dirs: &[std::path::PathBuf],
+        _project_dir: Option<&std::path::Path>,
+        _extra_triggers: &std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Catalog {
+        Catalog::default()
+    }
+}

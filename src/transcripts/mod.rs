@@ -17,11 +17,16 @@ use crate::store::snapshot::Diagnostic;
 pub struct Engine {
     /// Config directories (each holding `projects/`).
     pub dirs: Vec<PathBuf>,
+    /// Extra stage rules from the config file, tried before the built-in ones.
+    pub stage_rules: Vec<crate::config::StageRule>,
 }
 
 impl Engine {
     pub fn new(dirs: Vec<PathBuf>) -> Self {
-        Engine { dirs }
+        Engine {
+            dirs,
+            stage_rules: Vec::new(),
+        }
     }
 
     /// Discover every transcript under the config dirs and read what is new in each.

@@ -1,0 +1,117 @@
+//! The command line end to end: flag validation, reports, export.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn bad_values_get_one_line_and_exit_2() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--range", "5x"], "--range"),
+        (&["--sessions", "-1"], "--sessions"),
+        (&["--sessions", "0"], "--sessions"),
+        (&["--timezone", "Mars/Olympus"], "--timezone"),
+        (&["--days", "zero"], "--days"),
+        (&["--format", "xml"], "--format"),
+        (&["--claude-dir", "/nonexistent/skilltop"], "--claude-dir"),
+        (&["--now", "yesterday"], "--now"),
+    ];
+    for (args, flag) in cases {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(flag), "{args:?} names the flag: {err}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_broken_config_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "[prometheus]\nendpiont = 1\n").unwrap();
+    let out = run(&["--config", cfg.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("config.toml"), "{err}");
+}
+
+#[test]
+fn json_report_follows_the_schema() {
+    let home = fixtures().join("claude-home");
+    let out = run(&[
+        "--format",
+        "json",
+        "--claude-dir",
+        home.to_str().unwrap(),
+        "--all-projects",
+        "--range",
+        "all",
+        "--no-prometheus",
+        "--now",
+        "2026-11-24T00:00:00Z",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_snapshot(&v);
+    assert_eq!(v["schema"], "skilltop.snapshot/1");
+    assert_eq!(v["sources"]["prometheus"]["status"], "disabled");
+}
+
+#[test]
+fn the_schema_rejects_what_it_should() {
+    let home = fixtures().join("claude-home");
+    let out = run(&[
+        "--format", "json", "--claude-dir", home.to_str().unwrap(), "--all-projects",
+        "--no-prometheus", "--now", "2026-11-24T00:00:00Z",
+    ]);
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["totals"]["success_rate"] = serde_json::json!(1.5);
+    assert!(!schema_validator().is_valid(&v), "a rate above 1 is invalid");
+    v["totals"]["success_rate"] = serde_json::Value::Null;
+    assert!(schema_validator().is_valid(&v));
+    v.as_object_mut().unwrap().remove("skills");
+    assert!(!schema_validator().is_valid(&v), "skills is required");
+}
+
+#[test]
+fn export_is_atomic_and_never_clobbers_on_error() {
+    let home = fixtures().join("claude-home");
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("snap.json");
+    let args = |p: &str| {
+        run(&[
+            "--export", p, "--claude-dir", home.to_str().unwrap(), "--all-projects",
+            "--no-prometheus", "--now", "2026-11-24T00:00:00Z",
+        ])
+    };
+    let out = args(target.to_str().unwrap());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
+    assert_valid_snapshot(&v);
+
+    let missing = dir.path().join("no/such/dir/snap.json");
+    let out = args(missing.to_str().unwrap());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+
+    let out = args(dir.path().to_str().unwrap());
+    assert!(!out.status.success(), "a directory is not overwritten");
+    assert!(dir.path().join("snap.json").is_file());
+}
+
+#[test]
+fn table_is_the_default_when_stdout_is_not_a_terminal() {
+    let home = fixtures().join("claude-home");
+    let out = run(&[
+        "--claude-dir", home.to_str().unwrap(), "--all-projects", "--no-prometheus",
+        "--now", "2026-11-24T00:00:00Z",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for section in ["Totals", "Skills", "Agents", "Tools", "Stages", "Success",
+        "Missed opportunities", "Findings", "Recommendations"] {
+        assert!(text.contains(section), "table has {section}:\n{text}");
+    }
+}
