@@ -125,6 +125,14 @@ pub fn resolve(cli: Cli) -> Result<Resolved> {
     })
 }
 
+/// `~/x` in the config file means the home directory.
+pub fn expand_home(p: &Path) -> PathBuf {
+    match (p.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => p.to_path_buf(),
+    }
+}
+
 /// The local IANA zone (TZ, /etc/localtime), UTC when it cannot be told.
 fn local_zone() -> Tz {
     std::env::var("TZ")
@@ -248,8 +256,8 @@ fn run_dashboard(r: Resolved) -> Result<()> {
         .config
         .display
         .export_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("."));
+        .as_deref()
+        .map_or_else(|| PathBuf::from("."), expand_home);
     let inputs = crate::tui::DashboardInputs {
         engine,
         store,
