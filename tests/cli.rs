@@ -52,7 +52,11 @@ fn json_report_follows_the_schema() {
         "--now",
         "2026-11-24T00:00:00Z",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_valid_snapshot(&v);
     assert_eq!(v["schema"], "skilltop.snapshot/1");
@@ -63,12 +67,21 @@ fn json_report_follows_the_schema() {
 fn the_schema_rejects_what_it_should() {
     let home = fixtures().join("claude-home");
     let out = run(&[
-        "--format", "json", "--claude-dir", home.to_str().unwrap(), "--all-projects",
-        "--no-prometheus", "--now", "2026-11-24T00:00:00Z",
+        "--format",
+        "json",
+        "--claude-dir",
+        home.to_str().unwrap(),
+        "--all-projects",
+        "--no-prometheus",
+        "--now",
+        "2026-11-24T00:00:00Z",
     ]);
     let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     v["totals"]["success_rate"] = serde_json::json!(1.5);
-    assert!(!schema_validator().is_valid(&v), "a rate above 1 is invalid");
+    assert!(
+        !schema_validator().is_valid(&v),
+        "a rate above 1 is invalid"
+    );
     v["totals"]["success_rate"] = serde_json::Value::Null;
     assert!(schema_validator().is_valid(&v));
     v.as_object_mut().unwrap().remove("skills");
@@ -82,12 +95,22 @@ fn export_is_atomic_and_never_clobbers_on_error() {
     let target = dir.path().join("snap.json");
     let args = |p: &str| {
         run(&[
-            "--export", p, "--claude-dir", home.to_str().unwrap(), "--all-projects",
-            "--no-prometheus", "--now", "2026-11-24T00:00:00Z",
+            "--export",
+            p,
+            "--claude-dir",
+            home.to_str().unwrap(),
+            "--all-projects",
+            "--no-prometheus",
+            "--now",
+            "2026-11-24T00:00:00Z",
         ])
     };
     let out = args(target.to_str().unwrap());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
     assert_valid_snapshot(&v);
 
@@ -105,13 +128,26 @@ fn export_is_atomic_and_never_clobbers_on_error() {
 fn table_is_the_default_when_stdout_is_not_a_terminal() {
     let home = fixtures().join("claude-home");
     let out = run(&[
-        "--claude-dir", home.to_str().unwrap(), "--all-projects", "--no-prometheus",
-        "--now", "2026-11-24T00:00:00Z",
+        "--claude-dir",
+        home.to_str().unwrap(),
+        "--all-projects",
+        "--no-prometheus",
+        "--now",
+        "2026-11-24T00:00:00Z",
     ]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for section in ["Totals", "Skills", "Agents", "Tools", "Stages", "Success",
-        "Missed opportunities", "Findings", "Recommendations"] {
+    for section in [
+        "Totals",
+        "Skills",
+        "Agents",
+        "Tools",
+        "Stages",
+        "Success",
+        "Missed opportunities",
+        "Findings",
+        "Recommendations",
+    ] {
         assert!(text.contains(section), "table has {section}:\n{text}");
     }
 }

@@ -9,12 +9,23 @@ use serde_json::Value;
 
 fn snapshot(home: &std::path::Path, extra: &[&str]) -> Value {
     let mut args = vec![
-        "--format", "json", "--claude-dir", home.to_str().unwrap(), "--range", "all",
-        "--no-prometheus", "--now", "2026-11-24T00:00:00Z",
+        "--format",
+        "json",
+        "--claude-dir",
+        home.to_str().unwrap(),
+        "--range",
+        "all",
+        "--no-prometheus",
+        "--now",
+        "2026-11-24T00:00:00Z",
     ];
     args.extend_from_slice(extra);
     let out = run(&args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("json on stdout")
 }
 
@@ -23,7 +34,12 @@ fn counts(v: &Value, key: &str) -> Vec<(String, u64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| (i["name"].as_str().unwrap().to_string(), i["count"].as_u64().unwrap()))
+        .map(|i| {
+            (
+                i["name"].as_str().unwrap().to_string(),
+                i["count"].as_u64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -87,7 +103,10 @@ fn all_projects_all_time_match_the_independent_count() {
     assert_eq!(get("code-simplifier"), Some(1));
     assert_eq!(get("code-simplifier:code-simplifier"), Some(1));
     assert_eq!(
-        agents.iter().filter(|a| a.0.starts_with("entire-engineering:")).count(),
+        agents
+            .iter()
+            .filter(|a| a.0.starts_with("entire-engineering:"))
+            .count(),
         10
     );
     assert_eq!(v["sources"]["transcripts"]["skipped_lines"], 0);
@@ -101,10 +120,16 @@ fn project_scope_follows_the_cwd_of_entries() {
     let names: Vec<String> = counts(&v, "skills").into_iter().map(|s| s.0).collect();
     assert!(names.contains(&"github-pr-review".to_string()), "{names:?}");
     assert!(names.contains(&"superpowers:systematic-debugging".to_string()));
-    assert!(!names.contains(&"handgemacht:commit".to_string()), "another project");
+    assert!(
+        !names.contains(&"handgemacht:commit".to_string()),
+        "another project"
+    );
     assert_eq!(v["scope"]["project"], "/Users/alex/workspace/cli");
     let sessions = v["totals"]["sessions"].as_u64().unwrap();
-    assert_eq!(sessions, 4, "cli, .worktrees/1, .worktrees/3 and .worktrees/alex/...");
+    assert_eq!(
+        sessions, 4,
+        "cli, .worktrees/1, .worktrees/3 and .worktrees/alex/..."
+    );
 }
 
 #[test]
@@ -120,8 +145,16 @@ fn sessions_limit_keeps_the_most_recent() {
 fn the_table_report_reads_the_real_data() {
     let Some(home) = realdata() else { return };
     let out = run(&[
-        "--format", "table", "--claude-dir", home.to_str().unwrap(), "--range", "all",
-        "--all-projects", "--no-prometheus", "--now", "2026-11-24T00:00:00Z",
+        "--format",
+        "table",
+        "--claude-dir",
+        home.to_str().unwrap(),
+        "--range",
+        "all",
+        "--all-projects",
+        "--no-prometheus",
+        "--now",
+        "2026-11-24T00:00:00Z",
     ]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);

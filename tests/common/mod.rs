@@ -50,5 +50,8 @@ pub fn assert_valid_snapshot(instance: &serde_json::Value) {
         .iter_errors(instance)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "snapshot violates the schema: {errors:#?}");
+    assert!(
+        errors.is_empty(),
+        "snapshot violates the schema: {errors:#?}"
+    );
 }
