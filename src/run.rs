@@ -61,6 +61,8 @@ pub fn resolve(cli: Cli) -> Result<Resolved> {
             )));
         }
     }
+    crate::transcripts::parse::CustomRule::compile(&config.stages.rules)
+        .map_err(|e| usage(format!("config stages: {e}")))?;
     let range = match (&cli.range, &config.display.range) {
         (Some(r), _) => r.clone(),
         (None, Some(r)) => {

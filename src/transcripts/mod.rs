@@ -7,10 +7,17 @@ pub mod parse;
 pub mod tail;
 pub mod watch;
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::store::Update;
 use crate::store::snapshot::Diagnostic;
+
+use parse::CustomRule;
+use tail::{Cursor, ReadStats};
 
 /// Owns one cursor per transcript file.
 #[derive(Debug, Default)]
@@ -19,23 +26,126 @@ pub struct Engine {
     pub dirs: Vec<PathBuf>,
     /// Extra stage rules from the config file, tried before the built-in ones.
     pub stage_rules: Vec<crate::config::StageRule>,
+    cursors: HashMap<PathBuf, Cursor>,
+    /// Bytes read so far, for the tests and benchmarks that prove appends are read once.
+    pub stats: Arc<ReadStats>,
 }
 
 impl Engine {
     pub fn new(dirs: Vec<PathBuf>) -> Self {
         Engine {
             dirs,
-            stage_rules: Vec::new(),
+            ..Engine::default()
         }
     }
 
     /// Discover every transcript under the config dirs and read what is new in each.
+    /// Files that disappeared since the last scan are reported removed.
     pub fn scan(&mut self) -> (Vec<Update>, Vec<Diagnostic>) {
-        (Vec::new(), Vec::new())
+        let (files, mut diagnostics) = discover::transcripts(&self.dirs);
+        let mut paths: Vec<PathBuf> = self
+            .cursors
+            .keys()
+            .filter(|p| files.binary_search(p).is_err())
+            .cloned()
+            .collect();
+        paths.extend(files);
+        let (updates, more) = self.read(paths);
+        diagnostics.extend(more);
+        (updates, diagnostics)
     }
 
-    /// Re-read the given paths (files or directories) after the watcher saw them change.
-    pub fn refresh(&mut self, _paths: &[PathBuf]) -> (Vec<Update>, Vec<Diagnostic>) {
-        (Vec::new(), Vec::new())
+    /// Re-read the given paths (files or directories) after the watcher saw them change:
+    /// appended bytes are read once, a replaced file is read whole, a deleted one (or every
+    /// file of a deleted folder) is removed.
+    pub fn refresh(&mut self, paths: &[PathBuf]) -> (Vec<Update>, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let mut files = Vec::new();
+        for path in paths {
+            if path.exists() {
+                let (found, diags) = discover::transcripts_under(path);
+                files.extend(found);
+                diagnostics.extend(diags);
+            }
+            // Known files at or below a path that changed: covers deletions of both.
+            files.extend(self.cursors.keys().filter(|k| k.starts_with(path)).cloned());
+        }
+        files.sort();
+        files.dedup();
+        let (updates, more) = self.read(files);
+        diagnostics.extend(more);
+        (updates, diagnostics)
     }
+
+    /// Number of files with a cursor (read at least once).
+    pub fn file_count(&self) -> usize {
+        self.cursors.len()
+    }
+
+    fn read(&mut self, paths: Vec<PathBuf>) -> (Vec<Update>, Vec<Diagnostic>) {
+        let rules = match CustomRule::compile(&self.stage_rules) {
+            Ok(r) => r,
+            Err(message) => {
+                // `run::resolve` rejects bad rules first; this keeps the engine safe alone.
+                let diag = Diagnostic {
+                    source: "config".into(),
+                    path: None,
+                    message,
+                };
+                return (Vec::new(), vec![diag]);
+            }
+        };
+        let mut work: Vec<(PathBuf, Cursor)> = paths
+            .into_iter()
+            .map(|p| {
+                let cursor = self
+                    .cursors
+                    .remove(&p)
+                    .unwrap_or_else(|| Cursor::new(discover::context_of(&p)));
+                (p, cursor)
+            })
+            .collect();
+        let stats = &self.stats;
+        let results: Vec<_> = work
+            .par_iter_mut()
+            .map(|(path, cursor)| cursor.read(path, &rules, stats))
+            .collect();
+        let mut updates = Vec::new();
+        let mut diagnostics = Vec::new();
+        for ((path, cursor), result) in work.into_iter().zip(results) {
+            match result {
+                Ok(update) => {
+                    let removed = matches!(update, Some(Update::Removed(_)));
+                    updates.extend(update);
+                    if !removed && path.exists() {
+                        self.cursors.insert(path, cursor);
+                    }
+                }
+                Err(e) => {
+                    diagnostics.push(Diagnostic {
+                        source: "transcripts".into(),
+                        path: Some(path.display().to_string()),
+                        message: format!("cannot be read: {e}"),
+                    });
+                    // Keep what was read before: the file may be readable again later.
+                    if cursor.seen() {
+                        self.cursors.insert(path, cursor);
+                    }
+                }
+            }
+        }
+        (updates, diagnostics)
+    }
+}
+
+/// The watched roots: each config dir's `projects` folder, or the config dir itself while
+/// `projects` does not exist yet.
+pub fn watch_roots(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    dirs.iter()
+        .map(|d| {
+            let p = d.join("projects");
+            if p.is_dir() { p } else { d.clone() }
+        })
+        .filter(|p| Path::new(p).is_dir())
+        .collect()
 }

@@ -20,7 +20,7 @@ use serde_json::value::RawValue;
 
 use crate::config::StageRule;
 use crate::store::facts::{
-    CallKind, Compaction, CommandUse, FileFacts, Millis, Outcome, PROMPT_KEEP_BYTES, Prompt,
+    CallKind, CommandUse, Compaction, FileFacts, Millis, Outcome, PROMPT_KEEP_BYTES, Prompt,
     SessionSeen, SkipReason, Stage, ToolCall, ToolResult, Usage,
 };
 
@@ -308,7 +308,11 @@ fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
         None => return,
     };
     let text = text.trim();
-    if let Some(name) = text.starts_with("<command-").then(|| command_name(text)).flatten() {
+    if let Some(name) = text
+        .starts_with("<command-")
+        .then(|| command_name(text))
+        .flatten()
+    {
         out.commands.push(CommandUse {
             name: name.to_owned(),
             session: cx.session.to_owned(),
@@ -578,7 +582,7 @@ enum Content<'a> {
     Blocks(Vec<Block<'a>>),
 }
 
-impl<'de> Deserialize<'de> for Content<'de> {
+impl<'de: 'a, 'a> Deserialize<'de> for Content<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
@@ -615,7 +619,7 @@ impl<'de> Deserialize<'de> for Content<'de> {
 /// A list element that is not an object (never seen, but cheap to tolerate) is ignored.
 struct MaybeBlock<'a>(Option<Block<'a>>);
 
-impl<'de> Deserialize<'de> for MaybeBlock<'de> {
+impl<'de: 'a, 'a> Deserialize<'de> for MaybeBlock<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
