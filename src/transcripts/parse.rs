@@ -325,7 +325,9 @@ fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
         .as_ref()
         .and_then(|o| o.kind.as_deref())
         .is_some_and(|k| k != "human");
+    // A subagent's user turns are written by the parent agent, not typed by a human.
     if text.is_empty()
+        || cx.sidechain
         || entry.is_meta == Some(true)
         || entry.is_compact_summary == Some(true)
         || not_human
@@ -452,7 +454,7 @@ fn builtin_stage(name: &str, kind: &CallKind, command: &str) -> Option<Stage> {
                 None
             }
         }
-        ("Edit" | "Write" | "MultiEdit" | "NotebookEdit", _) => Some(Stage::Implement),
+        ("Edit" | "Write", _) => Some(Stage::Implement),
         ("Bash", _) => {
             let c = command.to_lowercase();
             // `test` covers `pytest` and `unittest`; kept apart to mirror the hook's rule.
@@ -689,4 +691,202 @@ struct Input<'a> {
     subagent_type: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     command: Option<Cow<'a, str>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(lines: &[&str]) -> FileFacts {
+        let mut out = FileFacts::default();
+        let buf = lines.join("\n") + "\n";
+        parse_lines(buf.as_bytes(), &FileContext::default(), &[], &mut out);
+        out
+    }
+
+    fn call(name: &str, input: &str) -> String {
+        format!(
+            r#"{{"type":"assistant","sessionId":"s","timestamp":"2026-01-02T03:04:05.678Z","cwd":"/p","message":{{"id":"m-{name}","model":"opus","content":[{{"type":"tool_use","id":"t-{name}","name":"{name}","input":{input}}}],"usage":{{"input_tokens":1,"output_tokens":2}}}}}}"#
+        )
+    }
+
+    fn user(content: &str, extra: &str) -> String {
+        format!(
+            r#"{{"type":"user","sessionId":"s","timestamp":"2026-01-02T03:04:06Z"{extra},"message":{{"role":"user","content":{content}}}}}"#
+        )
+    }
+
+    #[test]
+    fn skills_agents_and_stages_are_classified() {
+        let f = parse(&[
+            &call("Skill", r#"{"skill":"superpowers:brainstorming"}"#),
+            &call("Task", r#"{"subagent_type":"code-reviewer"}"#),
+            &call("Agent", r#"{"subagent_type":"Explore"}"#),
+            &call("Bash", r#"{"command":"cargo test --all"}"#),
+            &call("Write", r#"{"file_path":"x"}"#),
+            &call("Read", r#"{"file_path":"x"}"#),
+        ]);
+        let kinds: Vec<_> = f.calls.iter().map(|c| (c.kind.clone(), c.stage)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (
+                    CallKind::Skill("superpowers:brainstorming".into()),
+                    Some(Stage::Brainstorm)
+                ),
+                (CallKind::Agent("code-reviewer".into()), Some(Stage::Review)),
+                (CallKind::Agent("Explore".into()), None),
+                (CallKind::Plain, Some(Stage::Test)),
+                (CallKind::Plain, Some(Stage::Implement)),
+                (CallKind::Plain, None),
+            ]
+        );
+        assert_eq!(f.calls[0].ts, 1_767_323_045_678, "2026-01-02T03:04:05.678Z");
+        assert_eq!(f.usage.len(), 6);
+        assert_eq!(f.sessions["s"].cwd.as_deref(), Some("/p"));
+    }
+
+    #[test]
+    fn git_commands_reach_commit_and_deploy_and_custom_rules_come_first() {
+        let f = parse(&[
+            &call("Bash", r#"{"command":"git commit -m x"}"#),
+            &call("Bash", r#"{"command":"git push origin"}"#),
+        ]);
+        let stages: Vec<_> = f.calls.iter().map(|c| c.stage).collect();
+        assert_eq!(stages, [Some(Stage::Commit), Some(Stage::Deploy)]);
+
+        let rules = CustomRule::compile(&[StageRule {
+            tool: "Bash".into(),
+            contains: "MAKE CHECK".into(),
+            stage: "Test".into(),
+        }])
+        .unwrap();
+        let mut out = FileFacts::default();
+        let line = call("Bash", r#"{"command":"make check"}"#);
+        parse_line(line.as_bytes(), &FileContext::default(), &rules, &mut out);
+        assert_eq!(out.calls[0].stage, Some(Stage::Test), "case-insensitive");
+        let bad = CustomRule::compile(&[StageRule {
+            tool: "Bash".into(),
+            contains: "x".into(),
+            stage: "ship".into(),
+        }]);
+        assert!(bad.unwrap_err().contains("\"ship\""));
+    }
+
+    #[test]
+    fn outcomes_failure_rejection_success() {
+        let f = parse(&[
+            &user(
+                r#"[{"type":"tool_result","tool_use_id":"a","content":"ok"}]"#,
+                "",
+            ),
+            &user(
+                r#"[{"type":"tool_result","tool_use_id":"b","content":"boom","is_error":true}]"#,
+                "",
+            ),
+            &user(
+                r#"[{"type":"tool_result","tool_use_id":"c","content":[{"type":"text","text":"The user doesn't want to proceed with this tool use."}],"is_error":true}]"#,
+                "",
+            ),
+        ]);
+        let got: Vec<_> = f
+            .results
+            .iter()
+            .map(|r| (r.tool_use_id.as_str(), r.outcome))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", Outcome::Success),
+                ("b", Outcome::Failure),
+                ("c", Outcome::Rejected)
+            ]
+        );
+        assert!(f.prompts.is_empty(), "tool results are not prompts");
+    }
+
+    #[test]
+    fn prompts_exclude_meta_commands_markers_and_non_human_origins() {
+        let f = parse(&[
+            &user(r#""fix the bug""#, ""),
+            &user(r#"[{"type":"text","text":"and add a test"}]"#, ""),
+            &user(
+                r#""Base directory for this skill: /x""#,
+                r#","isMeta":true"#,
+            ),
+            &user(r#""[Request interrupted by user]""#, ""),
+            &user(r#""summary of before""#, r#","isCompactSummary":true"#),
+            &user(
+                r#""from a task""#,
+                r#","origin":{"kind":"task-notification"}"#,
+            ),
+            &user(r#""typed""#, r#","origin":{"kind":"human"}"#),
+            &user(
+                r#""<command-message>x</command-message>\n<command-name>/plug:do</command-name>""#,
+                "",
+            ),
+            &user(r#""<command-name>old</command-name>""#, ""),
+        ]);
+        let texts: Vec<_> = f.prompts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["fix the bug", "and add a test", "typed"]);
+        let cmds: Vec<_> = f.commands.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(cmds, ["plug:do", "old"]);
+    }
+
+    #[test]
+    fn broken_and_unknown_lines_are_counted_by_reason() {
+        let mut out = FileFacts::default();
+        let buf: &[u8] = b"{\"type\":\"user\"\n\xff\xfe\n[1,2]\n{\"type\":\"brand-new\"}\n\n{\"type\":\"progress\",\"data\":{}}\n{\"type\":\"summary\",\"summary\":\"s\"}\n";
+        parse_lines(buf, &FileContext::default(), &[], &mut out);
+        assert_eq!(out.lines, 7);
+        let got: Vec<_> = out.skipped.iter().map(|(r, n)| (*r, *n)).collect();
+        assert_eq!(
+            got,
+            [
+                (SkipReason::InvalidUtf8, 1),
+                (SkipReason::InvalidJson, 1),
+                (SkipReason::NotAnObject, 1),
+                (SkipReason::UnknownType, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn compaction_and_sidechain_context() {
+        let ctx = FileContext {
+            session: Some("parent".into()),
+            subagent: true,
+        };
+        let mut out = FileFacts::default();
+        let lines = [
+            r#"{"type":"system","subtype":"compact_boundary","timestamp":"2026-01-01T00:00:00Z"}"#.to_string(),
+            r#"{"type":"system","subtype":"microcompact_boundary","timestamp":"2026-01-01T00:00:00Z"}"#.to_string(),
+            call("Read", "{}").replace(r#""sessionId":"s","#, ""),
+        ];
+        parse_lines((lines.join("\n") + "\n").as_bytes(), &ctx, &[], &mut out);
+        assert_eq!(out.compactions.len(), 1);
+        assert_eq!(out.compactions[0].session, "parent");
+        assert_eq!(out.calls[0].session, "parent");
+        assert!(out.calls[0].sidechain);
+    }
+
+    #[test]
+    fn timestamps_fast_path_agrees_with_chrono() {
+        for s in [
+            "2026-01-02T03:04:05Z",
+            "2026-02-28T23:59:59.999Z",
+            "2024-02-29T12:00:00.5Z",
+            "1999-12-31T00:00:00.123456Z",
+        ] {
+            let want = chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .timestamp_millis();
+            assert_eq!(fast_ts(s.as_bytes()), Some(want), "{s}");
+        }
+        assert_eq!(
+            parse_ts("2026-01-02T04:04:05+01:00"),
+            parse_ts("2026-01-02T03:04:05Z")
+        );
+        assert_eq!(parse_ts("yesterday"), None);
+    }
 }

@@ -190,3 +190,148 @@ fn head_hash(file: &File, len: usize, stats: &ReadStats) -> io::Result<Option<u6
     h.write(&head[..len]);
     Ok(Some(h.finish()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::io::Write;
+
+    /// Realistic lines, one of them with multi-byte text so splits fall inside characters.
+    fn sample() -> Vec<u8> {
+        let mut s = String::new();
+        for i in 0..6 {
+            s += &format!(
+                r#"{{"type":"assistant","sessionId":"s","timestamp":"2026-01-0{d}T00:00:00Z","cwd":"/p","message":{{"id":"m{i}","content":[{{"type":"tool_use","id":"t{i}","name":"Skill","input":{{"skill":"sk{i}"}}}}],"usage":{{"output_tokens":{i}}}}}}}"#,
+                d = i + 1
+            );
+            s.push('\n');
+            s += &format!(
+                r#"{{"type":"user","sessionId":"s","timestamp":"2026-01-0{d}T00:00:01Z","message":{{"content":"prompt ünïcödé {i} 🙂"}}}}"#,
+                d = i + 1
+            );
+            s.push('\n');
+        }
+        s += "{broken\n";
+        s.into_bytes()
+    }
+
+    fn read(cursor: &mut Cursor, path: &Path, stats: &ReadStats) -> Option<Update> {
+        cursor.read(path, &[], stats).unwrap()
+    }
+
+    fn whole(bytes: &[u8]) -> FileFacts {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        std::fs::write(&path, bytes).unwrap();
+        match read(
+            &mut Cursor::new(FileContext::default()),
+            &path,
+            &ReadStats::default(),
+        ) {
+            Some(Update::File { facts, .. }) => facts,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_chunking_of_appends_equals_reading_whole(cuts in proptest::collection::vec(0usize..2000, 0..12)) {
+            let data = sample();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (data.len() + 1)).collect();
+            cuts.push(data.len());
+            cuts.sort();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("s.jsonl");
+            let mut f = std::fs::File::create(&path).unwrap();
+            let mut cursor = Cursor::new(FileContext::default());
+            let stats = ReadStats::default();
+            let mut acc = FileFacts::default();
+            let mut at = 0;
+            for cut in cuts {
+                f.write_all(&data[at..cut]).unwrap();
+                at = cut;
+                match read(&mut cursor, &path, &stats) {
+                    Some(Update::File { facts, replace, .. }) => {
+                        if replace { acc = facts } else { acc.extend(facts) }
+                    }
+                    None => {}
+                    other => panic!("{other:?}"),
+                }
+            }
+            prop_assert_eq!(acc, whole(&data));
+            prop_assert_eq!(stats.tail.load(Ordering::Relaxed), data.len() as u64, "every byte read once");
+        }
+    }
+
+    #[test]
+    fn a_partial_line_waits_and_an_append_reads_only_new_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let data = sample();
+        let split = data.len() - 20;
+        std::fs::write(&path, &data[..split]).unwrap();
+        let stats = ReadStats::default();
+        let mut c = Cursor::new(FileContext::default());
+        let first = read(&mut c, &path, &stats);
+        assert!(matches!(first, Some(Update::File { replace: true, .. })));
+        let before = stats.tail.load(Ordering::Relaxed);
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(&data[split..]).unwrap();
+        read(&mut c, &path, &stats);
+        assert_eq!(stats.tail.load(Ordering::Relaxed) - before, 20);
+        assert!(stats.head.load(Ordering::Relaxed) <= 2 * HEAD_BYTES as u64);
+    }
+
+    #[test]
+    fn truncation_replacement_and_deletion() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let data = sample();
+        std::fs::write(&path, &data).unwrap();
+        let stats = ReadStats::default();
+        let mut c = Cursor::new(FileContext::default());
+        read(&mut c, &path, &stats);
+
+        // Truncated to its first line: read again, whole, replacing the old facts.
+        let first_line = memchr::memchr(b'\n', &data).unwrap() + 1;
+        std::fs::write(&path, &data[..first_line]).unwrap();
+        match read(&mut c, &path, &stats) {
+            Some(Update::File { facts, replace, .. }) => {
+                assert!(replace);
+                assert_eq!(facts.calls.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+
+        // Replaced by another file of the same length with other content.
+        let other = data[..first_line].to_vec().repeat(1);
+        let mut changed = other.clone();
+        let pos = changed.windows(3).position(|w| w == b"sk0").unwrap();
+        changed[pos + 2] = b'9';
+        let tmp = dir.path().join("new");
+        std::fs::write(&tmp, &changed).unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+        match read(&mut c, &path, &stats) {
+            Some(Update::File { facts, replace, .. }) => {
+                assert!(replace);
+                assert_eq!(
+                    facts.calls[0].kind,
+                    crate::store::facts::CallKind::Skill("sk9".into())
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+
+        std::fs::remove_file(&path).unwrap();
+        assert!(matches!(
+            read(&mut c, &path, &stats),
+            Some(Update::Removed(_))
+        ));
+        assert!(read(&mut c, &path, &stats).is_none(), "removed once");
+    }
+}
