@@ -41,14 +41,16 @@ pub fn config_dirs(cli_dirs: &[PathBuf]) -> Vec<PathBuf> {
         .filter(|d| d.is_dir())
         .collect()
     };
+    // Canonical: the watcher reports paths under the real folder, and the cursors must match.
     let mut seen = HashSet::new();
     listed
         .into_iter()
+        .map(|d| fs::canonicalize(&d).unwrap_or(d))
         .map(|d| match d.file_name() {
             Some(n) if n == "projects" => d.parent().map_or(d.clone(), Path::to_path_buf),
             _ => d,
         })
-        .filter(|d| seen.insert(fs::canonicalize(d).unwrap_or_else(|_| d.clone())))
+        .filter(|d| seen.insert(d.clone()))
         .collect()
 }
 
@@ -210,6 +212,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         fs::create_dir_all(tmp.path().join("projects")).unwrap();
         let dirs = config_dirs(&[tmp.path().join("projects"), tmp.path().to_path_buf()]);
-        assert_eq!(dirs, vec![tmp.path().to_path_buf()], "deduplicated");
+        let real = fs::canonicalize(tmp.path()).unwrap();
+        assert_eq!(dirs, vec![real], "deduplicated");
     }
 }

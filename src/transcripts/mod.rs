@@ -61,7 +61,22 @@ impl Engine {
     pub fn refresh(&mut self, paths: &[PathBuf]) -> (Vec<Update>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut files = Vec::new();
+        // Only what lies in a `projects` folder is a transcript (`~/.claude/history.jsonl`
+        // is not); a changed ancestor (the `projects` folder just created) means all of it.
+        let projects: Vec<PathBuf> = self.dirs.iter().map(|d| d.join("projects")).collect();
+        let paths = paths.iter().flat_map(|p| {
+            projects.iter().filter_map(move |proj| {
+                if p.starts_with(proj) {
+                    Some(p.clone())
+                } else if proj.starts_with(p) {
+                    Some(proj.clone())
+                } else {
+                    None
+                }
+            })
+        });
         for path in paths {
+            let path = &path;
             if path.exists() {
                 let (found, diags) = discover::transcripts_under(path);
                 files.extend(found);

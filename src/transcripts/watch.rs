@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use color_eyre::Result;
 use color_eyre::eyre::{WrapErr, eyre};
-use notify_debouncer_full::notify::{self, PollWatcher, RecursiveMode};
-use notify_debouncer_full::{
-    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer, new_debouncer_opt,
-};
+use notify_debouncer_full::notify::{self, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::mpsc::UnboundedSender;
 
 /// Appends arrive in bursts (a tool call and its result); one batch per burst.
@@ -79,18 +81,54 @@ fn native(
     Ok(d)
 }
 
-/// The fallback: a stat walk every `POLL`.
-pub fn polling(
-    roots: &[PathBuf],
-    tx: UnboundedSender<Vec<PathBuf>>,
-) -> Result<Debouncer<PollWatcher, NoCache>> {
-    let config = notify::Config::default().with_poll_interval(POLL);
-    let mut d =
-        new_debouncer_opt::<_, PollWatcher, NoCache>(DEBOUNCE, None, handler(tx), NoCache, config)
-            .wrap_err("cannot start the polling watcher")?;
-    for root in roots {
-        d.watch(root, RecursiveMode::Recursive)
-            .wrap_err_with(|| format!("cannot watch {}", root.display()))?;
+/// The fallback: a stat walk every `POLL`, comparing size, mtime (to the nanosecond) and
+/// inode of every transcript. notify's own `PollWatcher` compares mtimes in whole seconds and
+/// misses appends within the same second, or hashes whole files, which is too costly here.
+pub fn polling(roots: &[PathBuf], tx: UnboundedSender<Vec<PathBuf>>) -> Result<Poller> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let roots = roots.to_vec();
+    let flag = Arc::clone(&stop);
+    std::thread::Builder::new()
+        .name("skilltop-poll".into())
+        .spawn(move || {
+            let mut before = stat_all(&roots);
+            while !flag.load(Ordering::Relaxed) {
+                std::thread::sleep(POLL);
+                let now = stat_all(&roots);
+                let mut changed: Vec<PathBuf> = now
+                    .iter()
+                    .filter(|(p, s)| before.get(*p) != Some(s))
+                    .map(|(p, _)| p.clone())
+                    .collect();
+                changed.extend(before.keys().filter(|p| !now.contains_key(*p)).cloned());
+                if !changed.is_empty() && tx.send(changed).is_err() {
+                    return;
+                }
+                before = now;
+            }
+        })
+        .wrap_err("cannot start the polling watcher")?;
+    Ok(Poller { stop })
+}
+
+/// Stops the polling thread when dropped.
+pub struct Poller {
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
     }
-    Ok(d)
+}
+
+fn stat_all(roots: &[PathBuf]) -> HashMap<PathBuf, (u64, i64, i64, u64)> {
+    roots
+        .iter()
+        .flat_map(|r| super::discover::transcripts_under(r).0)
+        .filter_map(|p| {
+            let m = std::fs::metadata(&p).ok()?;
+            Some((p, (m.len(), m.mtime(), m.mtime_nsec(), m.ino())))
+        })
+        .collect()
 }

@@ -1,0 +1,274 @@
+//! Bad input never stops the analysis: each case is counted or named, and the rest is read.
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+use serde_json::Value;
+use skilltop::store::{Store, Update};
+use skilltop::transcripts::Engine;
+
+const NOW: &str = "2026-11-24T00:00:00Z";
+
+/// A config home with one good session in `projects/-good`, plus whatever the test adds.
+fn home() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("projects/-good");
+    fs::create_dir_all(&good).unwrap();
+    fs::write(good.join("s1.jsonl"), good_lines("s1", 3)).unwrap();
+    let p = dir.path().to_path_buf();
+    (dir, p)
+}
+
+fn good_lines(session: &str, n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"type":"assistant","sessionId":"{session}","timestamp":"2026-11-20T10:00:0{i}Z","cwd":"/good","message":{{"id":"m-{session}-{i}","content":[{{"type":"tool_use","id":"t-{session}-{i}","name":"Skill","input":{{"skill":"brainstorming"}}}}]}}}}"#
+            ) + "\n"
+        })
+        .collect()
+}
+
+fn snapshot_cmd(mut cmd: Command, home: &Path) -> Value {
+    let out = cmd
+        .args([
+            "--format",
+            "json",
+            "--range",
+            "all",
+            "--all-projects",
+            "--no-prometheus",
+        ])
+        .args(["--now", NOW, "--claude-dir"])
+        .arg(home)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_snapshot(&v);
+    v
+}
+
+fn snapshot(home: &Path) -> Value {
+    snapshot_cmd(bin(), home)
+}
+
+fn skipped(v: &Value, reason: &str) -> u64 {
+    v["sources"]["transcripts"]["skipped_by_reason"][reason]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+fn diagnostics(v: &Value) -> String {
+    serde_json::to_string(&v["diagnostics"]).unwrap()
+}
+
+#[test]
+fn a_truncated_last_line_is_kept_until_completed() {
+    let (_d, home) = home();
+    let path = home.join("projects/-good/s2.jsonl");
+    let line = good_lines("s2", 1);
+    let (head, tail) = line.split_at(40);
+    fs::write(&path, head).unwrap();
+    let v = snapshot(&home);
+    assert_eq!(v["totals"]["tool_calls"], 3, "the half line is not counted");
+    assert_eq!(
+        v["sources"]["transcripts"]["skipped_lines"], 0,
+        "nor skipped"
+    );
+
+    let mut engine = Engine::new(vec![home.clone()]);
+    let mut store = Store::new(vec![]);
+    let (updates, _) = engine.scan();
+    updates.into_iter().for_each(|u| store.apply(u));
+    assert!(store.file_facts(&path).unwrap().calls.is_empty());
+    fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(tail.as_bytes())
+        .unwrap();
+    let (updates, _) = engine.refresh(std::slice::from_ref(&path));
+    updates.into_iter().for_each(|u| store.apply(u));
+    assert_eq!(store.file_facts(&path).unwrap().calls.len(), 1);
+    assert_eq!(snapshot(&home)["totals"]["tool_calls"], 4);
+}
+
+#[test]
+fn a_line_of_20_mb_is_read() {
+    let (_d, home) = home();
+    let big = "x".repeat(20 << 20);
+    let line = format!(
+        r#"{{"type":"user","sessionId":"s3","timestamp":"2026-11-20T11:00:00Z","cwd":"/good","message":{{"content":"{big}"}}}}"#
+    );
+    fs::write(
+        home.join("projects/-good/s3.jsonl"),
+        line + "\n" + &good_lines("s3", 1),
+    )
+    .unwrap();
+    let v = snapshot(&home);
+    assert_eq!(v["totals"]["tool_calls"], 4);
+    assert_eq!(v["totals"]["prompts"], 1);
+    assert_eq!(v["sources"]["transcripts"]["skipped_lines"], 0);
+}
+
+#[test]
+fn binary_garbage_and_invalid_utf8_are_skipped_and_reported() {
+    let (_d, home) = home();
+    // One line of every byte value but the newline.
+    let mut garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i * 7919 % 251) as u8)
+        .map(|b| if b == b'\n' { 0 } else { b })
+        .collect();
+    garbage.extend_from_slice(b"\n");
+    fs::write(home.join("projects/-good/garbage.jsonl"), &garbage).unwrap();
+    let mut bad_utf8 = b"{\"type\":\"user\",\"message\":{\"content\":\"caf\xe9\"}}\n".to_vec();
+    bad_utf8.extend_from_slice(good_lines("s4", 1).as_bytes());
+    fs::write(home.join("projects/-good/s4.jsonl"), &bad_utf8).unwrap();
+    let v = snapshot(&home);
+    assert_eq!(
+        v["totals"]["tool_calls"], 4,
+        "the good line after the bad one counts"
+    );
+    assert_eq!(skipped(&v, "invalid_utf8"), 2, "{}", v["sources"]);
+    let total = v["sources"]["transcripts"]["skipped_lines"]
+        .as_u64()
+        .unwrap();
+    assert!(total >= 2);
+
+    let out = bin()
+        .args(["--format", "table", "--range", "all", "--all-projects"])
+        .args(["--no-prometheus", "--now", NOW, "--claude-dir"])
+        .arg(&home)
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("2 invalid_utf8"), "{table}");
+}
+
+#[test]
+fn empty_and_summary_only_files_count_as_files_without_sessions() {
+    let (_d, home) = home();
+    fs::write(home.join("projects/-good/empty.jsonl"), "").unwrap();
+    fs::write(
+        home.join("projects/-good/summary.jsonl"),
+        "{\"type\":\"summary\",\"summary\":\"a\",\"leafUuid\":\"x\"}\n".repeat(3),
+    )
+    .unwrap();
+    let v = snapshot(&home);
+    let t = &v["sources"]["transcripts"];
+    assert_eq!(t["files"], 3);
+    assert_eq!(t["sessions"], 1);
+    assert_eq!(t["skipped_lines"], 0);
+    assert_eq!(v["totals"]["tool_calls"], 3);
+}
+
+#[test]
+fn an_unreadable_directory_is_named_and_the_rest_is_read() {
+    let (d, home) = home();
+    let locked = home.join("projects/-locked");
+    fs::create_dir_all(&locked).unwrap();
+    fs::write(locked.join("s9.jsonl"), good_lines("s9", 2)).unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads anything: run as `nobody` then, which needs to reach the files it may read.
+    let cmd = if is_root() {
+        for p in [
+            d.path(),
+            &home.join("projects"),
+            &home.join("projects/-good"),
+        ] {
+            fs::set_permissions(p, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        fs::set_permissions(
+            home.join("projects/-good/s1.jsonl"),
+            fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_skilltop"))
+            .env_remove("CLAUDE_CONFIG_DIR")
+            .env("XDG_CONFIG_HOME", "/nonexistent-skilltop-test")
+            .env("HOME", "/nonexistent-skilltop-test");
+        c
+    } else {
+        bin()
+    };
+    let v = snapshot_cmd(cmd, &home);
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(v["totals"]["tool_calls"], 3, "the readable project is read");
+    let diags = diagnostics(&v);
+    assert!(diags.contains("-locked"), "{diags}");
+    assert!(diags.contains("ermission denied"), "{diags}");
+}
+
+fn is_root() -> bool {
+    // `id -u` instead of libc: no dependency for one test.
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+#[test]
+fn a_symlink_loop_is_named_and_the_rest_is_read() {
+    let (_d, home) = home();
+    std::os::unix::fs::symlink(home.join("projects"), home.join("projects/-good/loop")).unwrap();
+    std::os::unix::fs::symlink("self", home.join("projects/-good/self")).unwrap();
+    let v = snapshot(&home);
+    assert_eq!(v["totals"]["tool_calls"], 3, "read once, not once per loop");
+    let diags = diagnostics(&v);
+    assert!(diags.contains("symlink loop"), "{diags}");
+    assert!(diags.contains("self"), "{diags}");
+}
+
+#[test]
+fn a_project_folder_named_like_a_flag_is_read() {
+    let (_d, home) = home();
+    let p = home.join("projects/-rf");
+    fs::create_dir_all(&p).unwrap();
+    fs::write(p.join("s5.jsonl"), good_lines("s5", 2)).unwrap();
+    let v = snapshot(&home);
+    assert_eq!(v["totals"]["tool_calls"], 5);
+}
+
+#[test]
+fn a_transcript_deleted_while_being_read_is_dropped_cleanly() {
+    let (_d, home) = home();
+    let path = home.join("projects/-good/s6.jsonl");
+    fs::write(&path, good_lines("s6", 2)).unwrap();
+    let mut engine = Engine::new(vec![home.clone()]);
+    let mut store = Store::new(vec![]);
+    let (updates, diags) = engine.scan();
+    assert!(diags.is_empty(), "{diags:?}");
+    updates.into_iter().for_each(|u| store.apply(u));
+    assert_eq!(store.file_count(), 2);
+
+    // Open (as a reader in the middle of a read would), then delete: the open handle still
+    // reads, and the next refresh drops the file's facts.
+    let mut open = fs::File::open(&path).unwrap();
+    fs::remove_file(&path).unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut open, &mut rest).unwrap();
+    assert!(!rest.is_empty());
+    let (updates, diags) = engine.refresh(std::slice::from_ref(&path));
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(matches!(updates.as_slice(), [Update::Removed(p)] if *p == path));
+    updates.into_iter().for_each(|u| store.apply(u));
+    assert_eq!(store.file_count(), 1);
+
+    // A file that vanishes between discovery and its first read is simply not there.
+    let ghost = home.join("projects/-good/ghost.jsonl");
+    let (updates, diags) = engine.refresh(std::slice::from_ref(&ghost));
+    assert!(updates.is_empty() && diags.is_empty());
+}
