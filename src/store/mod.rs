@@ -1,7 +1,7 @@
 //! The store: the one shared state. Facts go in with [`Store::apply`]; one question comes
 //! out: [`Store::snapshot`] for a scope and range. Pure: no I/O and no clock of its own.
 
-mod compute;
+pub mod compute;
 pub mod facts;
 pub mod snapshot;
 

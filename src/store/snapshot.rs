@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 pub const SCHEMA_ID: &str = "skilltop.snapshot/1";
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Snapshot {
     pub schema: String,
     /// RFC 3339.
@@ -34,7 +34,7 @@ pub struct Snapshot {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct ScopeInfo {
     /// The project path, or null for all projects.
     pub project: Option<String>,
@@ -49,7 +49,7 @@ pub struct ScopeInfo {
     pub timezone: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Sources {
     pub transcripts: TranscriptSource,
     pub prometheus: PrometheusSource,

@@ -1,0 +1,345 @@
+//! The catalog, the matcher and the findings: real definitions, a labelled prompt set with
+//! precision and recall, the "used in this session" rule, and malformed definitions.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+use skilltop::catalog::{Catalog, DefinitionKind};
+
+/// The bar for the labelled set (README "Missed opportunities"): a finding the user acts on
+/// must be right most of the time, so precision is held high; recall is lower by design,
+/// because the triggers come from the authors' descriptions, not from how people talk.
+const MIN_PRECISION: f64 = 0.9;
+const MIN_RECALL: f64 = 0.7;
+
+fn real_catalog() -> Option<Catalog> {
+    let home = realdata()?;
+    Some(Catalog::load(&[home], None, &BTreeMap::new()))
+}
+
+#[test]
+fn real_definitions_parse_or_are_reported() {
+    let Some(c) = real_catalog() else { return };
+    let get = |name: &str| {
+        c.items
+            .iter()
+            .find(|d| d.name == name)
+            .unwrap_or_else(|| panic!("{name} missing"))
+    };
+    // Quoted description.
+    let b = get("brainstorming");
+    assert!(
+        b.description
+            .starts_with("You MUST use this before any creative work")
+    );
+    assert!(b.triggers.contains(&"brainstorming".to_string()));
+    // `>-` block scalar: folded, no trailing newline.
+    let cdd = get("context-driven-development");
+    assert!(
+        cdd.description
+            .starts_with("Creates and maintains project context artifacts")
+    );
+    assert!(!cdd.description.contains('\n'));
+    assert!(cdd.triggers.contains(&"setting up a project".to_string()));
+    assert!(
+        cdd.triggers
+            .contains(&"defining development workflows".to_string())
+    );
+    // `|` block scalar.
+    let cr = get("code-reviewer");
+    assert_eq!(cr.kind, DefinitionKind::Agent);
+    assert!(
+        cr.description
+            .starts_with("Use this agent when a major project step")
+    );
+    // Renamed: the frontmatter name wins over the file name.
+    let ba = get("backend-development-backend-architect");
+    assert!(ba.path.ends_with("agents/backend-architect.md"));
+    // Quoted trigger phrases.
+    let tr = get("test-repo");
+    assert!(
+        tr.triggers
+            .contains(&"test against a test repo".to_string())
+    );
+    assert!(tr.triggers.contains(&"validate the changes".to_string()));
+    // Commands without a name take the file's.
+    assert_eq!(get("write-plan").kind, DefinitionKind::Command);
+    // The one file whose YAML does not parse (an unquoted `: ` in a description) is named.
+    assert_eq!(c.diagnostics.len(), 1, "{:?}", c.diagnostics);
+    let d = &c.diagnostics[0];
+    assert!(d.path.as_deref().unwrap().ends_with("agents/test-doc.md"));
+    assert!(d.message.contains("not valid YAML"));
+    assert_eq!(c.invocable().count(), 27);
+}
+
+#[derive(serde::Deserialize)]
+struct Labelled {
+    prompt: Vec<Case>,
+}
+
+#[derive(serde::Deserialize)]
+struct Case {
+    text: String,
+    should: Vec<String>,
+}
+
+#[test]
+fn labelled_prompts_meet_the_precision_and_recall_bar() {
+    let Some(c) = real_catalog() else { return };
+    let text = fs::read_to_string(fixtures().join("prompts/labelled.toml")).unwrap();
+    let set: Labelled = toml::from_str(&text).unwrap();
+    assert!(set.prompt.len() >= 40);
+    let matcher = skilltop::catalog::matcher::Matcher::new(&c.items);
+    let (mut tp, mut fp, mut fneg) = (0u32, 0u32, 0u32);
+    let mut wrong = Vec::new();
+    for case in &set.prompt {
+        let got: Vec<&str> = matcher
+            .matches(&case.text)
+            .iter()
+            .map(|h| c.items[h.item].name.as_str())
+            .collect();
+        for g in &got {
+            if case.should.iter().any(|s| s == g) {
+                tp += 1;
+            } else {
+                fp += 1;
+                wrong.push(format!("FP {g}: {}", case.text));
+            }
+        }
+        for s in &case.should {
+            if !got.contains(&s.as_str()) {
+                fneg += 1;
+                wrong.push(format!("FN {s}: {}", case.text));
+            }
+        }
+    }
+    let precision = f64::from(tp) / f64::from(tp + fp);
+    let recall = f64::from(tp) / f64::from(tp + fneg);
+    println!(
+        "labelled set: {} prompts, precision {precision:.2}, recall {recall:.2}\n{}",
+        set.prompt.len(),
+        wrong.join("\n")
+    );
+    assert!(
+        precision >= MIN_PRECISION,
+        "precision {precision:.2}: {wrong:#?}"
+    );
+    assert!(recall >= MIN_RECALL, "recall {recall:.2}: {wrong:#?}");
+}
+
+fn line(session: &str, n: u32, body: &str) -> String {
+    format!(
+        r#"{{"sessionId":"{session}","timestamp":"2026-11-20T10:00:{n:02}Z","cwd":"/w",{body}}}"#
+    ) + "\n"
+}
+
+fn prompt(session: &str, n: u32, text: &str) -> String {
+    line(
+        session,
+        n,
+        &format!(r#""type":"user","message":{{"role":"user","content":"{text}"}}"#),
+    )
+}
+
+fn skill_call(session: &str, n: u32, skill: &str) -> String {
+    line(
+        session,
+        n,
+        &format!(
+            r#""type":"assistant","message":{{"id":"m{session}{n}","content":[{{"type":"tool_use","id":"t{session}{n}","name":"Skill","input":{{"skill":"{skill}"}}}}]}}"#
+        ),
+    )
+}
+
+fn write(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+fn snapshot(home: &Path, project: Option<&Path>) -> Value {
+    let mut cmd = bin();
+    cmd.args(["--format", "json", "--range", "7d", "--no-prometheus"])
+        .args(["--now", "2026-11-24T00:00:00Z", "--claude-dir"])
+        .arg(home);
+    // The project's `.claude/` comes from the working directory (no --project: all projects).
+    cmd.arg("--all-projects");
+    if let Some(p) = project {
+        cmd.current_dir(p);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_snapshot(&v);
+    v
+}
+
+/// A home with the brainstorming skill installed from a plugin (two versions) and two
+/// sessions with the same prompt, one of which invoked the skill.
+fn brainstorm_home() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().to_path_buf();
+    let plugin = home.join("plugins/cache/market/superpowers");
+    write(
+        &plugin.join("1.2.0/skills/brainstorming/SKILL.md"),
+        "---\nname: brainstorming\ndescription: \"Use before creative work\"\n---\nbody",
+    );
+    write(
+        &plugin.join("1.10.0/skills/brainstorming/SKILL.md"),
+        "---\nname: brainstorming\ndescription: >-\n  You MUST use this before any creative work.\n---\nbody",
+    );
+    let p = home.join("projects/-w");
+    let ask = "Let us do some brainstorming on the layout";
+    write(
+        &p.join("used.jsonl"),
+        &(prompt("used", 1, ask) + &skill_call("used", 2, "superpowers:brainstorming")),
+    );
+    write(&p.join("unused.jsonl"), &prompt("unused", 3, ask));
+    write(
+        &p.join("again.jsonl"),
+        &prompt("again", 4, "more brainstorming please"),
+    );
+    (dir, home)
+}
+
+#[test]
+fn a_prompt_is_missed_only_in_sessions_that_did_not_invoke_the_item() {
+    let (_d, home) = brainstorm_home();
+    let v = snapshot(&home, None);
+    let missed = v["missed_opportunities"].as_array().unwrap();
+    assert_eq!(missed.len(), 1, "{missed:#?}");
+    let m = &missed[0];
+    assert_eq!(m["item"], "superpowers:brainstorming");
+    assert_eq!(m["kind"], "skill");
+    assert_eq!(m["count"], 2, "`unused` and `again`, not `used`");
+    let sessions: Vec<&str> = m["examples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["session"].as_str().unwrap())
+        .collect();
+    assert_eq!(sessions, ["unused", "again"]);
+    assert_eq!(
+        m["examples"][0]["prompt"],
+        "Let us do some brainstorming on the layout"
+    );
+    assert_eq!(m["examples"][0]["triggers"][0], "brainstorming");
+    // The finding and its recommendation.
+    let kinds: Vec<&str> = v["insights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"missed_opportunity"), "{kinds:?}");
+    assert!(
+        v["recommendations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("superpowers:brainstorming"))
+    );
+    // Only the newest plugin version is loaded.
+    let table = bin()
+        .args([
+            "--format",
+            "table",
+            "--verbose",
+            "--range",
+            "7d",
+            "--all-projects",
+        ])
+        .args([
+            "--no-prometheus",
+            "--now",
+            "2026-11-24T00:00:00Z",
+            "--claude-dir",
+        ])
+        .arg(&home)
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("Let us do some brainstorming"), "{table}");
+    let redacted = bin()
+        .args([
+            "--format",
+            "json",
+            "--redact",
+            "--range",
+            "7d",
+            "--all-projects",
+        ])
+        .args([
+            "--no-prometheus",
+            "--now",
+            "2026-11-24T00:00:00Z",
+            "--claude-dir",
+        ])
+        .arg(&home)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&redacted.stdout);
+    assert!(
+        !text.contains("Let us do some"),
+        "--redact hides prompt text"
+    );
+    assert!(text.contains("[redacted: 42 chars]"));
+}
+
+#[test]
+fn malformed_definitions_are_named_and_the_analysis_goes_on() {
+    let (_d, home) = brainstorm_home();
+    let s = home.join("skills");
+    write(&s.join("no-frontmatter/SKILL.md"), "# Just a title\n");
+    write(
+        &s.join("unterminated/SKILL.md"),
+        "---\nname: x\ndescription: y\n",
+    );
+    write(&s.join("bad-yaml/SKILL.md"), "---\nname: [oops\n---\n");
+    let huge = "word ".repeat(1 << 18);
+    write(
+        &s.join("huge/SKILL.md"),
+        &format!("---\nname: huge\ndescription: {huge}\n---\n"),
+    );
+    fs::create_dir_all(s.join("no-skill-md")).unwrap();
+    let project = home.join("proj");
+    fs::create_dir_all(project.join(".claude/skills")).unwrap();
+
+    let v = snapshot(&home, Some(&project));
+    let diags = serde_json::to_string_pretty(&v["diagnostics"]).unwrap();
+    for (path, why) in [
+        ("no-frontmatter/SKILL.md", "no frontmatter"),
+        ("unterminated/SKILL.md", "no closing ---"),
+        ("bad-yaml/SKILL.md", "not valid YAML"),
+        ("huge/SKILL.md", "the description is 1310719 bytes"),
+        ("no-skill-md", "without SKILL.md"),
+        (".claude/skills", "empty"),
+    ] {
+        assert!(
+            v["diagnostics"].as_array().unwrap().iter().any(|d| {
+                d["source"] == "catalog"
+                    && d["path"].as_str().unwrap().ends_with(path)
+                    && d["message"].as_str().unwrap().contains(why)
+            }),
+            "{path}: {why} missing in {diags}"
+        );
+    }
+    // The analysis went on: the good skill is still judged, the huge one is installed.
+    assert_eq!(v["missed_opportunities"][0]["count"], 2);
+    let never: Vec<&str> = v["insights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "never_used")
+        .map(|i| i["item"].as_str().unwrap())
+        .collect();
+    assert_eq!(never, ["huge"]);
+}
