@@ -17,6 +17,8 @@ const MIN_CALLS: u64 = 3;
 const LOW_SUCCESS_GAP: f64 = 0.2;
 /// Sessions with a skill this much less successful than without: medium.
 const WITH_WITHOUT_GAP: f64 = 0.15;
+/// Fewest sessions on each side before comparing sessions with and without an item.
+const MIN_SESSIONS: u64 = 3;
 /// A stage reached in fewer than this share of the sessions is a gap.
 const STAGE_SHARE: f64 = 0.5;
 
@@ -89,8 +91,11 @@ pub fn derive(snap: &Snapshot, catalog: &Catalog) -> (Vec<Insight>, Vec<String>)
                 ),
             ));
         }
+        let sessions_without = snap.totals.sessions.saturating_sub(item.sessions);
         if let (Some(with), Some(without)) = (item.success_with, item.success_without)
             && with + WITH_WITHOUT_GAP < without
+            && item.sessions >= MIN_SESSIONS
+            && sessions_without >= MIN_SESSIONS
         {
             found.push(finding(
                 "low_success",
@@ -332,6 +337,8 @@ mod tests {
             item("superpowers:brainstorming", 1, 4, Some(1.0)),
             item("flaky", 5, 5, Some(0.3)),
         ];
+        s.totals.sessions = 10;
+        s.skills[1].sessions = 4;
         s.skills[1].success_with = Some(0.6);
         s.skills[1].success_without = Some(0.9);
         s.missed_opportunities = vec![missed("brainstorming", 3), missed("other", 2)];

@@ -63,6 +63,7 @@ pub fn resolve(cli: Cli) -> Result<Resolved> {
     }
     crate::transcripts::parse::CustomRule::compile(&config.stages.rules)
         .map_err(|e| usage(format!("config stages: {e}")))?;
+    crate::tui::keys::Bindings::new(&config.keys).map_err(|e| usage(format!("config {e}")))?;
     let range = match (&cli.range, &config.display.range) {
         (Some(r), _) => r.clone(),
         (None, Some(r)) => {
@@ -237,7 +238,7 @@ pub fn run(cli: Cli) -> Result<()> {
                         100
                     };
                     let color = stdout_tty && std::env::var_os("NO_COLOR").is_none();
-                    report::dashboard::render(&snap, width, color)
+                    report::dashboard::render(&snap, width, color, &r.query)
                 }
             };
             print!("{text}");

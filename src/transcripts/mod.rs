@@ -42,6 +42,15 @@ impl Engine {
     /// Discover every transcript under the config dirs and read what is new in each.
     /// Files that disappeared since the last scan are reported removed.
     pub fn scan(&mut self) -> (Vec<Update>, Vec<Diagnostic>) {
+        self.scan_with_progress(|_, _| {})
+    }
+
+    /// `scan`, calling `progress(files read, files found)` as it goes (the dashboard's
+    /// gauge during the first scan).
+    pub fn scan_with_progress(
+        &mut self,
+        progress: impl Fn(usize, usize),
+    ) -> (Vec<Update>, Vec<Diagnostic>) {
         let (files, mut diagnostics) = discover::transcripts(&self.dirs);
         let mut paths: Vec<PathBuf> = self
             .cursors
@@ -50,8 +59,16 @@ impl Engine {
             .cloned()
             .collect();
         paths.extend(files);
-        let (updates, more) = self.read(paths);
-        diagnostics.extend(more);
+        let total = paths.len();
+        progress(0, total);
+        let mut updates = Vec::new();
+        // Chunks large enough to keep every core busy, small enough for a moving gauge.
+        for (i, chunk) in paths.chunks(256).enumerate() {
+            let (u, more) = self.read(chunk.to_vec());
+            updates.extend(u);
+            diagnostics.extend(more);
+            progress((i * 256 + chunk.len()).min(total), total);
+        }
         (updates, diagnostics)
     }
 
