@@ -372,19 +372,32 @@ mod tests {
         a.handle(Action::Project);
         assert_eq!(a.query.project.as_deref(), Some("/p"));
 
-        let names = |a: &App| a.items(Pane::Skills).iter().map(|i| i.name.clone()).collect::<Vec<_>>();
+        let names = |a: &App| {
+            a.items(Pane::Skills)
+                .iter()
+                .map(|i| i.name.clone())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(names(&a), ["zeta", "alpha", "mid"]);
         a.handle(Action::Sort);
         assert_eq!(names(&a), ["alpha", "mid", "zeta"]);
         a.handle(Action::Sort);
-        assert_eq!(names(&a), ["mid", "alpha", "zeta"], "new first, then rising");
+        assert_eq!(
+            names(&a),
+            ["mid", "alpha", "zeta"],
+            "new first, then rising"
+        );
 
         a.handle(Action::Filter);
         assert!(a.filter_editing);
         for c in "AL".chars() {
-            a.filter_input(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c)));
+            a.filter_input(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(c),
+            ));
         }
-        a.filter_input(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter));
+        a.filter_input(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        ));
         assert!(!a.filter_editing);
         assert_eq!(names(&a), ["alpha"]);
         a.handle(Action::Close);

@@ -39,7 +39,11 @@ impl Action {
         ("down", Action::Down, "move down"),
         ("open", Action::Open, "open details"),
         ("close", Action::Close, "close details / clear filter"),
-        ("range", Action::Range, "cycle the range 7d → 14d → 30d → all"),
+        (
+            "range",
+            Action::Range,
+            "cycle the range 7d → 14d → 30d → all",
+        ),
         ("project", Action::Project, "toggle project / all projects"),
         ("filter", Action::Filter, "filter rows by name"),
         ("sort", Action::Sort, "change the sort (count, name, trend)"),
@@ -82,11 +86,23 @@ pub fn parse_key(s: &str) -> Result<KeyEvent, String> {
         }
         _ => {
             // Single characters keep their case (`R` is not `r`).
-            let orig = if mods == KeyModifiers::NONE { s } else { &s[s.len() - rest.len()..] };
+            let orig = if mods == KeyModifiers::NONE {
+                s
+            } else {
+                &s[s.len() - rest.len()..]
+            };
             let mut chars = orig.chars();
             match (chars.next(), chars.next()) {
-                (Some(c), None) => KeyCode::Char(if mods == KeyModifiers::NONE { c } else { c.to_ascii_lowercase() }),
-                _ => return Err(format!("unknown key {s:?} (try \"q\", \"ctrl-c\", \"tab\", \"f5\")")),
+                (Some(c), None) => KeyCode::Char(if mods == KeyModifiers::NONE {
+                    c
+                } else {
+                    c.to_ascii_lowercase()
+                }),
+                _ => {
+                    return Err(format!(
+                        "unknown key {s:?} (try \"q\", \"ctrl-c\", \"tab\", \"f5\")"
+                    ));
+                }
             }
         }
     };
@@ -157,7 +173,12 @@ impl Bindings {
         // Terminals report `R` with or without SHIFT; bindings are stored without it.
         let mods = key.modifiers - KeyModifiers::SHIFT;
         let code = match key.code {
-            KeyCode::BackTab => return self.map.get(&(KeyCode::BackTab, KeyModifiers::SHIFT)).copied(),
+            KeyCode::BackTab => {
+                return self
+                    .map
+                    .get(&(KeyCode::BackTab, KeyModifiers::SHIFT))
+                    .copied();
+            }
             c => c,
         };
         self.map.get(&(code, mods)).copied()
@@ -169,9 +190,13 @@ impl Bindings {
             .map
             .iter()
             .filter(|(_, a)| **a == action)
-            .map(|((code, mods), _)| describe(*code, *mods))
+            .map(|((code, mods), _)| (!mods.is_empty(), describe(*code, *mods)))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|(_, d)| d)
             .collect();
-        v.sort();
+        // Plain keys first: the footer shows the first one.
+        v.sort_by_key(|d| (d.starts_with("Ctrl-") || d.starts_with("Alt-"), d.clone()));
         v
     }
 }
@@ -215,20 +240,35 @@ mod tests {
         assert_eq!(b.action(&key('3')), Some(Action::Pane(3)));
         assert_eq!(b.action(&key('j')), Some(Action::Down));
         assert_eq!(b.action(&key('r')), Some(Action::Range));
-        assert_eq!(b.action(&KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)), Some(Action::Refresh));
-        assert_eq!(b.action(&KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::PrevPane));
-        assert_eq!(b.action(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        assert_eq!(
+            b.action(&KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
+            Some(Action::Refresh)
+        );
+        assert_eq!(
+            b.action(&KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevPane)
+        );
+        assert_eq!(
+            b.action(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
         assert_eq!(b.action(&key('z')), None);
     }
 
     #[test]
     fn rebinding_replaces_the_default_key() {
-        let cfg = BTreeMap::from([("quit".to_string(), "x".to_string()), ("refresh".into(), "f5".into())]);
+        let cfg = BTreeMap::from([
+            ("quit".to_string(), "x".to_string()),
+            ("refresh".into(), "f5".into()),
+        ]);
         let b = Bindings::new(&cfg).unwrap();
         assert_eq!(b.action(&key('x')), Some(Action::Quit));
         assert_eq!(b.action(&key('q')), None);
-        assert_eq!(b.action(&KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE)), Some(Action::Refresh));
-        assert_eq!(b.keys_of(Action::Quit), ["Ctrl-c", "x"]);
+        assert_eq!(
+            b.action(&KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE)),
+            Some(Action::Refresh)
+        );
+        assert_eq!(b.keys_of(Action::Quit), ["x", "Ctrl-c"]);
     }
 
     #[test]

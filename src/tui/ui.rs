@@ -61,10 +61,7 @@ pub fn draw(f: &mut Frame, app: &App, keys: &Bindings, theme: Theme) {
             "skilltop: terminal too small ({}×{}); needs {MIN_WIDTH}×{MIN_HEIGHT}",
             area.width, area.height
         );
-        f.render_widget(
-            Paragraph::new(msg).wrap(Wrap { trim: true }),
-            area,
-        );
+        f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
     }
     let [header, body, footer] = Layout::vertical([
@@ -105,7 +102,10 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Span::raw(format!(" {scope} │ range {range}")),
     ];
     if !app.filter.is_empty() {
-        first.push(Span::styled(format!(" │ filter “{}”", app.filter), theme.accent()));
+        first.push(Span::styled(
+            format!(" │ filter “{}”", app.filter),
+            theme.accent(),
+        ));
     }
     let [l1, l2] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     f.render_widget(Paragraph::new(Line::from(first)), l1);
@@ -191,9 +191,8 @@ fn draw_body(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         (Pane::Missed, Pane::Insights),
     ];
     for (row, (left, right)) in rows.iter().zip(pairs) {
-        let [a, b] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-                .areas(*row);
+        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(*row);
         draw_pane(f, a, app, left, theme);
         draw_pane(f, b, app, right, theme);
     }
@@ -220,7 +219,7 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App, pane: Pane, theme: Theme) {
     }
     let lines = match pane {
         Pane::Skills | Pane::Agents => item_lines(app, pane, inner.width, theme),
-        Pane::Stages => stage_lines(app, theme),
+        Pane::Stages => stage_lines(app, inner.width, theme),
         Pane::Success => {
             return draw_success(f, inner, app, theme);
         }
@@ -233,7 +232,10 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App, pane: Pane, theme: Theme) {
         lines
     };
     let selected = focused.then(|| app.selected(pane));
-    f.render_widget(Paragraph::new(scrolled(lines, selected, inner.height, theme)), inner);
+    f.render_widget(
+        Paragraph::new(scrolled(lines, selected, inner.height, theme)),
+        inner,
+    );
 }
 
 fn empty_text(app: &App, pane: Pane) -> String {
@@ -252,7 +254,12 @@ fn empty_text(app: &App, pane: Pane) -> String {
 type Rows<'a> = Vec<(Option<usize>, Line<'a>)>;
 
 /// Keep the selected row visible and highlight it.
-fn scrolled<'a>(rows: Rows<'a>, selected: Option<usize>, height: u16, theme: Theme) -> Vec<Line<'a>> {
+fn scrolled<'a>(
+    rows: Rows<'a>,
+    selected: Option<usize>,
+    height: u16,
+    theme: Theme,
+) -> Vec<Line<'a>> {
     let height = height as usize;
     let sel_at = selected.and_then(|s| rows.iter().position(|(r, _)| *r == Some(s)));
     let skip = match sel_at {
@@ -345,7 +352,8 @@ fn fit(s: &str, w: usize) -> String {
     }
 }
 
-fn stage_lines<'a>(app: &'a App, theme: Theme) -> Rows<'a> {
+fn stage_lines<'a>(app: &'a App, width: u16, theme: Theme) -> Rows<'a> {
+    let wide = width >= 45;
     let st = &app.snapshot.stages;
     let n = st.sessions_with_stages;
     st.order
@@ -359,17 +367,23 @@ fn stage_lines<'a>(app: &'a App, theme: Theme) -> Rows<'a> {
                 Span::styled(arrow, theme.dim()),
                 Span::styled(
                     format!("{stage:<11}"),
-                    if reached == 0 { theme.bad() } else { Style::default() },
+                    if reached == 0 {
+                        theme.bad()
+                    } else {
+                        Style::default()
+                    },
                 ),
                 Span::raw(format!("{count:>5}")),
             ];
             if reached == 0 {
                 spans.push(Span::styled("  never reached", theme.bad()));
             } else if reached < n {
-                spans.push(Span::styled(
-                    format!("  skipped in {}/{n} sessions", n - reached),
-                    theme.dim(),
-                ));
+                let text = if wide {
+                    format!("  skipped in {}/{n} sessions", n - reached)
+                } else {
+                    format!("  skipped {}/{n}", n - reached)
+                };
+                spans.push(Span::styled(text, theme.dim()));
             }
             (Some(i), Line::from(spans))
         })
@@ -391,7 +405,11 @@ fn draw_success(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let ratio = s.overall.unwrap_or(0.0).clamp(0.0, 1.0);
     f.render_widget(
         LineGauge::default()
-            .filled_style(if ratio >= 0.8 { theme.good() } else { theme.bad() })
+            .filled_style(if ratio >= 0.8 {
+                theme.good()
+            } else {
+                theme.bad()
+            })
             .label(format!("overall {} ", pct(s.overall)))
             .ratio(ratio),
         gauge,
@@ -412,10 +430,10 @@ fn draw_success(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
             (
                 Some(i),
                 Line::from(vec![
-                    Span::raw(format!("{:<14}", fit(&t.name, 14))),
-                    Span::raw(format!("{:>6} calls ", t.count)),
-                    Span::styled(format!("{:>4} failed ", t.failures), theme.bad()),
-                    Span::raw(pct(t.success_rate)),
+                    Span::raw(format!("{:<12}", fit(&t.name, 12))),
+                    Span::raw(format!("{:>6}", t.count)),
+                    Span::styled(format!("{:>6}", t.failures), theme.bad()),
+                    Span::raw(format!("{:>6}", pct(t.success_rate))),
                 ]),
             )
         })
@@ -423,10 +441,20 @@ fn draw_success(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let rows = if rows.is_empty() {
         vec![(None, Line::styled("no failing tools", theme.dim()))]
     } else {
-        rows
+        let head = Line::styled(
+            format!(
+                "{:<12}{:>6}{:>6}{:>6}",
+                "worst tools", "calls", "fail", "ok"
+            ),
+            theme.dim(),
+        );
+        std::iter::once((None, head)).chain(rows).collect()
     };
     let selected = (app.focus == Pane::Success).then(|| app.selected(Pane::Success));
-    f.render_widget(Paragraph::new(scrolled(rows, selected, rest.height, theme)), rest);
+    f.render_widget(
+        Paragraph::new(scrolled(rows, selected, rest.height, theme)),
+        rest,
+    );
 }
 
 fn missed_lines<'a>(app: &'a App, theme: Theme) -> Rows<'a> {
@@ -534,15 +562,25 @@ fn popup(area: Rect, w_pct: u16, h_pct: u16) -> Rect {
 fn draw_help(f: &mut Frame, area: Rect, keys: &Bindings, theme: Theme) {
     let area = popup(area, 70, 90);
     f.render_widget(Clear, area);
-    let lines: Vec<Line> = Action::ALL
-        .iter()
-        .map(|(_, action, what)| {
-            Line::from(vec![
-                Span::styled(format!("{:>16}  ", keys.keys_of(*action).join(" ")), theme.accent()),
-                Span::raw(*what),
-            ])
-        })
+    let line = |k: String, what: &str| {
+        Line::from(vec![
+            Span::styled(format!("{k:>16}  "), theme.accent()),
+            Span::raw(what.to_string()),
+        ])
+    };
+    let panes: Vec<String> = (1..=6)
+        .flat_map(|n| keys.keys_of(Action::Pane(n)).into_iter().take(1))
         .collect();
+    let mut lines = vec![line(
+        panes.join(" "),
+        "Skills Agents Stages Success Missed Insights",
+    )];
+    for (_, action, what) in Action::ALL
+        .iter()
+        .filter(|(_, a, _)| !matches!(a, Action::Pane(_)))
+    {
+        lines.push(line(keys.keys_of(*action).join(" "), what));
+    }
     f.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
@@ -596,13 +634,12 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
                         theme.dim(),
                     ));
                 }
-                if let Some(m) = s
-                    .missed_opportunities
-                    .iter()
-                    .find(|m| m.item == it.name)
-                {
+                if let Some(m) = s.missed_opportunities.iter().find(|m| m.item == it.name) {
                     lines.push(Line::raw(""));
-                    lines.push(Line::raw(format!("{} prompts matched without it:", m.count)));
+                    lines.push(Line::raw(format!(
+                        "{} prompts matched without it:",
+                        m.count
+                    )));
                     for e in &m.examples {
                         lines.push(Line::styled(format!("  “{}”", e.prompt), theme.dim()));
                     }
@@ -619,7 +656,11 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
                     st.sessions_reached.get(stage).copied().unwrap_or(0),
                     st.sessions_with_stages
                 )));
-                for t in st.transitions.iter().filter(|t| &t.from == stage || &t.to == stage) {
+                for t in st
+                    .transitions
+                    .iter()
+                    .filter(|t| &t.from == stage || &t.to == stage)
+                {
                     lines.push(Line::raw(format!("  {} → {}  {}×", t.from, t.to, t.count)));
                 }
             }
@@ -651,7 +692,11 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
                     lines.push(Line::raw(""));
                     lines.push(Line::raw(format!("  “{}”", e.prompt)));
                     lines.push(Line::styled(
-                        format!("    session {} · triggers {}", e.session, e.triggers.join(", ")),
+                        format!(
+                            "    session {} · triggers {}",
+                            e.session,
+                            e.triggers.join(", ")
+                        ),
                         theme.dim(),
                     ));
                 }
@@ -685,7 +730,11 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .border_style(theme.accent());
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let spark_h = if daily.is_some() && inner.height > 10 { 4 } else { 0 };
+    let spark_h = if daily.is_some() && inner.height > 10 {
+        4
+    } else {
+        0
+    };
     let [text, spark] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(spark_h)]).areas(inner);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), text);
@@ -694,6 +743,9 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     {
         // The latest days fit when the range is longer than the popup is wide.
         let keep = d.len().saturating_sub(spark.width as usize);
-        f.render_widget(Sparkline::default().data(&d[keep..]).style(theme.accent()), spark);
+        f.render_widget(
+            Sparkline::default().data(&d[keep..]).style(theme.accent()),
+            spark,
+        );
     }
 }

@@ -1,0 +1,155 @@
+//! Screens: the dashboard drawn on ratatui's `TestBackend`, pinned with insta at 80×24,
+//! 120×40 and a tiny size, for empty, loaded, Prometheus-down, each pane focused, details
+//! and help; and no panic at any size.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use common::fixtures;
+use skilltop::catalog::Catalog;
+use skilltop::cli::RangeSpec;
+use skilltop::report::dashboard::{frame, to_text};
+use skilltop::store::snapshot::PromStatus;
+use skilltop::store::{Query, Store};
+use skilltop::transcripts::Engine;
+use skilltop::tui::app::{App, Pane};
+use skilltop::tui::keys::Action;
+use skilltop::tui::ui::Theme;
+
+const MONO: Theme = Theme { mono: true };
+
+fn query() -> Query {
+    let now: DateTime<Utc> = std::fs::read_to_string(fixtures().join("demo/NOW"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    Query {
+        project: None,
+        range: RangeSpec::days(7),
+        sessions: None,
+        timezone: chrono_tz::UTC,
+        now,
+        redact: false,
+    }
+}
+
+/// The demo data, loaded the way the dashboard loads it.
+fn loaded() -> App {
+    let home = fixtures().join("demo");
+    let mut engine = Engine::new(vec![home.clone()]);
+    let mut store = Store::new(vec!["demo".into()]);
+    let (updates, _) = engine.scan();
+    updates.into_iter().for_each(|u| store.apply(u));
+    let catalog = Catalog::load(&[home], None, &BTreeMap::new());
+    let mut app = App::new(query(), Some("/home/dev/shop".into()));
+    app.set_snapshot(store.snapshot(&app.query, &catalog));
+    app
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    to_text(&frame(app, w, h, MONO), false)
+}
+
+#[test]
+fn empty() {
+    let app = App::new(query(), None);
+    insta::assert_snapshot!("empty_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn loaded_at_each_size() {
+    let app = loaded();
+    insta::assert_snapshot!("loaded_80x24", screen(&app, 80, 24));
+    insta::assert_snapshot!("loaded_120x40", screen(&app, 120, 40));
+    insta::assert_snapshot!("loaded_tiny_40x10", screen(&app, 40, 10));
+}
+
+#[test]
+fn prometheus_down_shows_in_the_header() {
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    s.sources.prometheus.status = PromStatus::Unreachable;
+    s.sources.prometheus.error = Some("connection refused".into());
+    s.sources.prometheus.stale_secs = Some(95);
+    app.set_snapshot(s);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("prometheus: unreachable (connection refused) · showing data 95s old"));
+    insta::assert_snapshot!("prometheus_down_120x40", text);
+}
+
+#[test]
+fn each_pane_focused() {
+    for n in 1..=6 {
+        let mut app = loaded();
+        app.handle(Action::Pane(n));
+        app.handle(Action::Down);
+        let name = format!("focus_{}_{}", n, app.focus.title().to_lowercase());
+        insta::assert_snapshot!(name, screen(&app, 120, 40));
+    }
+}
+
+#[test]
+fn details_and_help() {
+    let mut app = loaded();
+    app.handle(Action::Open);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("invocations in 7d"), "{text}");
+    insta::assert_snapshot!("details_skill_120x40", text);
+    app.handle(Action::Close);
+    app.handle(Action::Pane(5));
+    app.handle(Action::Open);
+    insta::assert_snapshot!("details_missed_80x24", screen(&app, 80, 24));
+    app.handle(Action::Close);
+    app.handle(Action::Help);
+    insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn the_range_key_recomputes_from_the_store() {
+    let home = fixtures().join("demo");
+    let mut engine = Engine::new(vec![home.clone()]);
+    let mut store = Store::new(vec![]);
+    engine.scan().0.into_iter().for_each(|u| store.apply(u));
+    let read = engine.stats.tail.load(std::sync::atomic::Ordering::Relaxed);
+    let catalog = Catalog::load(&[home], None, &BTreeMap::new());
+    let mut app = App::new(query(), None);
+    app.set_snapshot(store.snapshot(&app.query, &catalog));
+    let week = app.snapshot.totals.tool_calls;
+    app.handle(Action::Range);
+    app.set_snapshot(store.snapshot(&app.query, &catalog));
+    assert_eq!(app.snapshot.scope.range, "14d");
+    assert!(app.snapshot.totals.tool_calls > week);
+    assert_eq!(
+        engine.stats.tail.load(std::sync::atomic::Ordering::Relaxed),
+        read,
+        "no file was read again"
+    );
+}
+
+#[test]
+fn no_size_breaks_it() {
+    let mut app = loaded();
+    app.handle(Action::Open);
+    for w in (1..=130).step_by(7) {
+        for h in (1..=45).step_by(4) {
+            let text = screen(&app, w, h);
+            assert_eq!(text.lines().count(), h as usize);
+        }
+    }
+    let tiny = screen(&app, 30, 8);
+    assert!(tiny.contains("terminal too small"), "{tiny}");
+}
+
+#[test]
+fn focus_moves_the_highlight_between_panes() {
+    let mut app = loaded();
+    assert_eq!(app.focus, Pane::Skills);
+    let before = frame(&app, 120, 40, MONO);
+    app.handle(Action::NextPane);
+    let after = frame(&app, 120, 40, MONO);
+    assert_ne!(before, after);
+    assert_eq!(app.focus, Pane::Agents);
+}
