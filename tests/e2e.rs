@@ -1,0 +1,269 @@
+//! The real binary in a pseudo-terminal (tmux): it starts and draws the panes, shows a
+//! `Skill` call appended while it runs, exports with `e`, and quits with `q` restoring the
+//! terminal. Skipped with a notice when tmux is missing (tests/run.sh installs it).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, cwd: &Path, args: &[&str]) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!(
+                "NOTICE: tmux is missing; skipping the end-to-end test (tests/run.sh installs it)"
+            );
+            return None;
+        }
+        let socket = format!("skilltop-e2e-{}-{name}", std::process::id());
+        let bin = env!("CARGO_BIN_EXE_skilltop");
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        // After the program ends the shell reports its status and waits, so the test can
+        // read both the status and the restored screen.
+        let cmd = format!(
+            "env -u CLAUDE_CONFIG_DIR -u PROMETHEUS_ENDPOINT XDG_CONFIG_HOME=/nonexistent NO_COLOR=1 TERM=xterm-256color '{bin}' {}; echo EXITED:$?; sleep 60",
+            quoted.join(" ")
+        );
+        let ok = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "40",
+            ])
+            .arg("-c")
+            .arg(cwd)
+            .arg(cmd)
+            .status()
+            .expect("tmux runs")
+            .success();
+        assert!(ok, "tmux could not start a session");
+        Some(Tmux { socket })
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p"])
+            .output()
+            .expect("tmux capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &str) {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", keys])
+            .status()
+            .expect("tmux send-keys");
+    }
+
+    fn alternate_screen(&self) -> bool {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "display-message",
+                "-p",
+                "#{alternate_on}",
+            ])
+            .output()
+            .expect("tmux display-message");
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
+    /// Wait until the screen satisfies `f`; the deadline only guards against a hang.
+    fn wait(&self, what: &str, f: impl Fn(&str) -> bool) -> Duration {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if f(&s) {
+                return start.elapsed();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn first_transcript(home: &Path) -> PathBuf {
+    let mut stack = vec![home.join("projects")];
+    while let Some(d) = stack.pop() {
+        let mut entries: Vec<_> = std::fs::read_dir(&d)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "jsonl") {
+                return p;
+            }
+        }
+    }
+    panic!("no transcript under {}", home.display());
+}
+
+fn skill_line(session: &str, ts: &str, cwd: &str) -> String {
+    format!(
+        r#"{{"type":"assistant","sessionId":"{session}","timestamp":"{ts}","cwd":"{cwd}","message":{{"id":"msg_e2e","content":[{{"type":"tool_use","id":"toolu_e2e","name":"Skill","input":{{"skill":"zz-live-skill"}}}}]}}}}"#
+    ) + "\n"
+}
+
+fn live_session(name: &str, home: &Path, now: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let exports = dir.path().join("exports");
+    std::fs::create_dir_all(&exports).unwrap();
+    let t = match Tmux::start(
+        name,
+        &exports,
+        &[
+            "--claude-dir",
+            home.to_str().unwrap(),
+            "--all-projects",
+            "--range",
+            "all",
+            "--no-prometheus",
+            "--now",
+            now,
+        ],
+    ) {
+        Some(t) => t,
+        None => return,
+    };
+    t.wait("the panes", |s| {
+        s.contains("1 Skills") && s.contains("6 Insights") && s.contains("transcripts:")
+    });
+    assert!(t.alternate_screen());
+
+    // A Skill call appended while it runs.
+    let file = first_transcript(home);
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    std::io::Write::write_all(
+        &mut f,
+        skill_line("e2e-session", "2026-11-24T08:00:00Z", "/e2e").as_bytes(),
+    )
+    .unwrap();
+    drop(f);
+    let took = t.wait("the appended skill", |s| s.contains("zz-live-skill"));
+    println!(
+        "appended Skill call on screen after {} ms",
+        took.as_millis()
+    );
+
+    // Export what is on screen.
+    t.keys("e");
+    t.wait("the export message", |s| s.contains("exported to"));
+    let written: Vec<PathBuf> = std::fs::read_dir(&exports)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&written[0]).unwrap()).unwrap();
+    assert_valid_snapshot(&v);
+    assert!(
+        v["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "zz-live-skill")
+    );
+
+    // Quit: exit code 0, the shell's screen is back.
+    t.keys("q");
+    t.wait("the exit", |s| s.contains("EXITED:0"));
+    assert!(!t.alternate_screen(), "the alternate screen is left");
+}
+
+#[test]
+fn the_dashboard_runs_live_over_the_demo_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("demo");
+    copy_dir(&fixtures().join("demo"), &home);
+    live_session("demo-live", &home, "2026-11-24T12:00:00Z");
+}
+
+#[test]
+fn the_dashboard_runs_live_over_the_real_data() {
+    let Some(real) = realdata() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("claude-home");
+    copy_dir(&real, &home);
+    live_session("real-live", &home, "2026-11-24T12:00:00Z");
+}
+
+#[test]
+fn demo_mode_keys_and_a_too_small_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(t) = Tmux::start("demo", dir.path(), &["--demo"]) else {
+        return;
+    };
+    t.wait("the demo data", |s| {
+        s.contains("test-driven-development") && s.contains("range 7d")
+    });
+    t.keys("r");
+    t.wait("the next range", |s| s.contains("range 14d"));
+    t.keys("?");
+    t.wait("the help", |s| s.contains("Help"));
+    t.keys("Escape");
+    t.keys("5");
+    t.keys("Enter");
+    t.wait("the details of a missed item", |s| {
+        s.contains("prompts matched its triggers")
+    });
+    Command::new("tmux")
+        .args(["-L", &t.socket, "resize-window", "-x", "30", "-y", "8"])
+        .status()
+        .unwrap();
+    t.wait("the too-small notice", |s| s.contains("too small"));
+    Command::new("tmux")
+        .args(["-L", &t.socket, "resize-window", "-x", "120", "-y", "40"])
+        .status()
+        .unwrap();
+    t.wait("the panes again", |s| s.contains("1 Skills"));
+    t.keys("C-c");
+    t.wait("the exit", |s| s.contains("EXITED:0"));
+    assert!(!t.alternate_screen());
+}
