@@ -130,6 +130,61 @@ fn the_range_key_recomputes_from_the_store() {
 }
 
 #[test]
+fn every_small_size_draws_without_panicking() {
+    let mut app = loaded();
+    for overlay in [Action::Close, Action::Open, Action::Help] {
+        app.handle(Action::Close);
+        app.handle(overlay);
+        for w in 1..=90 {
+            for h in 1..=30 {
+                let text = screen(&app, w, h);
+                assert_eq!(text.lines().count(), h as usize, "{w}x{h}");
+                assert!(
+                    text.lines().all(|l| l.chars().count() <= w as usize),
+                    "{w}x{h}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn uses_the_room_at_200x60() {
+    let app = loaded();
+    let text = screen(&app, 200, 60);
+    // The wide layout shows full stage sentences and every demo skill with its trend.
+    assert!(text.contains("skipped in"), "{text}");
+    for it in &app.snapshot.skills {
+        assert!(text.contains(&it.name), "{} missing:\n{text}", it.name);
+    }
+    insta::assert_snapshot!("loaded_200x60", text);
+}
+
+#[test]
+fn the_dashboard_format_prints_one_frame_at_100_columns_off_a_terminal() {
+    let out = common::run(&["--demo", "--format", "dashboard"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\x1b'), "no colour when not a terminal");
+    assert!(text.lines().all(|l| l.chars().count() <= 100));
+    assert!(
+        text.lines().any(|l| l.chars().count() > 90),
+        "uses the width"
+    );
+    for pane in [
+        "1 Skills",
+        "2 Agents",
+        "3 Stages",
+        "4 Success",
+        "5 Missed",
+        "6 Insights",
+    ] {
+        assert!(text.contains(pane), "{pane} missing:\n{text}");
+    }
+    assert!(text.contains("test-driven-development"), "{text}");
+}
+
+#[test]
 fn no_size_breaks_it() {
     let mut app = loaded();
     app.handle(Action::Open);

@@ -57,7 +57,13 @@ fn handler(tx: UnboundedSender<Vec<PathBuf>>) -> impl FnMut(DebounceEventResult)
         // Errors (a vanished folder, an overflowed queue) are answered by a rescan of the
         // affected paths, which the engine does for whatever path it gets.
         let mut paths: Vec<PathBuf> = match result {
-            Ok(events) => events.into_iter().flat_map(|e| e.event.paths).collect(),
+            // Opening or reading is no change, and the engine's own reads of a changed
+            // folder would otherwise come back as events: a loop that never idles.
+            Ok(events) => events
+                .into_iter()
+                .filter(|e| !is_read_only(&e.event.kind))
+                .flat_map(|e| e.event.paths)
+                .collect(),
             Err(errors) => errors.into_iter().flat_map(|e| e.paths).collect(),
         };
         paths.sort();
@@ -66,6 +72,11 @@ fn handler(tx: UnboundedSender<Vec<PathBuf>>) -> impl FnMut(DebounceEventResult)
             let _ = tx.send(paths);
         }
     }
+}
+
+fn is_read_only(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind};
+    matches!(kind, EventKind::Access(a) if *a != AccessKind::Close(AccessMode::Write))
 }
 
 fn native(

@@ -247,3 +247,48 @@ fn export(app: &App, dir: &std::path::Path) -> String {
         Err(e) => format!("export failed, nothing written: {e:#}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app() -> App {
+        let query = crate::store::Query {
+            project: None,
+            range: crate::cli::RangeSpec::days(7),
+            sessions: None,
+            timezone: chrono_tz::UTC,
+            now: chrono::Utc::now(),
+            redact: false,
+        };
+        let mut app = App::new(query, None);
+        let mut snap = crate::store::snapshot::Snapshot::default();
+        snap.totals.tool_calls = 42;
+        app.set_snapshot(snap);
+        app
+    }
+
+    #[test]
+    fn export_writes_what_is_on_screen_and_says_where() {
+        let dir = tempfile::tempdir().unwrap();
+        let msg = export(&app(), dir.path());
+        let written: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(written.len(), 1);
+        let path = written[0].path();
+        assert_eq!(msg, format!("exported to {}", path.display()));
+        let back: crate::store::snapshot::Snapshot =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(back.totals.tool_calls, 42);
+    }
+
+    #[test]
+    fn a_failed_export_says_why_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("no-such-dir");
+        let msg = export(&app(), &missing);
+        assert!(msg.starts_with("export failed, nothing written"), "{msg}");
+        assert!(msg.contains("does not exist"), "{msg}");
+        assert!(!missing.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}

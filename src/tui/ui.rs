@@ -599,6 +599,9 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let mut lines: Vec<Line> = Vec::new();
     let mut title = String::from(" Details ");
     let mut daily: Option<Vec<u64>> = None;
+    // Drawn below the sparkline: its date axis, then the example prompts.
+    let mut axis: Option<(String, String)> = None;
+    let mut after: Vec<Line> = Vec::new();
     match app.focus {
         Pane::Skills | Pane::Agents => {
             if let Some(it) = app.items(app.focus).get(sel) {
@@ -629,19 +632,20 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 )));
                 daily = Some(it.daily.iter().map(|d| d.count).collect());
                 if let (Some(first), Some(last)) = (it.daily.first(), it.daily.last()) {
+                    let peak = it.daily.iter().map(|d| d.count).max().unwrap_or(0);
                     lines.push(Line::styled(
-                        format!("daily, {} → {}:", first.date, last.date),
+                        format!("daily, {} → {} (peak {peak} a day):", first.date, last.date),
                         theme.dim(),
                     ));
+                    axis = Some((first.date.clone(), last.date.clone()));
                 }
                 if let Some(m) = s.missed_opportunities.iter().find(|m| m.item == it.name) {
-                    lines.push(Line::raw(""));
-                    lines.push(Line::raw(format!(
-                        "{} prompts matched without it:",
+                    after.push(Line::raw(format!(
+                        "{} prompts matched it in sessions that never invoked it:",
                         m.count
                     )));
                     for e in &m.examples {
-                        lines.push(Line::styled(format!("  “{}”", e.prompt), theme.dim()));
+                        after.push(Line::styled(format!("  “{}”", e.prompt), theme.dim()));
                     }
                 }
             }
@@ -730,22 +734,44 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .border_style(theme.accent());
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let spark_h = if daily.is_some() && inner.height > 10 {
-        4
-    } else {
-        0
+    let Some(d) = daily.filter(|d| !d.is_empty() && inner.height >= 8) else {
+        lines.push(Line::raw(""));
+        lines.extend(after);
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        return;
     };
-    let [text, spark] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(spark_h)]).areas(inner);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), text);
-    if let Some(d) = daily
-        && spark_h > 0
-    {
-        // The latest days fit when the range is longer than the popup is wide.
-        let keep = d.len().saturating_sub(spark.width as usize);
-        f.render_widget(
-            Sparkline::default().data(&d[keep..]).style(theme.accent()),
-            spark,
-        );
+    let spark_h = if inner.height >= 16 { 4 } else { 2 };
+    let [text, spark, axis_area, _, rest] = Layout::vertical([
+        Constraint::Length(lines.len() as u16),
+        Constraint::Length(spark_h),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    f.render_widget(Paragraph::new(lines), text);
+    // One column per day when the range is longer than the popup is wide (latest days
+    // kept), otherwise each day widened to fill the row.
+    let cols = spark.width as usize;
+    let keep = d.len().saturating_sub(cols);
+    let per = (cols / (d.len() - keep)).max(1);
+    let data: Vec<u64> = d[keep..]
+        .iter()
+        .flat_map(|v| std::iter::repeat_n(*v, per))
+        .collect();
+    f.render_widget(
+        Sparkline::default().data(&data).style(theme.accent()),
+        spark,
+    );
+    if let Some((first, last)) = axis {
+        let used = data.len();
+        let gap = used.saturating_sub(first.chars().count() + last.chars().count());
+        let label = if keep == 0 && gap >= 1 {
+            format!("{first}{}{last}", " ".repeat(gap))
+        } else {
+            format!("… {last}")
+        };
+        f.render_widget(Paragraph::new(Line::styled(label, theme.dim())), axis_area);
     }
+    f.render_widget(Paragraph::new(after).wrap(Wrap { trim: false }), rest);
 }
