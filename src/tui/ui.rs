@@ -178,18 +178,53 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     f.render_widget(Paragraph::new(Line::from(second)), l2);
 }
 
+/// Lines a pane needs to show all its rows, borders included.
+fn pane_height(app: &App, pane: Pane, theme: Theme) -> u16 {
+    let lines = match pane {
+        Pane::Skills | Pane::Agents => app.items(pane).len(),
+        Pane::Stages => app.snapshot.stages.order.len(),
+        Pane::Success => 3 + app.worst_tools().len(),
+        Pane::Missed => missed_lines(app, theme).len(),
+        Pane::Insights => insight_lines(app, theme).len(),
+    };
+    u16::try_from(lines.max(1) + 2).unwrap_or(u16::MAX)
+}
+
+/// Heights of the three rows of panes: each gets what its content needs up to its share
+/// (40/30/30); what a row does not need goes to the rows that need more, and what nobody
+/// needs to the last row.
+pub fn row_heights(total: u16, needs: [u16; 3]) -> [u16; 3] {
+    let share = [
+        total * 4 / 10,
+        total * 3 / 10,
+        total - total * 4 / 10 - total * 3 / 10,
+    ];
+    let mut h = [0u16; 3];
+    for i in 0..3 {
+        h[i] = needs[i].min(share[i]);
+    }
+    let mut spare = total - h.iter().sum::<u16>();
+    while spare > 0 && (0..3).any(|i| h[i] < needs[i]) {
+        for i in 0..3 {
+            if spare > 0 && h[i] < needs[i] {
+                h[i] += 1;
+                spare -= 1;
+            }
+        }
+    }
+    h[2] += spare;
+    h
+}
+
 fn draw_body(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let rows = Layout::vertical([
-        Constraint::Percentage(40),
-        Constraint::Percentage(30),
-        Constraint::Percentage(30),
-    ])
-    .split(area);
     let pairs = [
         (Pane::Skills, Pane::Agents),
         (Pane::Stages, Pane::Success),
         (Pane::Missed, Pane::Insights),
     ];
+    let needs = pairs.map(|(l, r)| pane_height(app, l, theme).max(pane_height(app, r, theme)));
+    let heights = row_heights(area.height, needs);
+    let rows = Layout::vertical(heights.map(Constraint::Length)).split(area);
     for (row, (left, right)) in rows.iter().zip(pairs) {
         let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(*row);
@@ -538,8 +573,20 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &App, keys: &Bindings, theme: The
             (k(Action::Help), "help"),
             (k(Action::Quit), "quit"),
         ];
+        // Whole hints only: when the row is short the least needed ones drop (help and
+        // quit stay; help lists everything).
+        const PRIORITY: [usize; 11] = [9, 10, 0, 2, 7, 3, 4, 1, 5, 6, 8];
+        let width = |(k, w): &(String, &str)| k.chars().count() + w.chars().count() + 3;
+        let mut room = (area.width as usize).saturating_sub(1);
+        let mut keep = vec![false; hints.len()];
+        for i in PRIORITY {
+            if width(&hints[i]) <= room {
+                room -= width(&hints[i]);
+                keep[i] = true;
+            }
+        }
         let mut spans = vec![Span::raw(" ")];
-        for (key, what) in hints {
+        for ((key, what), _) in hints.into_iter().zip(keep).filter(|(_, k)| *k) {
             spans.push(Span::styled(key, theme.accent()));
             spans.push(Span::raw(format!(" {what}  ")));
         }
@@ -774,4 +821,23 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         f.render_widget(Paragraph::new(Line::styled(label, theme.dim())), axis_area);
     }
     f.render_widget(Paragraph::new(after).wrap(Wrap { trim: false }), rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::row_heights;
+
+    #[test]
+    fn rows_get_what_they_need_and_share_the_rest() {
+        // Everything fits: each row its need, the rest to the last one.
+        assert_eq!(row_heights(37, [6, 10, 18]), [6, 10, 21]);
+        // Too little room: shares first, then the spare to those still short.
+        assert_eq!(row_heights(21, [6, 10, 18]), [6, 7, 8]);
+        // Nothing needs much: the shares still add up to the whole.
+        let h = row_heights(50, [3, 3, 3]);
+        assert_eq!(h.iter().sum::<u16>(), 50);
+        for total in 0..80 {
+            assert_eq!(row_heights(total, [40, 40, 40]).iter().sum::<u16>(), total);
+        }
+    }
 }
