@@ -267,3 +267,59 @@ fn demo_mode_keys_and_a_too_small_terminal() {
     t.wait("the exit", |s| s.contains("EXITED:0"));
     assert!(!t.alternate_screen());
 }
+
+/// The pid of the program the pane's shell runs.
+fn program_pid(t: &Tmux) -> String {
+    let out = Command::new("tmux")
+        .args(["-L", &t.socket, "display-message", "-p", "#{pane_pid}"])
+        .output()
+        .expect("tmux display-message");
+    let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let out = Command::new("ps")
+        .args(["-o", "pid=", "--ppid", &shell])
+        .output()
+        .expect("ps runs");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .expect("the program runs under the shell")
+        .to_string()
+}
+
+#[test]
+fn prometheus_down_breaks_nothing_and_sigterm_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("demo");
+    copy_dir(&fixtures().join("demo"), &home);
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+    let Some(t) = Tmux::start(
+        "promdown",
+        dir.path(),
+        &[
+            "--claude-dir",
+            home.to_str().unwrap(),
+            "--all-projects",
+            "--range",
+            "all",
+            "--prometheus-endpoint",
+            "http://127.0.0.1:9",
+            "--now",
+            "2026-11-24T12:00:00Z",
+        ],
+    ) else {
+        return;
+    };
+    t.wait("the panes with the demo data", |s| {
+        s.contains("transcripts: 26 files") && s.contains("6 Insights")
+    });
+    let header = t.screen();
+    assert!(header.contains("prometheus:"), "{header}");
+    assert!(!header.contains("prometheus: ok"), "{header}");
+    // Still responsive to keys.
+    t.keys("r");
+    t.wait("the next range", |s| s.contains("range 7d"));
+    let pid = program_pid(&t);
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    t.wait("the exit", |s| s.contains("EXITED:0"));
+    assert!(!t.alternate_screen(), "the alternate screen is left");
+}
