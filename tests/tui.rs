@@ -208,3 +208,21 @@ fn focus_moves_the_highlight_between_panes() {
     assert_ne!(before, after);
     assert_eq!(app.focus, Pane::Agents);
 }
+
+#[test]
+fn no_color_means_no_colour_only_emphasis() {
+    use ratatui::style::Color;
+    let app = loaded();
+    let colours = |mono: bool| {
+        let b = frame(&app, 120, 40, Theme { mono });
+        b.content()
+            .iter()
+            .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+            .count()
+    };
+    assert_eq!(colours(true), 0);
+    assert!(colours(false) > 0);
+    // The focused pane is still told apart without colour (bold title).
+    let text = to_text(&frame(&app, 120, 40, MONO), true);
+    assert!(text.contains("\x1b[0;1m"), "{text}");
+}

@@ -188,7 +188,11 @@ impl App {
 
     /// A key typed while the filter is being edited.
     pub fn filter_input(&mut self, key: crossterm::event::KeyEvent) -> Effect {
-        use crossterm::event::KeyCode;
+        use crossterm::event::{KeyCode, KeyModifiers};
+        // Raw mode turns Ctrl-C into a key: it must quit even while typing.
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return Effect::Quit;
+        }
         match key.code {
             KeyCode::Enter => self.filter_editing = false,
             KeyCode::Esc => {
@@ -400,6 +404,18 @@ mod tests {
         ));
         assert!(!a.filter_editing);
         assert_eq!(names(&a), ["alpha"]);
+        a.handle(Action::Filter);
+        assert_eq!(
+            a.filter_input(crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char('c'),
+                crossterm::event::KeyModifiers::CONTROL,
+            )),
+            Effect::Quit,
+            "Ctrl-C quits while the filter is typed"
+        );
+        a.filter_input(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        ));
         a.handle(Action::Close);
         assert_eq!(names(&a).len(), 3, "Esc clears the filter");
         assert_eq!(a.handle(Action::Export), Effect::Export);
