@@ -203,7 +203,7 @@ fn main() -> std::io::Result<()> {
         written += out.len() as u64;
         files += 1;
         // A subagent transcript for one session in three.
-        if s_idx % 3 == 0 {
+        if s_idx.is_multiple_of(3) {
             let sub = pdir.join(&id).join("subagents");
             std::fs::create_dir_all(&sub)?;
             let mut out = String::new();
