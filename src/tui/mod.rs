@@ -130,6 +130,7 @@ async fn event_loop(
     };
     let (window_tx, window_rx) = tokio::sync::watch::channel(window(&app));
     let _poller = prometheus.map(|s| crate::prometheus::spawn_poller(s, window_rx, prom_tx));
+    app.prom_waiting = _poller.is_some();
 
     let mut sigterm = signal(SignalKind::terminate()).wrap_err("cannot listen for SIGTERM")?;
     let mut sigint = signal(SignalKind::interrupt()).wrap_err("cannot listen for SIGINT")?;
@@ -228,6 +229,7 @@ async fn event_loop(
                 }
             }
             Some(data) = prom_rx.recv() => {
+                app.prom_waiting = false;
                 store.apply(Update::Prometheus(data));
                 stale = true;
                 dirty = true;
@@ -245,5 +247,39 @@ fn export(app: &App, dir: &std::path::Path) -> String {
     match crate::report::export::write_snapshot(&path, &app.snapshot) {
         Ok(()) => format!("exported to {}", path.display()),
         Err(e) => format!("export failed, nothing written: {e:#}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app() -> App {
+        let query = crate::store::Query {
+            project: None,
+            range: crate::cli::RangeSpec::days(7),
+            sessions: None,
+            timezone: chrono_tz::UTC,
+            now: chrono::Utc::now(),
+            redact: false,
+        };
+        App::new(query, None)
+    }
+
+    #[test]
+    fn export_writes_the_snapshot_or_says_why_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let msg = export(&app(), dir.path());
+        assert!(msg.starts_with("exported to "), "{msg}");
+        let written: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(written.len(), 1);
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(written[0].path()).unwrap()).unwrap();
+        assert!(v.get("totals").is_some());
+
+        let missing = dir.path().join("no/such/dir");
+        let msg = export(&app(), &missing);
+        assert!(msg.starts_with("export failed, nothing written:"), "{msg}");
+        assert!(!missing.exists());
     }
 }
