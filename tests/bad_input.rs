@@ -36,27 +36,10 @@ fn good_lines(session: &str, n: usize) -> String {
 }
 
 fn snapshot_cmd(mut cmd: Command, home: &Path) -> Value {
-    let out = cmd
-        .args([
-            "--format",
-            "json",
-            "--range",
-            "all",
-            "--all-projects",
-            "--no-prometheus",
-        ])
-        .args(["--now", NOW, "--claude-dir"])
-        .arg(home)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_valid_snapshot(&v);
-    v
+    cmd.args(["--format", "json", "--range", "all", "--all-projects"])
+        .args(["--no-prometheus", "--now", NOW, "--claude-dir"])
+        .arg(home);
+    json_output(&mut cmd).0
 }
 
 fn snapshot(home: &Path) -> Value {

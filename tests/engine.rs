@@ -15,15 +15,7 @@ fn snapshot(args: &[&str], env: &[(&str, &str)]) -> Value {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_valid_snapshot(&v);
-    v
+    json_output(&mut cmd).0
 }
 
 fn names(v: &Value, key: &str) -> Vec<(String, u64)> {

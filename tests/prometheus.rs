@@ -138,15 +138,7 @@ fn snapshot(endpoint: &str, home: &std::path::Path, env: &[(&str, &str)]) -> (Va
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_valid_snapshot(&v);
-    (v, String::from_utf8_lossy(&out.stderr).into_owned())
+    json_output(&mut cmd)
 }
 
 fn item<'a>(v: &'a Value, key: &str, name: &str) -> &'a Value {

@@ -8,18 +8,9 @@ use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
+#[path = "rng.rs"]
+mod rng;
+use rng::Rng;
 
 const WORDS: [&str; 16] = [
     "the", "cache", "returns", "stale", "entries", "after", "refactor", "function", "test",
