@@ -132,6 +132,15 @@ async fn event_loop(
     let _poller = prometheus.map(|s| crate::prometheus::spawn_poller(s, window_rx, prom_tx));
     app.prom_waiting = _poller.is_some();
 
+    // Lets the end-to-end test prove that a panic in a background task restores the
+    // terminal and ends the program with an error.
+    if std::env::var_os("SKILLTOP_TEST_PANIC_IN_TASK").is_some() {
+        tokio::spawn(async {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            panic!("test panic in a background task");
+        });
+    }
+
     let mut sigterm = signal(SignalKind::terminate()).wrap_err("cannot listen for SIGTERM")?;
     let mut sigint = signal(SignalKind::interrupt()).wrap_err("cannot listen for SIGINT")?;
     let mut events = EventStream::new();
