@@ -155,3 +155,16 @@ fn defaults_are_xdg_and_home_dot_claude() {
     );
     assert_eq!(v["totals"]["tool_calls"], 4);
 }
+
+#[test]
+fn no_config_directory_at_all_is_said_not_fatal() {
+    let empty = tempfile::tempdir().unwrap();
+    let v = snapshot(
+        &["--all-projects"],
+        &[("HOME", empty.path().to_str().unwrap())],
+    );
+    assert_eq!(v["sources"]["transcripts"]["files"], 0);
+    let d = serde_json::to_string(&v["diagnostics"]).unwrap();
+    assert!(d.contains("no Claude Code config directory found"), "{d}");
+    assert!(d.contains("--demo"), "{d}");
+}

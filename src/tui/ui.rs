@@ -129,6 +129,9 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         " transcripts: {} files · {} sessions",
         t.files, t.sessions
     ))];
+    if t.files == 0 {
+        second.push(Span::styled(" · none found: try --demo", theme.bad()));
+    }
     if let Some(when) = &app.last_change {
         second.push(Span::raw(format!(" · last change {when}")));
     }
