@@ -459,7 +459,10 @@ fn missed_lines<'a>(app: &'a App, theme: Theme) -> Rows<'a> {
             Some(i),
             Line::from(vec![
                 Span::raw(m.item.clone()),
-                Span::styled(format!("  {} prompts", m.count), theme.accent()),
+                Span::styled(
+                    format!("  {}", crate::insights::plural(m.count, "prompt")),
+                    theme.accent(),
+                ),
             ]),
         ));
         if let Some(e) = m.examples.first() {
@@ -626,8 +629,8 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 if let Some(m) = s.missed_opportunities.iter().find(|m| m.item == it.name) {
                     lines.push(Line::raw(""));
                     lines.push(Line::raw(format!(
-                        "{} prompts matched without it:",
-                        m.count
+                        "{} matched without it:",
+                        crate::insights::plural(m.count, "prompt")
                     )));
                     for e in &m.examples {
                         lines.push(Line::styled(format!("  “{}”", e.prompt), theme.dim()));
