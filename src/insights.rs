@@ -47,8 +47,12 @@ pub fn derive(snap: &Snapshot, catalog: &Catalog) -> (Vec<Insight>, Vec<String>)
                 Severity::High,
                 &item.name,
                 format!(
-                    "{kind} {} used {} times, down {:.0}% from {}, while {} prompts matched it without it",
-                    item.name, item.count, -trend, item.previous_count, m.count
+                    "{kind} {} used {} times, down {:.0}% from {}, while {} matched it without it",
+                    item.name,
+                    item.count,
+                    -trend,
+                    item.previous_count,
+                    plural(m.count, "prompt")
                 ),
                 item.source,
                 format!(
@@ -201,8 +205,9 @@ pub fn derive(snap: &Snapshot, catalog: &Catalog) -> (Vec<Insight>, Vec<String>)
             Severity::Low,
             &d.name,
             format!(
-                "{kind} {} is installed but was not invoked in {}",
-                d.name, snap.scope.range
+                "{kind} {} is installed but was not invoked {}",
+                d.name,
+                range_phrase(&snap.scope.range)
             ),
             if prom_ok {
                 Source::Both
@@ -210,17 +215,19 @@ pub fn derive(snap: &Snapshot, catalog: &Catalog) -> (Vec<Insight>, Vec<String>)
                 Source::Transcripts
             },
             format!(
-                "Remove {} or sharpen its description: not invoked in {}",
-                d.name, snap.scope.range
+                "Remove {} or sharpen its description: not invoked {}",
+                d.name,
+                range_phrase(&snap.scope.range)
             ),
         ));
     }
 
+    // Stable: within a kind, the order they were found in (stages in workflow order,
+    // items most used first).
     found.sort_by(|a, b| {
         b.0.severity
             .cmp(&a.0.severity)
             .then_with(|| kind_rank(&a.0.kind).cmp(&kind_rank(&b.0.kind)))
-            .then_with(|| a.0.item.cmp(&b.0.item))
     });
     found.into_iter().unzip()
 }
@@ -260,6 +267,24 @@ fn kind_rank(kind: &str) -> usize {
 
 fn same_item(a: &str, b: &str) -> bool {
     name_forms(a).any(|x| name_forms(b).any(|y| x == y))
+}
+
+/// "in the last 7d", or "in the whole history" for `all`.
+fn range_phrase(label: &str) -> String {
+    if label == "all" || label.is_empty() {
+        "in the whole history".into()
+    } else {
+        format!("in the last {label}")
+    }
+}
+
+/// "1 prompt", "3 prompts".
+pub fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn pct(rate: f64) -> String {

@@ -108,6 +108,7 @@ pub fn resolve(cli: Cli) -> Result<Resolved> {
             cli.no_prometheus,
             &config.prometheus,
         )
+        .map_err(usage)?
     };
     let query = Query {
         project,

@@ -17,7 +17,11 @@ const NOW: &str = "2026-11-24T00:00:00Z";
 
 /// A config home with one good session in `projects/-good`, plus whatever the test adds.
 fn home() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
+    home_in(&std::env::temp_dir())
+}
+
+fn home_in(parent: &Path) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir_in(parent).unwrap();
     let good = dir.path().join("projects/-good");
     fs::create_dir_all(&good).unwrap();
     fs::write(good.join("s1.jsonl"), good_lines("s1", 3)).unwrap();
@@ -36,27 +40,10 @@ fn good_lines(session: &str, n: usize) -> String {
 }
 
 fn snapshot_cmd(mut cmd: Command, home: &Path) -> Value {
-    let out = cmd
-        .args([
-            "--format",
-            "json",
-            "--range",
-            "all",
-            "--all-projects",
-            "--no-prometheus",
-        ])
-        .args(["--now", NOW, "--claude-dir"])
-        .arg(home)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_valid_snapshot(&v);
-    v
+    cmd.args(["--format", "json", "--range", "all", "--all-projects"])
+        .args(["--no-prometheus", "--now", NOW, "--claude-dir"])
+        .arg(home);
+    json_output(&mut cmd).0
 }
 
 fn snapshot(home: &Path) -> Value {
@@ -175,7 +162,8 @@ fn empty_and_summary_only_files_count_as_files_without_sessions() {
 
 #[test]
 fn an_unreadable_directory_is_named_and_the_rest_is_read() {
-    let (d, home) = home();
+    // In /tmp, which `nobody` can reach whatever TMPDIR says.
+    let (d, home) = home_in(Path::new("/tmp"));
     let locked = home.join("projects/-locked");
     fs::create_dir_all(&locked).unwrap();
     fs::write(locked.join("s9.jsonl"), good_lines("s9", 2)).unwrap();
@@ -194,9 +182,13 @@ fn an_unreadable_directory_is_named_and_the_rest_is_read() {
             fs::Permissions::from_mode(0o644),
         )
         .unwrap();
+        // A copy of the binary `nobody` can run wherever the checkout lives.
+        let exe = d.path().join("skilltop");
+        fs::copy(env!("CARGO_BIN_EXE_skilltop"), &exe).unwrap();
+        fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
         let mut c = Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(env!("CARGO_BIN_EXE_skilltop"))
+            .arg(&exe)
             .env_remove("CLAUDE_CONFIG_DIR")
             .env("XDG_CONFIG_HOME", "/nonexistent-skilltop-test")
             .env("HOME", "/nonexistent-skilltop-test");

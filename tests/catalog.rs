@@ -171,15 +171,7 @@ fn snapshot(home: &Path, project: Option<&Path>) -> Value {
     if let Some(p) = project {
         cmd.current_dir(p);
     }
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_valid_snapshot(&v);
-    v
+    json_output(&mut cmd).0
 }
 
 /// A home with the brainstorming skill installed from a plugin (two versions) and two

@@ -16,6 +16,10 @@ struct Tmux {
 
 impl Tmux {
     fn start(name: &str, cwd: &Path, args: &[&str]) -> Option<Tmux> {
+        Tmux::start_with(name, cwd, "", args)
+    }
+
+    fn start_with(name: &str, cwd: &Path, env: &str, args: &[&str]) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             eprintln!(
                 "NOTICE: tmux is missing; skipping the end-to-end test (tests/run.sh installs it)"
@@ -28,7 +32,7 @@ impl Tmux {
         // After the program ends the shell reports its status and waits, so the test can
         // read both the status and the restored screen.
         let cmd = format!(
-            "env -u CLAUDE_CONFIG_DIR -u PROMETHEUS_ENDPOINT XDG_CONFIG_HOME=/nonexistent NO_COLOR=1 TERM=xterm-256color '{bin}' {}; echo EXITED:$?; sleep 60",
+            "env -u CLAUDE_CONFIG_DIR -u PROMETHEUS_ENDPOINT XDG_CONFIG_HOME=/nonexistent NO_COLOR=1 TERM=xterm-256color {env} '{bin}' {}; echo EXITED:$?; sleep 60",
             quoted.join(" ")
         );
         let ok = Command::new("tmux")
@@ -57,6 +61,15 @@ impl Tmux {
     fn screen(&self) -> String {
         let out = Command::new("tmux")
             .args(["-L", &self.socket, "capture-pane", "-p"])
+            .output()
+            .expect("tmux capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The screen with its scrollback.
+    fn history(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-S", "-"])
             .output()
             .expect("tmux capture-pane");
         String::from_utf8_lossy(&out.stdout).into_owned()
@@ -322,4 +335,35 @@ fn prometheus_down_breaks_nothing_and_sigterm_restores_the_terminal() {
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     t.wait("the exit", |s| s.contains("EXITED:0"));
     assert!(!t.alternate_screen(), "the alternate screen is left");
+}
+
+#[test]
+fn a_panic_in_a_background_task_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(t) = Tmux::start_with(
+        "panic",
+        dir.path(),
+        "SKILLTOP_TEST_PANIC_IN_TASK=1",
+        &["--demo"],
+    ) else {
+        return;
+    };
+    let screen = {
+        let start = Instant::now();
+        loop {
+            let s = t.screen();
+            if s.contains("EXITED:") {
+                break s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "no exit: {s}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    assert!(!t.alternate_screen(), "the alternate screen is left");
+    let all = t.history();
+    assert!(all.contains("test panic in a background task"), "{all}");
+    assert!(
+        !screen.contains("EXITED:0"),
+        "a panic is an error exit: {screen}"
+    );
 }

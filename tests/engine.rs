@@ -15,15 +15,7 @@ fn snapshot(args: &[&str], env: &[(&str, &str)]) -> Value {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_valid_snapshot(&v);
-    v
+    json_output(&mut cmd).0
 }
 
 fn names(v: &Value, key: &str) -> Vec<(String, u64)> {
@@ -162,4 +154,17 @@ fn defaults_are_xdg_and_home_dot_claude() {
         &[("HOME", home_dir.path().to_str().unwrap())],
     );
     assert_eq!(v["totals"]["tool_calls"], 4);
+}
+
+#[test]
+fn no_config_directory_at_all_is_said_not_fatal() {
+    let empty = tempfile::tempdir().unwrap();
+    let v = snapshot(
+        &["--all-projects"],
+        &[("HOME", empty.path().to_str().unwrap())],
+    );
+    assert_eq!(v["sources"]["transcripts"]["files"], 0);
+    let d = serde_json::to_string(&v["diagnostics"]).unwrap();
+    assert!(d.contains("no Claude Code config directory found"), "{d}");
+    assert!(d.contains("--demo"), "{d}");
 }

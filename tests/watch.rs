@@ -112,6 +112,18 @@ async fn the_native_watcher_reflects_every_change() {
     assert!(!handle.polling, "inotify works here");
     let mut rig = Rig { engine, store, rx };
     exercise(&home, &mut rig).await;
+
+    // Reading files must not look like a change (a feedback loop would spin the CPU).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    while rig.rx.try_recv().is_ok() {}
+    let (updates, _) = rig.engine.refresh(&[home.join("projects")]);
+    assert!(updates.is_empty(), "nothing changed");
+    rig.engine.scan();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        rig.rx.try_recv().is_err(),
+        "our own reads produced a change batch"
+    );
 }
 
 #[tokio::test]

@@ -236,8 +236,9 @@ pub fn render(s: &Snapshot, verbose: bool) -> String {
         };
         let _ = writeln!(
             out,
-            "  {} ({kind}): {} prompts matched without it",
-            m.item, m.count
+            "  {} ({kind}): {} matched without it",
+            m.item,
+            crate::insights::plural(m.count, "prompt")
         );
         if verbose {
             for e in &m.examples {

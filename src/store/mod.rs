@@ -19,6 +19,8 @@ use snapshot::{Diagnostic, Snapshot};
 
 /// A change to the store, sent by a source.
 #[derive(Debug, Clone)]
+// Updates are few and moved once; boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Update {
     /// Facts read from a transcript: appended lines (`replace == false`), or the whole file
     /// read again after it was truncated or replaced (`replace == true`).

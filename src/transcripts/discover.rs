@@ -77,6 +77,15 @@ pub fn context_of(path: &Path) -> FileContext {
 /// loops become diagnostics; the walk goes on.
 pub fn transcripts(dirs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut walk = Walk::default();
+    if dirs.is_empty() {
+        walk.diagnostics.push(Diagnostic {
+            source: "transcripts".into(),
+            path: None,
+            message: "no Claude Code config directory found ($XDG_CONFIG_HOME/claude, \
+                      ~/.claude); set CLAUDE_CONFIG_DIR or --claude-dir, or try --demo"
+                .into(),
+        });
+    }
     for dir in dirs {
         let projects = dir.join("projects");
         match fs::metadata(&projects) {

@@ -166,9 +166,9 @@ impl Cursor {
                 None => {}
             }
         }
-        if buf.capacity() > 2 * CHUNK && buf.len() < CHUNK {
-            buf.shrink_to(CHUNK);
-        }
+        // Only an unfinished line stays (usually nothing): keeping the read buffer of every
+        // file would cost a megabyte per transcript.
+        buf.shrink_to_fit();
         self.partial = buf;
         Ok(facts)
     }

@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use color_eyre::Result;
-use color_eyre::eyre::{WrapErr, eyre};
-use notify_debouncer_full::notify::{self, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use color_eyre::eyre::WrapErr;
+use notify::{RecursiveMode, Watcher};
 use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
 use std::sync::Arc;
@@ -21,7 +20,7 @@ const POLL: Duration = Duration::from_secs(1);
 
 /// Keeps the watcher alive; dropping it stops watching.
 pub struct WatchHandle {
-    /// The debouncer (native or polling); `None` when no config dir exists.
+    /// The native watcher or the poller; `None` when no config dir exists.
     _watcher: Option<Box<dyn Send>>,
     /// `true` when the native watcher failed and the polling fallback runs.
     pub polling: bool,
@@ -38,58 +37,61 @@ pub fn spawn(dirs: Vec<PathBuf>, tx: UnboundedSender<Vec<PathBuf>>) -> Result<Wa
         });
     }
     match native(&roots, tx.clone()) {
-        Ok(d) => Ok(WatchHandle {
-            _watcher: Some(Box::new(d)),
+        Ok(w) => Ok(WatchHandle {
+            _watcher: Some(Box::new(w)),
             polling: false,
         }),
-        Err(_) => {
-            let d = polling(&roots, tx)?;
-            Ok(WatchHandle {
-                _watcher: Some(Box::new(d)),
-                polling: true,
-            })
-        }
+        Err(_) => Ok(WatchHandle {
+            _watcher: Some(Box::new(polling(&roots, tx)?)),
+            polling: true,
+        }),
     }
 }
 
-fn handler(tx: UnboundedSender<Vec<PathBuf>>) -> impl FnMut(DebounceEventResult) + Send + 'static {
-    move |result: DebounceEventResult| {
-        // Errors (a vanished folder, an overflowed queue) are answered by a rescan of the
-        // affected paths, which the engine does for whatever path it gets.
-        let mut paths: Vec<PathBuf> = match result {
-            // Opening or reading is no change, and the engine's own reads of a changed
-            // folder would otherwise come back as events: a loop that never idles.
-            Ok(events) => events
-                .into_iter()
-                .filter(|e| !is_read_only(&e.event.kind))
-                .flat_map(|e| e.event.paths)
-                .collect(),
-            Err(errors) => errors.into_iter().flat_map(|e| e.paths).collect(),
-        };
-        paths.sort();
-        paths.dedup();
-        if !paths.is_empty() {
-            let _ = tx.send(paths);
-        }
-    }
-}
-
-fn is_read_only(kind: &notify::EventKind) -> bool {
-    use notify::event::{AccessKind, AccessMode, EventKind};
-    matches!(kind, EventKind::Access(a) if *a != AccessKind::Close(AccessMode::Write))
-}
-
+/// inotify (or the platform's equivalent). Events go to a thread that blocks until the
+/// first one, then gathers the burst for `DEBOUNCE`: no timer runs while nothing changes
+/// (a ticking debouncer would cost CPU in a dashboard left open all day).
 fn native(
     roots: &[PathBuf],
     tx: UnboundedSender<Vec<PathBuf>>,
-) -> Result<Debouncer<notify::RecommendedWatcher, RecommendedCache>> {
-    let mut d = new_debouncer(DEBOUNCE, None, handler(tx))?;
+) -> Result<notify::RecommendedWatcher> {
+    let (raw_tx, raw_rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
+    let mut w = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        // An error (queue overflow, a vanished folder) carries the paths to rescan. Opens
+        // and closes are ignored: the engine's own reads cause them, and reacting would loop.
+        let paths = match res {
+            Ok(e) if matches!(e.kind, notify::EventKind::Access(_)) => return,
+            Ok(e) => e.paths,
+            Err(e) => e.paths,
+        };
+        let _ = raw_tx.send(paths);
+    })
+    .wrap_err("cannot start the file watcher")?;
     for root in roots {
-        d.watch(root, RecursiveMode::Recursive)
-            .map_err(|e| eyre!("{e}"))
+        w.watch(root, RecursiveMode::Recursive)
             .wrap_err_with(|| format!("cannot watch {}", root.display()))?;
     }
-    Ok(d)
+    std::thread::Builder::new()
+        .name("skilltop-watch".into())
+        .spawn(move || {
+            while let Ok(first) = raw_rx.recv() {
+                let mut batch = first;
+                let until = std::time::Instant::now() + DEBOUNCE;
+                while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
+                    match raw_rx.recv_timeout(left) {
+                        Ok(more) => batch.extend(more),
+                        Err(_) => break,
+                    }
+                }
+                batch.sort();
+                batch.dedup();
+                if !batch.is_empty() && tx.send(batch).is_err() {
+                    return;
+                }
+            }
+        })
+        .wrap_err("cannot start the watcher thread")?;
+    Ok(w)
 }
 
 /// The fallback: a stat walk every `POLL`, comparing size, mtime (to the nanosecond) and
@@ -142,27 +144,4 @@ fn stat_all(roots: &[PathBuf]) -> HashMap<PathBuf, (u64, i64, i64, u64)> {
             Some((p, (m.len(), m.mtime(), m.mtime_nsec(), m.ino())))
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_read_only;
-    use notify_debouncer_full::notify::event::{
-        AccessKind, AccessMode, CreateKind, EventKind, ModifyKind,
-    };
-
-    #[test]
-    fn reads_are_not_changes_but_writes_are() {
-        assert!(is_read_only(&EventKind::Access(AccessKind::Open(
-            AccessMode::Any
-        ))));
-        assert!(is_read_only(&EventKind::Access(AccessKind::Close(
-            AccessMode::Read
-        ))));
-        assert!(!is_read_only(&EventKind::Access(AccessKind::Close(
-            AccessMode::Write
-        ))));
-        assert!(!is_read_only(&EventKind::Modify(ModifyKind::Any)));
-        assert!(!is_read_only(&EventKind::Create(CreateKind::File)));
-    }
 }

@@ -95,6 +95,8 @@ pub struct App {
     /// When the watcher last brought a change (local time, for the header).
     pub last_change: Option<String>,
     pub watch_note: Option<String>,
+    /// Prometheus is configured but has not answered yet.
+    pub prom_waiting: bool,
 }
 
 impl App {
@@ -113,6 +115,7 @@ impl App {
             progress: None,
             last_change: None,
             watch_note: None,
+            prom_waiting: false,
         }
     }
 

@@ -7,7 +7,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, LineGauge, Paragraph, Sparkline, Wrap};
 
-use crate::store::snapshot::{ItemStat, PromStatus, Severity, Source};
+use crate::report::table::{source_mark, trend_label};
+use crate::store::snapshot::{PromStatus, Severity};
 
 use super::app::{App, Overlay, Pane};
 use super::keys::{Action, Bindings};
@@ -128,6 +129,9 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         " transcripts: {} files · {} sessions",
         t.files, t.sessions
     ))];
+    if t.files == 0 {
+        second.push(Span::styled(" · none found: try --demo", theme.bad()));
+    }
     if let Some(when) = &app.last_change {
         second.push(Span::raw(format!(" · last change {when}")));
     }
@@ -146,6 +150,9 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
     let p = &s.sources.prometheus;
     let (text, style) = match p.status {
+        PromStatus::Disabled if app.prom_waiting => {
+            ("prometheus: first poll…".to_string(), theme.dim())
+        }
         PromStatus::Disabled => ("prometheus: off".to_string(), theme.dim()),
         PromStatus::Ok => {
             let mut t = "prometheus: ok".to_string();
@@ -315,36 +322,18 @@ fn scrolled<'a>(
         .collect()
 }
 
-pub fn trend_text(item: &ItemStat) -> String {
-    match item.trend_pct {
-        None if item.previous_count == 0 && item.count > 0 => "new".into(),
-        None => String::new(),
-        Some(t) if t > 10.0 => format!("↑{:.0}%", t),
-        Some(t) if t < -10.0 => format!("↓{:.0}%", -t),
-        Some(t) => format!("↔{:.0}%", t.abs()),
-    }
-}
-
-fn source_mark(s: Source) -> &'static str {
-    match s {
-        Source::Transcripts => "T",
-        Source::Prometheus => "P",
-        Source::Both => "TP",
-    }
-}
-
 fn item_lines<'a>(app: &'a App, pane: Pane, width: u16, theme: Theme) -> Rows<'a> {
     let items = app.items(pane);
     let max = items.iter().map(|i| i.count).max().unwrap_or(0).max(1);
     let width = width as usize;
     // name | bar | count | trend | source
-    let tail = 6 + 6 + 3;
+    let tail = 6 + 8 + 4;
     let name_w = items
         .iter()
         .map(|i| i.name.chars().count())
         .max()
         .unwrap_or(0)
-        .min(width.saturating_sub(tail + 8))
+        .min(width.saturating_sub(tail + 6))
         .max(4);
     let bar_w = width.saturating_sub(name_w + tail + 2);
     items
@@ -354,7 +343,7 @@ fn item_lines<'a>(app: &'a App, pane: Pane, width: u16, theme: Theme) -> Rows<'a
             let name = fit(&it.name, name_w);
             let filled = ((it.count as f64 / max as f64) * bar_w as f64).round() as usize;
             let filled = if it.count > 0 { filled.max(1) } else { 0 };
-            let trend = trend_text(it);
+            let trend = trend_label(it);
             let trend_style = if trend.starts_with('↑') || trend == "new" {
                 theme.good()
             } else if trend.starts_with('↓') {
@@ -367,8 +356,8 @@ fn item_lines<'a>(app: &'a App, pane: Pane, width: u16, theme: Theme) -> Rows<'a
                 Span::styled("█".repeat(filled.min(bar_w)), theme.accent()),
                 Span::raw(" ".repeat(bar_w.saturating_sub(filled))),
                 Span::raw(format!("{:>6}", it.count)),
-                Span::styled(format!("{trend:>6}"), trend_style),
-                Span::styled(format!(" {:<2}", source_mark(it.source)), theme.dim()),
+                Span::styled(format!("{trend:>8}"), trend_style),
+                Span::styled(format!(" {:<3}", source_mark(it.source)), theme.dim()),
             ]);
             (Some(i), line)
         })
@@ -505,7 +494,10 @@ fn missed_lines<'a>(app: &'a App, theme: Theme) -> Rows<'a> {
             Some(i),
             Line::from(vec![
                 Span::raw(m.item.clone()),
-                Span::styled(format!("  {} prompts", m.count), theme.accent()),
+                Span::styled(
+                    format!("  {}", crate::insights::plural(m.count, "prompt")),
+                    theme.accent(),
+                ),
             ]),
         ));
         if let Some(e) = m.examples.first() {
@@ -658,7 +650,7 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
                     it.count,
                     app.range().label,
                     it.previous_count,
-                    match trend_text(it).as_str() {
+                    match trend_label(it).as_str() {
                         "" => "no trend".to_string(),
                         t => t.to_string(),
                     },
@@ -688,8 +680,8 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 }
                 if let Some(m) = s.missed_opportunities.iter().find(|m| m.item == it.name) {
                     after.push(Line::raw(format!(
-                        "{} prompts matched it in sessions that never invoked it:",
-                        m.count
+                        "{} matched it in sessions that never invoked it:",
+                        crate::insights::plural(m.count, "prompt")
                     )));
                     for e in &m.examples {
                         after.push(Line::styled(format!("  “{}”", e.prompt), theme.dim()));

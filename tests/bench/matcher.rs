@@ -7,18 +7,12 @@ use std::time::Instant;
 use skilltop::catalog::{Catalog, Definition, DefinitionKind};
 use skilltop::store::facts::Prompt;
 
-/// A small deterministic generator (xorshift): the same corpus on every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a>(&mut self, v: &'a [String]) -> &'a str {
-        &v[(self.next() % v.len() as u64) as usize]
-    }
+#[path = "rng.rs"]
+mod rng;
+use rng::Rng;
+
+fn pick<'a>(rng: &mut Rng, v: &'a [String]) -> &'a str {
+    &v[rng.below(v.len() as u64) as usize]
 }
 
 fn main() {
@@ -29,7 +23,7 @@ fn main() {
             let mut triggers = vec![format!("skill-{i}")];
             while triggers.len() < 10 {
                 let words = 2 + rng.next() % 2;
-                let t: Vec<&str> = (0..words).map(|_| rng.pick(&vocab)).collect();
+                let t: Vec<&str> = (0..words).map(|_| pick(&mut rng, &vocab)).collect();
                 triggers.push(t.join(" "));
             }
             Definition {
@@ -48,10 +42,11 @@ fn main() {
     let prompts: Vec<Prompt> = (0..100_000)
         .map(|i| {
             let n = 10 + rng.next() % 50;
-            let mut words: Vec<String> = (0..n).map(|_| rng.pick(&vocab).to_string()).collect();
+            let mut words: Vec<String> =
+                (0..n).map(|_| pick(&mut rng, &vocab).to_string()).collect();
             if i % 5 == 0 {
-                words.push(rng.pick(&all_triggers).to_string());
-                words.push(rng.pick(&all_triggers).to_string());
+                words.push(pick(&mut rng, &all_triggers).to_string());
+                words.push(pick(&mut rng, &all_triggers).to_string());
             }
             Prompt {
                 session: format!("s{}", i % 2000),

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod prom;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -54,4 +56,15 @@ pub fn assert_valid_snapshot(instance: &serde_json::Value) {
         errors.is_empty(),
         "snapshot violates the schema: {errors:#?}"
     );
+}
+
+/// Run `cmd` (a `--format json` invocation), require success, and return the snapshot
+/// (checked against the published schema) and stderr.
+pub fn json_output(cmd: &mut Command) -> (serde_json::Value, String) {
+    let out = cmd.output().expect("the skilltop binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json on stdout");
+    assert_valid_snapshot(&v);
+    (v, stderr)
 }
