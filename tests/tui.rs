@@ -153,3 +153,19 @@ fn focus_moves_the_highlight_between_panes() {
     assert_ne!(before, after);
     assert_eq!(app.focus, Pane::Agents);
 }
+
+#[test]
+fn prometheus_totals_show_beside_the_transcripts() {
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    s.prometheus_totals = Some(skilltop::store::snapshot::PromTotals {
+        success_rate: Some(0.9),
+        stages: [("implement".to_string(), 6.0)].into(),
+        ..Default::default()
+    });
+    app.set_snapshot(s);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("· P 90%"), "{text}");
+    let implement = text.lines().find(|l| l.contains("→ implement")).unwrap();
+    assert!(implement.contains("P6"), "{implement}");
+}
