@@ -214,6 +214,12 @@ fn check_backfilled(total: bool) {
         !names.contains(&"other-project"),
         "the project label filters: {names:?}"
     );
+    let pt = &v["prometheus_totals"];
+    close(&pt["success_rate"], 0.9);
+    close(&pt["stages"]["implement"], 6.0);
+    close(&pt["prompts"], 30.0);
+    close(&pt["failures_by_tool"]["Bash"], 10.0);
+    assert_eq!(pt["transitions"][0]["from"], "plan");
     if total {
         close(&v["telemetry"]["cost_usd"], 1.5);
     } else {

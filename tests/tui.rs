@@ -226,3 +226,19 @@ fn no_color_means_no_colour_only_emphasis() {
     let text = to_text(&frame(&app, 120, 40, MONO), true);
     assert!(text.contains("\x1b[0;1m"), "{text}");
 }
+
+#[test]
+fn prometheus_totals_show_beside_the_transcripts() {
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    s.prometheus_totals = Some(skilltop::store::snapshot::PromTotals {
+        success_rate: Some(0.9),
+        stages: [("implement".to_string(), 6.0)].into(),
+        ..Default::default()
+    });
+    app.set_snapshot(s);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("· P 90%"), "{text}");
+    let implement = text.lines().find(|l| l.contains("→ implement")).unwrap();
+    assert!(implement.contains("P6"), "{implement}");
+}

@@ -12,7 +12,8 @@ use chrono::{DateTime, Utc};
 use crate::cli::RangeSpec;
 use crate::store::compute::{name_forms, trend};
 use crate::store::snapshot::{
-    DailyCount, Diagnostic, ItemStat, PromStatus, PrometheusSource, Snapshot, Source,
+    DailyCount, Diagnostic, ItemStat, PromStatus, PromTotals, PromTransition, PrometheusSource,
+    Snapshot, Source,
 };
 
 pub use client::{Client, PromError};
@@ -144,6 +145,28 @@ pub fn merge(snapshot: &mut Snapshot, data: &PromData) {
     crate::store::compute::sort_items(&mut snapshot.agents);
     if f.telemetry.is_some() {
         snapshot.telemetry = f.telemetry.clone();
+    }
+    if !f.no_hook_metrics {
+        let (ok, fail) = (f.tool_success, f.tool_failure);
+        let decided = ok.unwrap_or(0.0) + fail.unwrap_or(0.0);
+        snapshot.prometheus_totals = Some(PromTotals {
+            prompts: f.prompts,
+            compactions: f.compactions,
+            tool_success: ok,
+            tool_failure: fail,
+            success_rate: (decided > 0.0).then(|| ok.unwrap_or(0.0) / decided),
+            failures_by_tool: f.failures_by_tool.clone(),
+            stages: f.stages.clone(),
+            transitions: f
+                .transitions
+                .iter()
+                .map(|((from, to), count)| PromTransition {
+                    from: from.clone(),
+                    to: to.clone(),
+                    count: *count,
+                })
+                .collect(),
+        });
     }
     if f.no_hook_metrics {
         snapshot.diagnostics.push(Diagnostic {

@@ -483,6 +483,7 @@ pub(super) fn transcript_snapshot(store: &Store, q: &Query, catalog: &Catalog) -
         insights: Vec::new(),
         recommendations: Vec::new(),
         telemetry: None,
+        prometheus_totals: None,
         diagnostics,
     }
 }

@@ -95,10 +95,6 @@ impl Store {
         self.files.get(path)
     }
 
-    pub fn prometheus(&self) -> Option<&PromData> {
-        self.prometheus.as_ref()
-    }
-
     /// The picture for `query`: transcript numbers, Prometheus numbers beside them,
     /// missed opportunities from `catalog`, and the findings.
     pub fn snapshot(&self, query: &Query, catalog: &Catalog) -> Snapshot {

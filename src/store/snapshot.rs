@@ -28,6 +28,10 @@ pub struct Snapshot {
     /// Extra, optional: Claude Code's own telemetry from Prometheus (cost, tokens, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telemetry: Option<Telemetry>,
+    /// Extra, optional: the hook plugin's totals from Prometheus that have no per-item
+    /// place (tool outcomes, stages, prompts, compactions), for the range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prometheus_totals: Option<PromTotals>,
     /// Extra: problems met while reading (skipped lines by reason, unreadable paths,
     /// malformed definitions). Never fatal.
     #[serde(default)]
@@ -252,6 +256,29 @@ pub struct Telemetry {
     pub lines_removed: Option<f64>,
     pub commits: Option<f64>,
     pub pull_requests: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PromTotals {
+    pub prompts: Option<f64>,
+    pub compactions: Option<f64>,
+    pub tool_success: Option<f64>,
+    pub tool_failure: Option<f64>,
+    pub success_rate: Option<f64>,
+    #[serde(default)]
+    pub failures_by_tool: BTreeMap<String, f64>,
+    /// Stage entries by `to_stage`.
+    #[serde(default)]
+    pub stages: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub transitions: Vec<PromTransition>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PromTransition {
+    pub from: String,
+    pub to: String,
+    pub count: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -109,11 +109,6 @@ impl Engine {
         (updates, diagnostics)
     }
 
-    /// Number of files with a cursor (read at least once).
-    pub fn file_count(&self) -> usize {
-        self.cursors.len()
-    }
-
     fn read(&mut self, paths: Vec<PathBuf>) -> (Vec<Update>, Vec<Diagnostic>) {
         let rules = match CustomRule::compile(&self.stage_rules) {
             Ok(r) => r,

@@ -60,10 +60,6 @@ impl Cursor {
         self.identity.is_some()
     }
 
-    pub fn offset(&self) -> u64 {
-        self.offset
-    }
-
     /// Read what is new in `path`. `Ok(None)`: nothing to report (no new complete line, or
     /// the file vanished before it was ever read).
     pub fn read(

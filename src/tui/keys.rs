@@ -52,13 +52,6 @@ impl Action {
         ("help", Action::Help, "this help"),
         ("quit", Action::Quit, "quit"),
     ];
-
-    pub fn name(self) -> &'static str {
-        Action::ALL
-            .iter()
-            .find(|(_, a, _)| *a == self)
-            .map_or("?", |(n, _, _)| n)
-    }
 }
 
 /// A key as written in the config file: `q`, `R`, `?`, `ctrl-c`, `tab`, `shift-tab`,

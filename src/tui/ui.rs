@@ -387,6 +387,11 @@ fn stage_lines<'a>(app: &'a App, width: u16, theme: Theme) -> Rows<'a> {
             let count = st.counts.get(stage).copied().unwrap_or(0);
             let reached = st.sessions_reached.get(stage).copied().unwrap_or(0);
             let arrow = if i == 0 { "  " } else { "→ " };
+            let prom = app
+                .snapshot
+                .prometheus_totals
+                .as_ref()
+                .and_then(|p| p.stages.get(stage));
             let mut spans = vec![
                 Span::styled(arrow, theme.dim()),
                 Span::styled(
@@ -399,6 +404,9 @@ fn stage_lines<'a>(app: &'a App, width: u16, theme: Theme) -> Rows<'a> {
                 ),
                 Span::raw(format!("{count:>5}")),
             ];
+            if let Some(p) = prom {
+                spans.push(Span::styled(format!(" P{p:.0}"), theme.dim()));
+            }
             if reached == 0 {
                 spans.push(Span::styled("  never reached", theme.bad()));
             } else if reached < n {
@@ -439,11 +447,22 @@ fn draw_success(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         gauge,
     );
     f.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::raw(format!("with skills {}", pct(s.with_skills))),
-            Span::styled(" · ", theme.dim()),
-            Span::raw(format!("without {}", pct(s.without_skills))),
-        ])),
+        Paragraph::new(Line::from({
+            let mut v = vec![
+                Span::raw(format!("with skills {}", pct(s.with_skills))),
+                Span::styled(" · ", theme.dim()),
+                Span::raw(format!("without {}", pct(s.without_skills))),
+            ];
+            if let Some(p) = app
+                .snapshot
+                .prometheus_totals
+                .as_ref()
+                .and_then(|p| p.success_rate)
+            {
+                v.push(Span::styled(format!(" · P {}", pct(Some(p))), theme.dim()));
+            }
+            v
+        })),
         split,
     );
     let tools = app.worst_tools();

@@ -86,8 +86,7 @@ fn bench(label: &str, home: &Path, now: DateTime<Utc>) {
     let (mean, _, p99) = stats(recompute);
     println!(
         "snapshot recompute {label} ({} files, {} sessions, range all): mean {mean:.2} ms, p99 {p99:.2} ms",
-        store.file_count(),
-        app.snapshot.totals.sessions
+        app.snapshot.sources.transcripts.files, app.snapshot.totals.sessions
     );
 }
 
