@@ -242,3 +242,18 @@ fn prometheus_totals_show_beside_the_transcripts() {
     let implement = text.lines().find(|l| l.contains("→ implement")).unwrap();
     assert!(implement.contains("P6"), "{implement}");
 }
+
+#[test]
+fn the_whole_history_shows_no_trend() {
+    let mut app = loaded();
+    let week = screen(&app, 120, 40);
+    assert!(week.contains("new"), "{week}");
+    app.query.range = skilltop::cli::parse_range("all").unwrap();
+    let all = screen(&app, 120, 40);
+    let skills_row = all
+        .lines()
+        .find(|l| l.contains("test-driven-development"))
+        .unwrap();
+    assert!(!skills_row.contains("new"), "{skills_row}");
+    assert!(!skills_row.contains('%'), "{skills_row}");
+}

@@ -340,10 +340,15 @@ fn item_lines<'a>(app: &'a App, pane: Pane, width: u16, theme: Theme) -> Rows<'a
         .iter()
         .enumerate()
         .map(|(i, it)| {
-            let name = fit(&it.name, name_w);
+            let name = fit_name(&it.name, name_w);
             let filled = ((it.count as f64 / max as f64) * bar_w as f64).round() as usize;
             let filled = if it.count > 0 { filled.max(1) } else { 0 };
-            let trend = trend_label(it);
+            // `all` has no previous range to compare with: every item would read "new".
+            let trend = if app.range().length.is_none() {
+                String::new()
+            } else {
+                trend_label(it)
+            };
             let trend_style = if trend.starts_with('↑') || trend == "new" {
                 theme.good()
             } else if trend.starts_with('↓') {
@@ -362,6 +367,21 @@ fn item_lines<'a>(app: &'a App, pane: Pane, width: u16, theme: Theme) -> Rows<'a
             (Some(i), line)
         })
         .collect()
+}
+
+/// `plugin:name` cut from the plugin's side, so items of one plugin stay told apart.
+pub fn fit_name(s: &str, w: usize) -> String {
+    match s.split_once(':') {
+        Some((plugin, name)) if s.chars().count() > w => {
+            let room = w.saturating_sub(name.chars().count() + 1);
+            if room >= 2 {
+                format!("{}:{name}", fit(plugin, room))
+            } else {
+                fit(name, w)
+            }
+        }
+        _ => fit(s, w),
+    }
 }
 
 fn fit(s: &str, w: usize) -> String {
@@ -837,6 +857,19 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
 #[cfg(test)]
 mod tests {
     use super::row_heights;
+
+    #[test]
+    fn long_plugin_names_keep_their_own_part() {
+        use super::fit_name;
+        let n = "entire-engineering:workflow-review";
+        assert_eq!(fit_name(n, 40), n);
+        assert_eq!(fit_name(n, 20), "ent…:workflow-review");
+        assert_eq!(fit_name(n, 12), "workflow-re…");
+        assert_eq!(fit_name("plain-long-name", 8), "plain-l…");
+        for w in 0..40 {
+            assert!(fit_name(n, w).chars().count() <= w);
+        }
+    }
 
     #[test]
     fn rows_get_what_they_need_and_share_the_rest() {
