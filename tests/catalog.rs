@@ -174,6 +174,41 @@ fn snapshot(home: &Path, project: Option<&Path>) -> Value {
     json_output(&mut cmd).0
 }
 
+/// stdout of a report over `home` (range 7d, all projects, fixed clock, no Prometheus).
+fn report(home: &Path, args: &[&str]) -> String {
+    let out = bin()
+        .args(args)
+        .args(["--range", "7d", "--all-projects", "--no-prometheus"])
+        .args(["--now", "2026-11-24T00:00:00Z", "--claude-dir"])
+        .arg(home)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_newest_plugin_version_wins() {
+    let (_d, home) = brainstorm_home();
+    let c = Catalog::load(&[home], None, &BTreeMap::new());
+    let b: Vec<_> = c
+        .items
+        .iter()
+        .filter(|d| d.name == "superpowers:brainstorming")
+        .collect();
+    assert_eq!(b.len(), 1);
+    assert!(
+        b[0].path.to_string_lossy().contains("/1.10.0/"),
+        "{:?}",
+        b[0].path
+    );
+    assert!(b[0].description.starts_with("You MUST use this"));
+}
+
 /// A home with the brainstorming skill installed from a plugin (two versions) and two
 /// sessions with the same prompt, one of which invoked the skill.
 fn brainstorm_home() -> (tempfile::TempDir, PathBuf) {
@@ -239,46 +274,9 @@ fn a_prompt_is_missed_only_in_sessions_that_did_not_invoke_the_item() {
             .iter()
             .any(|r| r.as_str().unwrap().contains("superpowers:brainstorming"))
     );
-    // Only the newest plugin version is loaded.
-    let table = bin()
-        .args([
-            "--format",
-            "table",
-            "--verbose",
-            "--range",
-            "7d",
-            "--all-projects",
-        ])
-        .args([
-            "--no-prometheus",
-            "--now",
-            "2026-11-24T00:00:00Z",
-            "--claude-dir",
-        ])
-        .arg(&home)
-        .output()
-        .unwrap();
-    let table = String::from_utf8_lossy(&table.stdout);
+    let table = report(&home, &["--format", "table", "--verbose"]);
     assert!(table.contains("Let us do some brainstorming"), "{table}");
-    let redacted = bin()
-        .args([
-            "--format",
-            "json",
-            "--redact",
-            "--range",
-            "7d",
-            "--all-projects",
-        ])
-        .args([
-            "--no-prometheus",
-            "--now",
-            "2026-11-24T00:00:00Z",
-            "--claude-dir",
-        ])
-        .arg(&home)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&redacted.stdout);
+    let text = report(&home, &["--format", "json", "--redact"]);
     assert!(
         !text.contains("Let us do some"),
         "--redact hides prompt text"
