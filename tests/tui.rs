@@ -167,6 +167,14 @@ fn the_dashboard_format_prints_one_frame_at_100_columns_off_a_terminal() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains('\x1b'), "no colour when not a terminal");
     assert!(text.lines().all(|l| l.chars().count() <= 100));
+    // As tall as the panes need (the demo's insights are the longest pane), never more.
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() < 40, "{text}");
+    let last_row = lines[lines.len() - 3];
+    assert!(
+        last_row.contains("→ "),
+        "no empty row under the longest pane:\n{text}"
+    );
     assert!(
         text.lines().any(|l| l.chars().count() > 90),
         "uses the width"

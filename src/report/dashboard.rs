@@ -12,14 +12,17 @@ use crate::tui::app::App;
 use crate::tui::keys::Bindings;
 use crate::tui::ui::{self, MIN_WIDTH, Theme};
 
-/// Tall enough for every pane to show its rows; the frame is printed whole.
+/// At most this tall: a printed frame is a summary, the table report has every row.
 const HEIGHT: u16 = 40;
 
 pub fn render(snapshot: &Snapshot, width: u16, color: bool, query: &Query) -> String {
     let width = width.max(MIN_WIDTH);
     let mut app = App::new(query.clone(), None);
     app.set_snapshot(snapshot.clone());
-    let buffer = frame(&app, width, HEIGHT, Theme { mono: !color });
+    let theme = Theme { mono: !color };
+    // As tall as the content needs, so a short report has no empty rows.
+    let height = ui::full_height(&app, theme).clamp(ui::MIN_HEIGHT, HEIGHT);
+    let buffer = frame(&app, width, height, theme);
     to_text(&buffer, color)
 }
 

@@ -223,13 +223,26 @@ pub fn row_heights(total: u16, needs: [u16; 3]) -> [u16; 3] {
     h
 }
 
+const PAIRS: [(Pane, Pane); 3] = [
+    (Pane::Skills, Pane::Agents),
+    (Pane::Stages, Pane::Success),
+    (Pane::Missed, Pane::Insights),
+];
+
+fn row_needs(app: &App, theme: Theme) -> [u16; 3] {
+    PAIRS.map(|(l, r)| pane_height(app, l, theme).max(pane_height(app, r, theme)))
+}
+
+/// The screen height that shows every row of every pane (header and footer included).
+pub fn full_height(app: &App, theme: Theme) -> u16 {
+    row_needs(app, theme)
+        .iter()
+        .fold(3u16, |h, n| h.saturating_add(*n))
+}
+
 fn draw_body(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let pairs = [
-        (Pane::Skills, Pane::Agents),
-        (Pane::Stages, Pane::Success),
-        (Pane::Missed, Pane::Insights),
-    ];
-    let needs = pairs.map(|(l, r)| pane_height(app, l, theme).max(pane_height(app, r, theme)));
+    let pairs = PAIRS;
+    let needs = row_needs(app, theme);
     let heights = row_heights(area.height, needs);
     let rows = Layout::vertical(heights.map(Constraint::Length)).split(area);
     for (row, (left, right)) in rows.iter().zip(pairs) {
