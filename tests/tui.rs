@@ -265,3 +265,17 @@ fn the_whole_history_shows_no_trend() {
     assert!(!skills_row.contains("new"), "{skills_row}");
     assert!(!skills_row.contains('%'), "{skills_row}");
 }
+
+#[test]
+fn help_explains_the_marks_when_there_is_room() {
+    let mut app = loaded();
+    app.handle(Action::Help);
+    let tall = screen(&app, 120, 40);
+    assert!(tall.contains("trend vs the previous range"), "{tall}");
+    assert!(tall.contains("Prometheus, both"), "{tall}");
+    // At 80×24 every key still shows; the legend is what gets cut.
+    let small = screen(&app, 80, 24);
+    for what in ["next pane", "export the snapshot", "quit"] {
+        assert!(small.contains(what), "{what}:\n{small}");
+    }
+}

@@ -672,6 +672,16 @@ fn draw_help(f: &mut Frame, area: Rect, keys: &Bindings, theme: Theme) {
     {
         lines.push(line(keys.keys_of(*action).join(" "), what));
     }
+    // The marks of the panes, below the keys (cut first when the screen is short).
+    lines.push(Line::raw(""));
+    lines.push(line(
+        "↑ ↓ ↔ new".into(),
+        "trend vs the previous range (±10%)",
+    ));
+    lines.push(line(
+        "T P TP".into(),
+        "counted from transcripts, Prometheus, both",
+    ));
     f.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
