@@ -307,6 +307,7 @@ fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
         }
         None => return,
     };
+    let text = without_context(&text);
     let text = text.trim();
     if let Some(name) = text
         .starts_with("<command-")
@@ -340,6 +341,28 @@ fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
         ts: cx.ts,
         text: cut(text, PROMPT_KEEP_BYTES).to_owned(),
     });
+}
+
+/// Context the IDE or Claude Code attaches to a prompt (the editor's selection, the open
+/// file, reminders): not what the human typed, and it would match triggers the human never
+/// wrote.
+const CONTEXT_TAGS: [&str; 3] = ["ide_selection", "ide_opened_file", "system-reminder"];
+
+fn without_context(text: &str) -> Cow<'_, str> {
+    if !text.contains("<ide_") && !text.contains("<system-reminder>") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = text.to_string();
+    for tag in CONTEXT_TAGS {
+        let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+        while let Some(start) = out.find(&open) {
+            let end = out[start..]
+                .find(&close)
+                .map_or(out.len(), |i| start + i + close.len());
+            out.replace_range(start..end, "");
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// `/x` of `<command-name>/x</command-name>` (older versions write no slash).
@@ -831,6 +854,27 @@ mod tests {
         assert_eq!(texts, ["fix the bug", "and add a test", "typed"]);
         let cmds: Vec<_> = f.commands.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(cmds, ["plug:do", "old"]);
+    }
+
+    #[test]
+    fn ide_context_and_reminders_are_not_prompt_text() {
+        let f = parse(&[
+            &user(
+                r#"[{"type":"text","text":"<ide_selection>A reviewer said x</ide_selection>"},{"type":"text","text":"fix the parser"}]"#,
+                "",
+            ),
+            &user(r#""<ide_opened_file>a.rs</ide_opened_file>""#, ""),
+            &user(
+                r#""<system-reminder>use skills</system-reminder>plan it""#,
+                "",
+            ),
+        ]);
+        let texts: Vec<_> = f.prompts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["fix the parser", "plan it"],
+            "context alone is no prompt"
+        );
     }
 
     #[test]
