@@ -1,7 +1,7 @@
 use skilltop::run::UsageError;
 
 fn main() {
-    let cli = skilltop::cli::parse_or_exit();
+    let cli = skilltop::settings::cli::parse_or_exit();
     if let Err(e) = color_eyre::install() {
         eprintln!("skilltop: cannot install the error handler: {e}");
     }

@@ -8,14 +8,17 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
-use crate::catalog::Catalog;
-use crate::cli::{Cli, Format, RangeSpec, parse_range};
-use crate::config::{self, ConfigFile};
-use crate::prometheus::{self, Settings, Window};
-use crate::report;
-use crate::store::snapshot::{PromStatus, Snapshot};
-use crate::store::{Query, Store, Update};
-use crate::transcripts::{Engine, discover};
+use crate::model::facts::Update;
+use crate::model::range::{RangeSpec, parse_range};
+use crate::model::snapshot::{PromStatus, Snapshot};
+use crate::settings::cli::{Cli, Format};
+use crate::settings::config::{self, ConfigFile};
+use crate::settings::expand_home;
+use crate::sources::catalog::Catalog;
+use crate::sources::prometheus::{self, Settings, Window};
+use crate::sources::transcripts::{Engine, discover};
+use crate::store::{Query, Store};
+use crate::views::report;
 
 /// A bad value the user gave: printed as one line, exit code 2.
 #[derive(Debug)]
@@ -61,9 +64,10 @@ pub fn resolve(cli: Cli) -> Result<Resolved> {
             )));
         }
     }
-    crate::transcripts::parse::CustomRule::compile(&config.stages.rules)
+    crate::sources::transcripts::parse::CustomRule::compile(&config.stages.rules)
         .map_err(|e| usage(format!("config stages: {e}")))?;
-    crate::tui::keys::Bindings::new(&config.keys).map_err(|e| usage(format!("config {e}")))?;
+    crate::views::tui::keys::Bindings::new(&config.keys)
+        .map_err(|e| usage(format!("config {e}")))?;
     let range = match (&cli.range, &config.display.range) {
         (Some(r), _) => r.clone(),
         (None, Some(r)) => {
@@ -127,14 +131,6 @@ pub fn resolve(cli: Cli) -> Result<Resolved> {
         project_path,
         prometheus,
     })
-}
-
-/// `~/x` in the config file means the home directory.
-pub fn expand_home(p: &Path) -> PathBuf {
-    match (p.strip_prefix("~"), std::env::var_os("HOME")) {
-        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
-        _ => p.to_path_buf(),
-    }
 }
 
 /// The local IANA zone (TZ, /etc/localtime), UTC when it cannot be told.
@@ -239,7 +235,7 @@ pub fn run(cli: Cli) -> Result<()> {
                         100
                     };
                     let color = stdout_tty && std::env::var_os("NO_COLOR").is_none();
-                    report::dashboard::render(&snap, width, color, &r.query)
+                    crate::views::tui::dashboard::render(&snap, width, color, &r.query)
                 }
             };
             print!("{text}");
@@ -262,7 +258,7 @@ fn run_dashboard(r: Resolved) -> Result<()> {
         .export_dir
         .as_deref()
         .map_or_else(|| PathBuf::from("."), expand_home);
-    let inputs = crate::tui::DashboardInputs {
+    let inputs = crate::views::tui::DashboardInputs {
         engine,
         store,
         catalog,
@@ -275,5 +271,5 @@ fn run_dashboard(r: Resolved) -> Result<()> {
         mono,
     };
     let rt = tokio::runtime::Runtime::new().wrap_err("cannot start the async runtime")?;
-    rt.block_on(crate::tui::run(inputs))
+    rt.block_on(crate::views::tui::run(inputs))
 }

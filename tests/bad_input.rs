@@ -10,8 +10,9 @@ use std::process::Command;
 
 use common::*;
 use serde_json::Value;
-use skilltop::store::{Store, Update};
-use skilltop::transcripts::Engine;
+use skilltop::model::facts::Update;
+use skilltop::sources::transcripts::Engine;
+use skilltop::store::Store;
 
 const NOW: &str = "2026-11-24T00:00:00Z";
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use serde_json::Value;
-use skilltop::catalog::{Catalog, DefinitionKind};
+use skilltop::sources::catalog::{Catalog, DefinitionKind};
 
 /// The bar for the labelled set (README "Missed opportunities"): a finding the user acts on
 /// must be right most of the time, so precision is held high; recall is lower by design,
@@ -94,7 +94,7 @@ fn labelled_prompts_meet_the_precision_and_recall_bar() {
     let text = fs::read_to_string(fixtures().join("prompts/labelled.toml")).unwrap();
     let set: Labelled = toml::from_str(&text).unwrap();
     assert!(set.prompt.len() >= 40);
-    let matcher = skilltop::catalog::matcher::Matcher::new(&c.items);
+    let matcher = skilltop::sources::catalog::matcher::Matcher::new(&c.items);
     let (mut tp, mut fp, mut fneg) = (0u32, 0u32, 0u32);
     let mut wrong = Vec::new();
     for case in &set.prompt {

@@ -12,9 +12,10 @@ use chrono::{DateTime, Utc};
 use common::prom::{self, PromServer};
 use common::*;
 use serde_json::Value;
-use skilltop::cli::RangeSpec;
-use skilltop::prometheus::{Auth, Client, PromData, PromError, Settings, Window, fetch_once};
-use skilltop::store::snapshot::PromStatus;
+use skilltop::model::prom::PromData;
+use skilltop::model::range::RangeSpec;
+use skilltop::model::snapshot::PromStatus;
+use skilltop::sources::prometheus::{Auth, Client, PromError, Settings, Window, fetch_once};
 
 const NOW: &str = "2026-11-01T00:00:00Z";
 const DAY: i64 = 86_400;
@@ -342,7 +343,7 @@ async fn the_poller_sees_a_live_increase() {
         now: None,
     });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let _poller = skilltop::prometheus::spawn_poller(settings(&server.url, 5), wrx, tx);
+    let _poller = skilltop::sources::prometheus::spawn_poller(settings(&server.url, 5), wrx, tx);
     // Wait until Prometheus has scraped the counter at 0 a few times.
     loop {
         let d = next(&mut rx).await;
@@ -380,7 +381,7 @@ async fn a_server_stopped_and_started_again_is_seen_by_the_same_poller() {
         now: None,
     });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let _poller = skilltop::prometheus::spawn_poller(settings(&server.url, 2), wrx, tx);
+    let _poller = skilltop::sources::prometheus::spawn_poller(settings(&server.url, 2), wrx, tx);
     let first = next(&mut rx).await;
     assert_eq!(
         first.source.status,

@@ -8,15 +8,15 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use common::fixtures;
-use skilltop::catalog::Catalog;
-use skilltop::cli::RangeSpec;
-use skilltop::report::dashboard::{frame, to_text};
-use skilltop::store::snapshot::PromStatus;
+use skilltop::model::range::RangeSpec;
+use skilltop::model::snapshot::PromStatus;
+use skilltop::sources::catalog::Catalog;
+use skilltop::sources::transcripts::Engine;
 use skilltop::store::{Query, Store};
-use skilltop::transcripts::Engine;
-use skilltop::tui::app::{App, Pane};
-use skilltop::tui::keys::Action;
-use skilltop::tui::ui::Theme;
+use skilltop::views::tui::app::{App, Pane};
+use skilltop::views::tui::dashboard::{frame, to_text};
+use skilltop::views::tui::keys::Action;
+use skilltop::views::tui::ui::Theme;
 
 const MONO: Theme = Theme { mono: true };
 
@@ -239,7 +239,7 @@ fn no_color_means_no_colour_only_emphasis() {
 fn prometheus_totals_show_beside_the_transcripts() {
     let mut app = loaded();
     let mut s = app.snapshot.clone();
-    s.prometheus_totals = Some(skilltop::store::snapshot::PromTotals {
+    s.prometheus_totals = Some(skilltop::model::snapshot::PromTotals {
         success_rate: Some(0.9),
         stages: [("implement".to_string(), 6.0)].into(),
         ..Default::default()
@@ -256,7 +256,7 @@ fn the_whole_history_shows_no_trend() {
     let mut app = loaded();
     let week = screen(&app, 120, 40);
     assert!(week.contains("new"), "{week}");
-    app.query.range = skilltop::cli::parse_range("all").unwrap();
+    app.query.range = skilltop::model::range::parse_range("all").unwrap();
     let all = screen(&app, 120, 40);
     let skills_row = all
         .lines()

@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use skilltop::sources::transcripts::{Engine, watch};
 use skilltop::store::Store;
-use skilltop::transcripts::{Engine, watch};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 fn line(session: &str, id: &str, tool: &str) -> String {

@@ -7,12 +7,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use super::facts::{
+use super::{Query, Store};
+use crate::model::facts::{
     CallKind, FileFacts, Millis, Outcome, Prompt, SkipReason, Stage, ToolCall, Usage,
 };
-use super::snapshot::*;
-use super::{Query, Store};
-use crate::catalog::Catalog;
+use crate::model::names::name_forms;
+use crate::model::snapshot::*;
+use crate::sources::catalog::Catalog;
 
 /// At most this many daily buckets per item (range `all` over years of history).
 const MAX_DAILY_BUCKETS: i64 = 400;
@@ -71,13 +72,6 @@ struct SessionInfo<'a> {
     last_ts: Millis,
     cwd: Option<&'a str>,
     sidechain_cwd: Option<&'a str>,
-}
-
-/// The names an invocation counts under for "was it used in this session": the full
-/// name and the part after the last `:` (`superpowers:brainstorming` ~ `brainstorming`).
-pub fn name_forms(name: &str) -> impl Iterator<Item = &str> {
-    let short = name.rsplit(':').next().unwrap_or(name);
-    std::iter::once(name).chain((short != name).then_some(short))
 }
 
 struct Bounds {
@@ -568,10 +562,10 @@ fn stage_stats(range_calls: &[(&ToolCall, Fate)]) -> Stages {
 
 #[cfg(test)]
 mod tests {
-    use super::super::facts::*;
     use super::super::{Query, Store, Update};
-    use crate::catalog::Catalog;
-    use crate::cli::{RangeSpec, parse_range};
+    use crate::model::facts::*;
+    use crate::model::range::{RangeSpec, parse_range};
+    use crate::sources::catalog::Catalog;
     use chrono::{DateTime, Utc};
     use std::path::PathBuf;
 

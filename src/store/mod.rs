@@ -2,8 +2,8 @@
 //! out: [`Store::snapshot`] for a scope and range. Pure: no I/O and no clock of its own.
 
 pub mod compute;
-pub mod facts;
-pub mod snapshot;
+pub mod insights;
+pub mod merge;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -11,29 +11,11 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::catalog::Catalog;
-use crate::cli::RangeSpec;
-use crate::prometheus::PromData;
-use facts::FileFacts;
-use snapshot::{Diagnostic, Snapshot};
-
-/// A change to the store, sent by a source.
-#[derive(Debug, Clone)]
-// Updates are few and moved once; boxing them would buy nothing.
-#[allow(clippy::large_enum_variant)]
-pub enum Update {
-    /// Facts read from a transcript: appended lines (`replace == false`), or the whole file
-    /// read again after it was truncated or replaced (`replace == true`).
-    File {
-        path: PathBuf,
-        facts: FileFacts,
-        replace: bool,
-    },
-    /// The file is gone: drop all it contributed.
-    Removed(PathBuf),
-    /// The newest Prometheus poll (good data, or a status saying why there is none).
-    Prometheus(PromData),
-}
+use crate::model::facts::{FileFacts, Update};
+use crate::model::prom::PromData;
+use crate::model::range::RangeSpec;
+use crate::model::snapshot::{Diagnostic, Snapshot};
+use crate::sources::catalog::Catalog;
 
 /// Which picture to compute: scope, range, clock.
 #[derive(Debug, Clone)]
@@ -100,10 +82,10 @@ impl Store {
     pub fn snapshot(&self, query: &Query, catalog: &Catalog) -> Snapshot {
         let mut snap = compute::transcript_snapshot(self, query, catalog);
         match &self.prometheus {
-            Some(data) => crate::prometheus::merge(&mut snap, data),
+            Some(data) => merge::merge(&mut snap, data),
             None => snap.sources.prometheus = Default::default(),
         }
-        let (insights, recommendations) = crate::insights::derive(&snap, catalog);
+        let (insights, recommendations) = insights::derive(&snap, catalog);
         snap.insights = insights;
         snap.recommendations = recommendations;
         snap

@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use skilltop::catalog::Catalog;
-use skilltop::cli::{RangeSpec, parse_range};
+use skilltop::model::range::{RangeSpec, parse_range};
+use skilltop::sources::catalog::Catalog;
+use skilltop::sources::transcripts::Engine;
 use skilltop::store::{Query, Store};
-use skilltop::transcripts::Engine;
-use skilltop::tui::app::{App, Overlay, Pane};
-use skilltop::tui::keys::Bindings;
-use skilltop::tui::ui::{self, Theme};
+use skilltop::views::tui::app::{App, Overlay, Pane};
+use skilltop::views::tui::keys::Bindings;
+use skilltop::views::tui::ui::{self, Theme};
 
 const FRAMES: usize = 2000;
 

@@ -4,8 +4,8 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
-use skilltop::catalog::{Catalog, Definition, DefinitionKind};
-use skilltop::store::facts::Prompt;
+use skilltop::model::facts::Prompt;
+use skilltop::sources::catalog::{Catalog, Definition, DefinitionKind};
 
 #[path = "rng.rs"]
 mod rng;

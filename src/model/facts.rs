@@ -1,0 +1,246 @@
+//! Facts: what the transcript parser extracts from lines, and all the store keeps of them.
+//! One `FileFacts` per transcript file, so a truncated, replaced or deleted file's
+//! contribution can be replaced or dropped as a whole. Joins across files (tool results,
+//! duplicated tool_use ids of resumed sessions, tokens per message id) happen in the store.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+/// Milliseconds since the Unix epoch (UTC); compact and cheap to compare.
+pub type Millis = i64;
+
+pub fn to_datetime(ms: Millis) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// Workflow stages of FORMATS.md §6, in their expected order (deploy comes last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    Brainstorm,
+    Plan,
+    Implement,
+    Test,
+    Review,
+    Commit,
+    Deploy,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 7] = [
+        Stage::Brainstorm,
+        Stage::Plan,
+        Stage::Implement,
+        Stage::Test,
+        Stage::Review,
+        Stage::Commit,
+        Stage::Deploy,
+    ];
+    /// The expected flow shown on screen (deploy is optional and not "expected").
+    pub const EXPECTED: [Stage; 6] = [
+        Stage::Brainstorm,
+        Stage::Plan,
+        Stage::Implement,
+        Stage::Test,
+        Stage::Review,
+        Stage::Commit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Brainstorm => "brainstorm",
+            Stage::Plan => "plan",
+            Stage::Implement => "implement",
+            Stage::Test => "test",
+            Stage::Review => "review",
+            Stage::Commit => "commit",
+            Stage::Deploy => "deploy",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+/// What kind of call a `tool_use` is, beyond its tool name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallKind {
+    Plain,
+    /// `Skill` with `input.skill`.
+    Skill(String),
+    /// `Task` / `Agent` with `input.subagent_type` (empty when absent).
+    Agent(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolCall {
+    pub id: String,
+    pub name: String,
+    pub kind: CallKind,
+    pub session: String,
+    pub ts: Millis,
+    /// The stage this call moves its session to (FORMATS.md §6), if any.
+    pub stage: Option<Stage>,
+    /// Made inside a subagent (inline sidechain or a subagent file).
+    pub sidechain: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Failure,
+    /// A failure that was the user refusing the call.
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolResult {
+    pub tool_use_id: String,
+    pub outcome: Outcome,
+}
+
+/// A human prompt, kept for missed-opportunity matching and examples.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub session: String,
+    pub ts: Millis,
+    /// At most `PROMPT_KEEP_BYTES` bytes (cut on a char boundary).
+    pub text: String,
+}
+
+/// Prompts longer than this are cut before storing: matching a pasted log of megabytes is
+/// not useful and would cost memory.
+pub const PROMPT_KEEP_BYTES: usize = 4096;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandUse {
+    /// Without the leading slash: `commit`, `superpowers:brainstorm`.
+    pub name: String,
+    pub session: String,
+    pub ts: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compaction {
+    pub session: String,
+    pub ts: Millis,
+}
+
+/// Token usage of one API message (deduplicated by `message_id` in the store, keeping the
+/// record with the most output tokens).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Usage {
+    pub message_id: String,
+    pub model: String,
+    pub session: String,
+    pub ts: Millis,
+    pub input: u64,
+    pub output: u64,
+    pub cache_creation: u64,
+    pub cache_read: u64,
+}
+
+/// What a file says about a session: where it ran and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSeen {
+    pub first_ts: Millis,
+    pub last_ts: Millis,
+    /// The first `cwd` seen in a main (non-sidechain) entry: the session's project.
+    pub cwd: Option<String>,
+    /// The first `cwd` of a sidechain entry: used only when no main entry is on disk.
+    pub sidechain_cwd: Option<String>,
+}
+
+/// Why a line was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SkipReason {
+    InvalidUtf8,
+    InvalidJson,
+    NotAnObject,
+    UnknownType,
+    TooLong,
+}
+
+impl SkipReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::InvalidUtf8 => "invalid_utf8",
+            SkipReason::InvalidJson => "invalid_json",
+            SkipReason::NotAnObject => "not_an_object",
+            SkipReason::UnknownType => "unknown_type",
+            SkipReason::TooLong => "too_long",
+        }
+    }
+}
+
+/// Everything one transcript file contributed. `extend` of the facts of consecutive chunks
+/// equals the facts of the whole (the property the tail's tests check).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileFacts {
+    pub calls: Vec<ToolCall>,
+    pub results: Vec<ToolResult>,
+    pub prompts: Vec<Prompt>,
+    pub commands: Vec<CommandUse>,
+    pub compactions: Vec<Compaction>,
+    pub usage: Vec<Usage>,
+    pub sessions: BTreeMap<String, SessionSeen>,
+    /// Complete lines handed to the parser (blank lines included).
+    pub lines: u64,
+    pub bytes: u64,
+    pub skipped: BTreeMap<SkipReason, u64>,
+}
+
+impl FileFacts {
+    pub fn extend(&mut self, other: FileFacts) {
+        self.calls.extend(other.calls);
+        self.results.extend(other.results);
+        self.prompts.extend(other.prompts);
+        self.commands.extend(other.commands);
+        self.compactions.extend(other.compactions);
+        self.usage.extend(other.usage);
+        for (id, seen) in other.sessions {
+            self.sessions
+                .entry(id)
+                .and_modify(|s| {
+                    s.first_ts = s.first_ts.min(seen.first_ts);
+                    s.last_ts = s.last_ts.max(seen.last_ts);
+                    if s.cwd.is_none() {
+                        s.cwd.clone_from(&seen.cwd);
+                    }
+                    if s.sidechain_cwd.is_none() {
+                        s.sidechain_cwd.clone_from(&seen.sidechain_cwd);
+                    }
+                })
+                .or_insert(seen);
+        }
+        self.lines += other.lines;
+        self.bytes += other.bytes;
+        for (r, n) in other.skipped {
+            *self.skipped.entry(r).or_default() += n;
+        }
+    }
+
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+}
+
+/// A change to the store, sent by a source.
+#[derive(Debug, Clone)]
+// Updates are few and moved once; boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Update {
+    /// Facts read from a transcript: appended lines (`replace == false`), or the whole file
+    /// read again after it was truncated or replaced (`replace == true`).
+    File {
+        path: PathBuf,
+        facts: FileFacts,
+        replace: bool,
+    },
+    /// The file is gone: drop all it contributed.
+    Removed(PathBuf),
+    /// The newest Prometheus poll (good data, or a status saying why there is none).
+    Prometheus(crate::model::prom::PromData),
+}

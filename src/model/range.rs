@@ -1,0 +1,90 @@
+//! A time range: the last N hours, days or weeks, or everything. Used by every layer.
+
+use chrono::Duration;
+
+/// A time range: the last N hours/days/weeks, or everything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RangeSpec {
+    /// As the user wrote it, normalised: `7d`, `24h`, `2w`, `all`.
+    pub label: String,
+    /// `None` for `all`.
+    pub length: Option<Duration>,
+}
+
+impl RangeSpec {
+    pub fn days(n: i64) -> Self {
+        RangeSpec {
+            label: format!("{n}d"),
+            length: Some(Duration::days(n)),
+        }
+    }
+
+    /// The ranges `r` cycles through in the dashboard.
+    pub fn cycle_next(&self) -> RangeSpec {
+        match self.label.as_str() {
+            "7d" => RangeSpec::days(14),
+            "14d" => RangeSpec::days(30),
+            "30d" => parse_range("all").unwrap_or_else(|_| RangeSpec::days(7)),
+            _ => RangeSpec::days(7),
+        }
+    }
+}
+
+pub fn parse_range(s: &str) -> Result<RangeSpec, String> {
+    let t = s.trim().to_ascii_lowercase();
+    if t == "all" {
+        return Ok(RangeSpec {
+            label: t,
+            length: None,
+        });
+    }
+    let accepts = "accepts Nh, Nd, Nw (e.g. 24h, 7d, 2w) or all";
+    if t.len() < 2 {
+        return Err(accepts.to_string());
+    }
+    let (num, unit) = t.split_at(t.len() - 1);
+    let n: i64 = num.parse().map_err(|_| accepts.to_string())?;
+    if n <= 0 || n > 100_000 {
+        return Err(accepts.to_string());
+    }
+    let length = match unit {
+        "h" => Duration::hours(n),
+        "d" => Duration::days(n),
+        "w" => Duration::weeks(n),
+        _ => return Err(accepts.to_string()),
+    };
+    Ok(RangeSpec {
+        label: t,
+        length: Some(length),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_parse_and_reject() {
+        assert_eq!(parse_range("7d").unwrap().length, Some(Duration::days(7)));
+        assert_eq!(
+            parse_range("24H").unwrap().length,
+            Some(Duration::hours(24))
+        );
+        assert_eq!(parse_range("2w").unwrap().length, Some(Duration::weeks(2)));
+        assert_eq!(parse_range("all").unwrap().length, None);
+        for bad in ["5x", "", "d", "-3d", "0d", "7", "1.5d"] {
+            assert!(parse_range(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn range_cycle_visits_the_presets() {
+        let mut r = RangeSpec::days(7);
+        let mut seen = vec![];
+        for _ in 0..4 {
+            r = r.cycle_next();
+            seen.push(r.label.clone());
+        }
+        assert_eq!(seen, ["14d", "30d", "all", "7d"]);
+    }
+}

@@ -1,0 +1,373 @@
+//! The catalog: installed skills, agents and commands (FORMATS.md §4), their triggers
+//! (§5), and the matcher that finds missed opportunities.
+
+mod frontmatter;
+pub mod matcher;
+pub mod triggers;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::model::facts::Prompt;
+use crate::model::snapshot::{Diagnostic, ItemKind, MissedExample, MissedOpportunity};
+
+use matcher::Matcher;
+
+/// Descriptions longer than this are cut before trigger extraction (and reported): a real
+/// description is a paragraph; megabytes are a mistake that would flood the matcher.
+pub const MAX_DESCRIPTION: usize = 8 * 1024;
+/// Examples kept per item.
+const EXAMPLES: usize = 5;
+/// Prompt characters shown in an example.
+pub const EXAMPLE_CHARS: usize = 200;
+
+/// One installed definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    /// As invoked: `brainstorming`, or `plugin:name` for plugin items.
+    pub name: String,
+    pub kind: DefinitionKind,
+    pub description: String,
+    pub triggers: Vec<String>,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefinitionKind {
+    Skill,
+    Agent,
+    Command,
+}
+
+#[derive(Default)]
+pub struct Catalog {
+    pub items: Vec<Definition>,
+    pub diagnostics: Vec<Diagnostic>,
+    matcher: Option<Matcher>,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.debug_struct("Catalog")
+            .field("items", &self.items.len())
+            .field("diagnostics", &self.diagnostics.len())
+            .finish()
+    }
+}
+
+impl Clone for Catalog {
+    fn clone(&self) -> Self {
+        Catalog::from_items(self.items.clone(), self.diagnostics.clone())
+    }
+}
+
+impl Catalog {
+    /// A catalog of these items, with the matcher built over their triggers.
+    pub fn from_items(items: Vec<Definition>, diagnostics: Vec<Diagnostic>) -> Catalog {
+        let matchable: Vec<Definition> = items
+            .iter()
+            .filter(|d| d.kind != DefinitionKind::Command)
+            .cloned()
+            .collect();
+        Catalog {
+            matcher: Some(Matcher::new(&matchable)),
+            items: matchable
+                .into_iter()
+                .chain(
+                    items
+                        .into_iter()
+                        .filter(|d| d.kind == DefinitionKind::Command),
+                )
+                .collect(),
+            diagnostics,
+        }
+    }
+
+    /// Discover definitions in every config dir, the project's `.claude/` and the plugins
+    /// installed in each config dir (newest version of each).
+    pub fn load(
+        config_dirs: &[PathBuf],
+        project_dir: Option<&Path>,
+        extra_triggers: &BTreeMap<String, Vec<String>>,
+    ) -> Catalog {
+        let mut load = Loader::default();
+        for dir in config_dirs {
+            load.root(dir, None);
+        }
+        if let Some(p) = project_dir {
+            load.root(&p.join(".claude"), None);
+        }
+        for dir in config_dirs {
+            for (plugin, root) in plugins(&dir.join("plugins/cache")) {
+                load.root(&root, Some(&plugin));
+            }
+        }
+        for d in &mut load.items {
+            let short = d.name.rsplit(':').next().unwrap_or(&d.name);
+            let extra = extra_triggers
+                .get(&d.name)
+                .or_else(|| extra_triggers.get(short))
+                .map_or(&[][..], Vec::as_slice);
+            let mut t = matcher::name_triggers(&d.name);
+            for x in triggers::extract(short, &d.description, extra) {
+                if !t.contains(&x) {
+                    t.push(x);
+                }
+            }
+            t.retain(|x| x.chars().count() > 3);
+            d.triggers = t;
+        }
+        Catalog::from_items(load.items, load.diagnostics)
+    }
+
+    /// Installed skills and agents.
+    pub fn invocable(&self) -> impl Iterator<Item = &Definition> {
+        self.items
+            .iter()
+            .filter(|d| d.kind != DefinitionKind::Command)
+    }
+
+    /// Missed opportunities among `prompts`: `used` maps a session id to the (normalised)
+    /// names of the skills and agents it invoked.
+    pub fn missed(
+        &self,
+        prompts: &[&Prompt],
+        used: &HashMap<&str, HashSet<String>>,
+        redact: bool,
+    ) -> Vec<MissedOpportunity> {
+        let Some(matcher) = &self.matcher else {
+            return Vec::new();
+        };
+        let mut by_item: BTreeMap<usize, MissedOpportunity> = BTreeMap::new();
+        for p in prompts {
+            for hit in matcher.matches(&p.text) {
+                let d = &self.items[hit.item];
+                let in_session = used.get(p.session.as_str());
+                let was_used = crate::model::names::name_forms(&d.name)
+                    .any(|n| in_session.is_some_and(|s| s.contains(n)));
+                if was_used {
+                    continue;
+                }
+                let m = by_item
+                    .entry(hit.item)
+                    .or_insert_with(|| MissedOpportunity {
+                        item: d.name.clone(),
+                        kind: match d.kind {
+                            DefinitionKind::Agent => ItemKind::Agent,
+                            _ => ItemKind::Skill,
+                        },
+                        count: 0,
+                        examples: Vec::new(),
+                    });
+                m.count += 1;
+                if m.examples.len() < EXAMPLES {
+                    m.examples.push(MissedExample {
+                        session: p.session.clone(),
+                        prompt: example_text(&p.text, redact),
+                        triggers: hit.triggers.iter().map(|t| t.to_string()).collect(),
+                    });
+                }
+            }
+        }
+        let mut out: Vec<MissedOpportunity> = by_item.into_values().collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.cmp(&b.item)));
+        out
+    }
+}
+
+/// A prompt as an example: cut to 200 characters, or only its length with `--redact`.
+pub fn example_text(text: &str, redact: bool) -> String {
+    let n = text.chars().count();
+    if redact {
+        return format!("[redacted: {n} chars]");
+    }
+    match text.char_indices().nth(EXAMPLE_CHARS) {
+        Some((i, _)) => text[..i].to_string(),
+        None => text.to_string(),
+    }
+}
+
+/// `(plugin, newest version folder)` of every plugin in `plugins/cache/<marketplace>/`.
+fn plugins(cache: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for market in subdirs(cache) {
+        for plugin in subdirs(&market) {
+            let name = file_name(&plugin);
+            if let Some(v) = subdirs(&plugin)
+                .into_iter()
+                .max_by(|a, b| version_key(&file_name(a)).cmp(&version_key(&file_name(b))))
+            {
+                out.push((name, v));
+            }
+        }
+    }
+    out
+}
+
+/// `1.10.0` sorts after `1.9.2`; non-numeric parts compare as text.
+fn version_key(v: &str) -> Vec<(u64, String)> {
+    v.split(['.', '-', '+'])
+        .map(|p| (p.parse().unwrap_or(0), p.to_string()))
+        .collect()
+}
+
+fn subdirs(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+#[derive(Default)]
+struct Loader {
+    items: Vec<Definition>,
+    diagnostics: Vec<Diagnostic>,
+    seen: HashSet<(String, u8)>,
+}
+
+impl Loader {
+    fn diag(&mut self, path: &Path, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            source: "catalog".into(),
+            path: Some(path.display().to_string()),
+            message: message.into(),
+        });
+    }
+
+    fn root(&mut self, root: &Path, plugin: Option<&str>) {
+        let skills = root.join("skills");
+        if skills.is_dir() {
+            let dirs = subdirs(&skills);
+            if dirs.is_empty() {
+                self.diag(&skills, "the skills folder is empty");
+            }
+            for d in dirs {
+                let file = d.join("SKILL.md");
+                if file.is_file() {
+                    self.file(&file, &file_name(&d), DefinitionKind::Skill, plugin);
+                } else {
+                    self.diag(&d, "a skill folder without SKILL.md; skipped");
+                }
+            }
+        }
+        for (sub, kind) in [
+            ("agents", DefinitionKind::Agent),
+            ("commands", DefinitionKind::Command),
+        ] {
+            let mut files = Vec::new();
+            markdown(&root.join(sub), "", &mut files, 0);
+            for (path, stem) in files {
+                self.file(&path, &stem, kind, plugin);
+            }
+        }
+    }
+
+    fn file(
+        &mut self,
+        path: &Path,
+        default_name: &str,
+        kind: DefinitionKind,
+        plugin: Option<&str>,
+    ) {
+        let text = match std::fs::read(path) {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(e) => return self.diag(path, format!("cannot be read: {e}")),
+        };
+        let (name, description) = match frontmatter::parse(&text) {
+            Ok((fm, _)) => (
+                fm.name.as_ref().and_then(frontmatter::scalar),
+                fm.description
+                    .as_ref()
+                    .and_then(frontmatter::scalar)
+                    .unwrap_or_default(),
+            ),
+            // A command is a prompt file: frontmatter is optional there.
+            Err(frontmatter::Error::Missing) if kind == DefinitionKind::Command => {
+                (None, String::new())
+            }
+            Err(e) => return self.diag(path, format!("{e}; skipped")),
+        };
+        let mut description = description.trim().to_string();
+        if description.len() > MAX_DESCRIPTION {
+            self.diag(
+                path,
+                format!(
+                    "the description is {} bytes; triggers are taken from its first {}",
+                    description.len(),
+                    MAX_DESCRIPTION
+                ),
+            );
+            let mut end = MAX_DESCRIPTION;
+            while !description.is_char_boundary(end) {
+                end -= 1;
+            }
+            description.truncate(end);
+        }
+        let base = name
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| default_name.to_string());
+        let name = match plugin {
+            Some(p) => format!("{p}:{base}"),
+            None => base,
+        };
+        if !self.seen.insert((name.clone(), kind as u8)) {
+            return;
+        }
+        self.items.push(Definition {
+            name,
+            kind,
+            description,
+            triggers: Vec::new(),
+            path: path.to_path_buf(),
+        });
+    }
+}
+
+/// `*.md` files under `dir`, named by their path (`frontend/build.md` → `frontend:build`, as
+/// Claude Code names nested commands).
+fn markdown(dir: &Path, prefix: &str, out: &mut Vec<(PathBuf, String)>, depth: usize) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        let name = file_name(&p);
+        if p.is_dir() && depth < 3 {
+            markdown(&p, &format!("{prefix}{name}:"), out, depth + 1);
+        } else if let Some(stem) = name.strip_suffix(".md") {
+            out.push((p, format!("{prefix}{stem}")));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn examples_are_cut_to_200_characters_or_redacted() {
+        let long = "é".repeat(300);
+        assert_eq!(example_text(&long, false).chars().count(), 200);
+        assert_eq!(example_text("short", false), "short");
+        assert_eq!(example_text(&long, true), "[redacted: 300 chars]");
+    }
+
+    #[test]
+    fn newest_plugin_version_wins() {
+        assert!(version_key("1.10.0") > version_key("1.9.2"));
+    }
+}

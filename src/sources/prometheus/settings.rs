@@ -1,0 +1,206 @@
+//! Where the server is and how to authenticate (PRODUCT.md): resolution order, secrets.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::settings::config::PrometheusConfig;
+
+/// Where and how to reach the server. Secrets live here and nowhere else: `Debug` prints
+/// none of them, and `display_endpoint` strips credentials from the URL.
+#[derive(Clone)]
+pub struct Settings {
+    pub endpoint: String,
+    pub timeout: Duration,
+    pub poll_interval: Duration,
+    pub auth: Auth,
+    /// Sent as `X-Scope-OrgID` (Mimir, Cortex, Thanos receive).
+    pub tenant: Option<String>,
+    /// Extra label matchers added to every selector: `user_email="me@example.com"`.
+    pub matchers: Vec<String>,
+}
+
+#[derive(Clone, PartialEq)]
+pub enum Auth {
+    None,
+    Bearer(String),
+    Basic { user: String, password: String },
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let auth = match self.auth {
+            Auth::None => "none",
+            Auth::Bearer(_) => "bearer (hidden)",
+            Auth::Basic { .. } => "basic (hidden)",
+        };
+        f.debug_struct("Settings")
+            .field("endpoint", &self.display_endpoint())
+            .field("timeout", &self.timeout)
+            .field("poll_interval", &self.poll_interval)
+            .field("auth", &auth)
+            .field("tenant", &self.tenant)
+            .field("matchers", &self.matchers)
+            .finish()
+    }
+}
+
+/// Where a value came from, for the error that names it.
+fn env(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+impl Settings {
+    /// Resolution order of PRODUCT.md: the flag, `PROMETHEUS_ENDPOINT`, the hook plugin's
+    /// `${CLAUDE_PLUGIN_ROOT}/config/endpoint.env`, the config file. `Ok(None)`: disabled.
+    /// Auth: `SKILLTOP_PROMETHEUS_TOKEN`, or `SKILLTOP_PROMETHEUS_USER` and `_PASSWORD`,
+    /// else the config file; `SKILLTOP_PROMETHEUS_TENANT` or `tenant`.
+    pub fn resolve(
+        flag: Option<&str>,
+        no_prometheus: bool,
+        cfg: &PrometheusConfig,
+    ) -> Result<Option<Settings>, String> {
+        if no_prometheus {
+            return Ok(None);
+        }
+        let plugin = || {
+            let root = env("CLAUDE_PLUGIN_ROOT")?;
+            endpoint_env(&Path::new(&root).join("config/endpoint.env"))
+        };
+        let Some((endpoint, from)) = flag
+            .map(|f| (f.to_string(), "--prometheus-endpoint"))
+            .or_else(|| env("PROMETHEUS_ENDPOINT").map(|e| (e, "PROMETHEUS_ENDPOINT")))
+            .or_else(|| plugin().map(|e| (e, "${CLAUDE_PLUGIN_ROOT}/config/endpoint.env")))
+            .or_else(|| {
+                cfg.endpoint
+                    .clone()
+                    .map(|e| (e, "the config file's prometheus.endpoint"))
+            })
+        else {
+            return Ok(None);
+        };
+        let url = reqwest::Url::parse(endpoint.trim())
+            .map_err(|e| format!("{from}: {endpoint:?} is not a URL ({e})"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!(
+                "{from}: {endpoint:?} must start with http:// or https://"
+            ));
+        }
+        let auth = match (
+            env("SKILLTOP_PROMETHEUS_TOKEN"),
+            env("SKILLTOP_PROMETHEUS_USER"),
+        ) {
+            (Some(t), _) => Auth::Bearer(t),
+            (None, Some(user)) => Auth::Basic {
+                user,
+                password: env("SKILLTOP_PROMETHEUS_PASSWORD").unwrap_or_default(),
+            },
+            (None, None) => match (&cfg.bearer_token, &cfg.username) {
+                (Some(t), _) => Auth::Bearer(t.clone()),
+                (None, Some(u)) => Auth::Basic {
+                    user: u.clone(),
+                    password: cfg.password.clone().unwrap_or_default(),
+                },
+                (None, None) => Auth::None,
+            },
+        };
+        if cfg.timeout_secs == 0 || cfg.poll_interval_secs == 0 {
+            return Err("prometheus.timeout_secs and poll_interval_secs must be at least 1".into());
+        }
+        Ok(Some(Settings {
+            endpoint: url.as_str().trim_end_matches('/').to_string(),
+            timeout: Duration::from_secs(cfg.timeout_secs),
+            poll_interval: Duration::from_secs(cfg.poll_interval_secs),
+            auth,
+            tenant: env("SKILLTOP_PROMETHEUS_TENANT").or_else(|| cfg.tenant.clone()),
+            matchers: cfg.matchers.clone(),
+        }))
+    }
+
+    /// The endpoint without user or password, for output.
+    pub fn display_endpoint(&self) -> String {
+        display_url(&self.endpoint)
+    }
+}
+
+pub fn display_url(endpoint: &str) -> String {
+    match reqwest::Url::parse(endpoint) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.as_str().trim_end_matches('/').to_string()
+        }
+        Err(_) => "(invalid URL)".into(),
+    }
+}
+
+/// `PROMETHEUS_ENDPOINT=...` from the hook plugin's env file (`export`, quotes tolerated).
+fn endpoint_env(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().find_map(|l| {
+        let l = l.trim();
+        let l = l.strip_prefix("export ").unwrap_or(l);
+        let v = l.strip_prefix("PROMETHEUS_ENDPOINT=")?;
+        let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
+        (!v.is_empty()).then(|| v.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_env_file_of_the_plugin() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("endpoint.env");
+        std::fs::write(
+            &p,
+            "# comment\nexport PROMETHEUS_ENDPOINT=\"http://p:9090\"\n",
+        )
+        .unwrap();
+        assert_eq!(endpoint_env(&p).as_deref(), Some("http://p:9090"));
+        std::fs::write(&p, "OTHER=1\n").unwrap();
+        assert_eq!(endpoint_env(&p), None);
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_and_display() {
+        let s = Settings {
+            endpoint: "https://alice:hunter2@mimir.example/prometheus".into(),
+            timeout: Duration::from_secs(1),
+            poll_interval: Duration::from_secs(1),
+            auth: Auth::Bearer("tok-SECRET".into()),
+            tenant: Some("team".into()),
+            matchers: vec![],
+        };
+        let shown = format!("{s:?} {}", s.display_endpoint());
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("alice"),
+            "{shown}"
+        );
+        assert!(!shown.contains("tok-SECRET"), "{shown}");
+        assert!(shown.contains("https://mimir.example/prometheus"));
+    }
+
+    #[test]
+    fn flag_wins_and_bad_urls_are_refused() {
+        let cfg = PrometheusConfig {
+            endpoint: Some("http://from-config:9090".into()),
+            ..Default::default()
+        };
+        let s = Settings::resolve(Some("http://flag:1/"), false, &cfg)
+            .unwrap()
+            .unwrap();
+        assert_eq!(s.endpoint, "http://flag:1");
+        assert!(
+            Settings::resolve(Some("http://x"), true, &cfg)
+                .unwrap()
+                .is_none()
+        );
+        let e = Settings::resolve(Some("localhost:9090"), false, &cfg).unwrap_err();
+        assert!(e.contains("--prometheus-endpoint"), "{e}");
+    }
+}

@@ -1,0 +1,333 @@
+//! A cursor per transcript file: how far it was read, the unfinished last line, and what
+//! the file was (device, inode, a hash of its first bytes) to notice a replaced file.
+
+use std::fs::File;
+use std::hash::{DefaultHasher, Hasher};
+use std::io::{self, Read, Seek, SeekFrom};
+use std::os::unix::fs::{FileExt, MetadataExt};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::model::facts::Update;
+use crate::model::facts::{FileFacts, SkipReason};
+
+use super::parse::{self, CustomRule, FileContext, MAX_LINE_BYTES};
+
+/// Bytes per read: large enough that syscalls do not matter, small enough for many threads.
+const CHUNK: usize = 1 << 20;
+/// How much of a file's beginning identifies it.
+const HEAD_BYTES: usize = 4096;
+
+/// Counters of bytes read, shared by the parallel readers.
+#[derive(Debug, Default)]
+pub struct ReadStats {
+    /// Bytes read past a cursor's offset (the transcript data itself).
+    pub tail: AtomicU64,
+    /// Bytes read again to check a file's identity (at most `HEAD_BYTES` per read).
+    pub head: AtomicU64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Identity {
+    dev: u64,
+    ino: u64,
+    head_len: usize,
+    head_hash: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct Cursor {
+    pub ctx: FileContext,
+    /// Bytes of the file already read (complete lines plus `partial`).
+    offset: u64,
+    /// The last line, still without its newline.
+    partial: Vec<u8>,
+    /// Bytes of an over-long last line already dropped (it will be counted `too_long`).
+    dropped: u64,
+    identity: Option<Identity>,
+}
+
+impl Cursor {
+    pub fn new(ctx: FileContext) -> Self {
+        Cursor {
+            ctx,
+            ..Cursor::default()
+        }
+    }
+
+    /// Whether the file was read at least once (so its facts are in the store).
+    pub fn seen(&self) -> bool {
+        self.identity.is_some()
+    }
+
+    /// Read what is new in `path`. `Ok(None)`: nothing to report (no new complete line, or
+    /// the file vanished before it was ever read).
+    pub fn read(
+        &mut self,
+        path: &Path,
+        rules: &[CustomRule],
+        stats: &ReadStats,
+    ) -> io::Result<Option<Update>> {
+        let mut file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let was_seen = self.seen();
+                *self = Cursor::new(std::mem::take(&mut self.ctx));
+                return Ok(was_seen.then(|| Update::Removed(path.to_path_buf())));
+            }
+            Err(e) => return Err(e),
+        };
+        let meta = file.metadata()?;
+        if !meta.is_file() {
+            return Ok(None);
+        }
+        let replace = match &self.identity {
+            None => true,
+            Some(id) => {
+                id.dev != meta.dev()
+                    || id.ino != meta.ino()
+                    || meta.len() < self.offset
+                    || head_hash(&file, id.head_len, stats)? != Some(id.head_hash)
+            }
+        };
+        if replace {
+            self.offset = 0;
+            self.partial.clear();
+            self.dropped = 0;
+        }
+        file.seek(SeekFrom::Start(self.offset))?;
+        let facts = self.read_to_end(&mut file, rules, stats)?;
+        let head_len = (self.offset as usize).min(HEAD_BYTES);
+        let keep = self
+            .identity
+            .as_ref()
+            .filter(|id| !replace && id.head_len == head_len)
+            .map(|id| id.head_hash);
+        let head_hash = match keep {
+            Some(h) => h,
+            None => head_hash(&file, head_len, stats)?.unwrap_or_default(),
+        };
+        self.identity = Some(Identity {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            head_len,
+            head_hash,
+        });
+        if !replace && facts == FileFacts::default() {
+            return Ok(None);
+        }
+        Ok(Some(Update::File {
+            path: path.to_path_buf(),
+            facts,
+            replace,
+        }))
+    }
+
+    fn read_to_end(
+        &mut self,
+        file: &mut File,
+        rules: &[CustomRule],
+        stats: &ReadStats,
+    ) -> io::Result<FileFacts> {
+        let mut facts = FileFacts::default();
+        let mut buf = std::mem::take(&mut self.partial);
+        loop {
+            let start = buf.len();
+            let n = file.by_ref().take(CHUNK as u64).read_to_end(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            stats.tail.fetch_add(n as u64, Ordering::Relaxed);
+            self.offset += n as u64;
+            // Lines end only in the new bytes: what was kept had no newline.
+            match memchr::memrchr(b'\n', &buf[start..]) {
+                Some(i) => {
+                    let end = start + i + 1;
+                    let mut lines = &buf[..end];
+                    if self.dropped > 0 {
+                        let first = memchr::memchr(b'\n', lines).map_or(lines.len(), |i| i + 1);
+                        facts.lines += 1;
+                        facts.bytes += self.dropped + first as u64;
+                        *facts.skipped.entry(SkipReason::TooLong).or_default() += 1;
+                        self.dropped = 0;
+                        lines = &lines[first..];
+                    }
+                    parse::parse_lines(lines, &self.ctx, rules, &mut facts);
+                    buf.drain(..end);
+                }
+                None if buf.len() > MAX_LINE_BYTES => {
+                    self.dropped += buf.len() as u64;
+                    buf.clear();
+                }
+                None => {}
+            }
+        }
+        // Only an unfinished line stays (usually nothing): keeping the read buffer of every
+        // file would cost a megabyte per transcript.
+        buf.shrink_to_fit();
+        self.partial = buf;
+        Ok(facts)
+    }
+}
+
+/// Hash of the first `len` bytes; `None` when the file is now shorter than that.
+fn head_hash(file: &File, len: usize, stats: &ReadStats) -> io::Result<Option<u64>> {
+    let mut head = [0u8; HEAD_BYTES];
+    let mut got = 0;
+    while got < len {
+        let n = file.read_at(&mut head[got..len], got as u64)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        got += n;
+    }
+    stats.head.fetch_add(len as u64, Ordering::Relaxed);
+    let mut h = DefaultHasher::new();
+    h.write(&head[..len]);
+    Ok(Some(h.finish()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::io::Write;
+
+    /// Realistic lines, one of them with multi-byte text so splits fall inside characters.
+    fn sample() -> Vec<u8> {
+        let mut s = String::new();
+        for i in 0..6 {
+            s += &format!(
+                r#"{{"type":"assistant","sessionId":"s","timestamp":"2026-01-0{d}T00:00:00Z","cwd":"/p","message":{{"id":"m{i}","content":[{{"type":"tool_use","id":"t{i}","name":"Skill","input":{{"skill":"sk{i}"}}}}],"usage":{{"output_tokens":{i}}}}}}}"#,
+                d = i + 1
+            );
+            s.push('\n');
+            s += &format!(
+                r#"{{"type":"user","sessionId":"s","timestamp":"2026-01-0{d}T00:00:01Z","message":{{"content":"prompt ünïcödé {i} 🙂"}}}}"#,
+                d = i + 1
+            );
+            s.push('\n');
+        }
+        s += "{broken\n";
+        s.into_bytes()
+    }
+
+    fn read(cursor: &mut Cursor, path: &Path, stats: &ReadStats) -> Option<Update> {
+        cursor.read(path, &[], stats).unwrap()
+    }
+
+    fn whole(bytes: &[u8]) -> FileFacts {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        std::fs::write(&path, bytes).unwrap();
+        match read(
+            &mut Cursor::new(FileContext::default()),
+            &path,
+            &ReadStats::default(),
+        ) {
+            Some(Update::File { facts, .. }) => facts,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_chunking_of_appends_equals_reading_whole(cuts in proptest::collection::vec(0usize..2000, 0..12)) {
+            let data = sample();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (data.len() + 1)).collect();
+            cuts.push(data.len());
+            cuts.sort();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("s.jsonl");
+            let mut f = std::fs::File::create(&path).unwrap();
+            let mut cursor = Cursor::new(FileContext::default());
+            let stats = ReadStats::default();
+            let mut acc = FileFacts::default();
+            let mut at = 0;
+            for cut in cuts {
+                f.write_all(&data[at..cut]).unwrap();
+                at = cut;
+                match read(&mut cursor, &path, &stats) {
+                    Some(Update::File { facts, replace, .. }) => {
+                        if replace { acc = facts } else { acc.extend(facts) }
+                    }
+                    None => {}
+                    other => panic!("{other:?}"),
+                }
+            }
+            prop_assert_eq!(acc, whole(&data));
+            prop_assert_eq!(stats.tail.load(Ordering::Relaxed), data.len() as u64, "every byte read once");
+        }
+    }
+
+    #[test]
+    fn a_partial_line_waits_and_an_append_reads_only_new_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let data = sample();
+        let split = data.len() - 20;
+        std::fs::write(&path, &data[..split]).unwrap();
+        let stats = ReadStats::default();
+        let mut c = Cursor::new(FileContext::default());
+        let first = read(&mut c, &path, &stats);
+        assert!(matches!(first, Some(Update::File { replace: true, .. })));
+        let before = stats.tail.load(Ordering::Relaxed);
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(&data[split..]).unwrap();
+        read(&mut c, &path, &stats);
+        assert_eq!(stats.tail.load(Ordering::Relaxed) - before, 20);
+        assert!(stats.head.load(Ordering::Relaxed) <= 2 * HEAD_BYTES as u64);
+    }
+
+    #[test]
+    fn truncation_replacement_and_deletion() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let data = sample();
+        std::fs::write(&path, &data).unwrap();
+        let stats = ReadStats::default();
+        let mut c = Cursor::new(FileContext::default());
+        read(&mut c, &path, &stats);
+
+        // Truncated to its first line: read again, whole, replacing the old facts.
+        let first_line = memchr::memchr(b'\n', &data).unwrap() + 1;
+        std::fs::write(&path, &data[..first_line]).unwrap();
+        match read(&mut c, &path, &stats) {
+            Some(Update::File { facts, replace, .. }) => {
+                assert!(replace);
+                assert_eq!(facts.calls.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+
+        // Replaced by another file of the same length with other content.
+        let other = data[..first_line].to_vec().repeat(1);
+        let mut changed = other.clone();
+        let pos = changed.windows(3).position(|w| w == b"sk0").unwrap();
+        changed[pos + 2] = b'9';
+        let tmp = dir.path().join("new");
+        std::fs::write(&tmp, &changed).unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+        match read(&mut c, &path, &stats) {
+            Some(Update::File { facts, replace, .. }) => {
+                assert!(replace);
+                assert_eq!(
+                    facts.calls[0].kind,
+                    crate::model::facts::CallKind::Skill("sk9".into())
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+
+        std::fs::remove_file(&path).unwrap();
+        assert!(matches!(
+            read(&mut c, &path, &stats),
+            Some(Update::Removed(_))
+        ));
+        assert!(read(&mut c, &path, &stats).is_none(), "removed once");
+    }
+}

@@ -1,0 +1,427 @@
+//! The dashboard's state and what each key does to it. No I/O here: the event loop turns
+//! the returned `Effect` into work (recompute, export, rescan, quit).
+
+use crate::model::range::RangeSpec;
+use crate::model::snapshot::{ItemStat, Snapshot};
+use crate::store::Query;
+
+use super::keys::Action;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Skills,
+    Agents,
+    Stages,
+    Success,
+    Missed,
+    Insights,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 6] = [
+        Pane::Skills,
+        Pane::Agents,
+        Pane::Stages,
+        Pane::Success,
+        Pane::Missed,
+        Pane::Insights,
+    ];
+
+    pub fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Skills => "Skills",
+            Pane::Agents => "Agents",
+            Pane::Stages => "Stages",
+            Pane::Success => "Success",
+            Pane::Missed => "Missed",
+            Pane::Insights => "Insights",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help,
+    Details,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Count,
+    Name,
+    Trend,
+}
+
+/// What the event loop must do after a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    Redraw,
+    /// The query changed: recompute the snapshot from the store (no file is re-read).
+    Recompute,
+    Export,
+    Rescan,
+    Quit,
+}
+
+/// How far the first scan got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+pub struct App {
+    pub snapshot: Snapshot,
+    pub query: Query,
+    /// The project `p` toggles to.
+    pub project_path: Option<String>,
+    pub focus: Pane,
+    /// Selected row per pane.
+    pub selected: [usize; 6],
+    pub overlay: Overlay,
+    pub filter: String,
+    pub filter_editing: bool,
+    pub sort: Sort,
+    /// The footer's message (export path, errors).
+    pub status: Option<String>,
+    /// `Some` while the first scan runs.
+    pub progress: Option<Progress>,
+    /// When the watcher last brought a change (local time, for the header).
+    pub last_change: Option<String>,
+    pub watch_note: Option<String>,
+    /// Prometheus is configured but has not answered yet.
+    pub prom_waiting: bool,
+}
+
+impl App {
+    pub fn new(query: Query, project_path: Option<String>) -> App {
+        App {
+            snapshot: Snapshot::default(),
+            query,
+            project_path,
+            focus: Pane::Skills,
+            selected: [0; 6],
+            overlay: Overlay::None,
+            filter: String::new(),
+            filter_editing: false,
+            sort: Sort::Count,
+            status: None,
+            progress: None,
+            last_change: None,
+            watch_note: None,
+            prom_waiting: false,
+        }
+    }
+
+    pub fn set_snapshot(&mut self, snapshot: Snapshot) {
+        self.snapshot = snapshot;
+        for pane in Pane::ALL {
+            let n = self.row_count(pane);
+            let sel = &mut self.selected[pane.index()];
+            *sel = (*sel).min(n.saturating_sub(1));
+        }
+    }
+
+    /// Skills or agents of the snapshot, filtered and sorted as on screen.
+    pub fn items(&self, pane: Pane) -> Vec<&ItemStat> {
+        let list = match pane {
+            Pane::Agents => &self.snapshot.agents,
+            _ => &self.snapshot.skills,
+        };
+        let mut v: Vec<&ItemStat> = list.iter().filter(|i| self.keeps(&i.name)).collect();
+        match self.sort {
+            Sort::Count => {}
+            Sort::Name => v.sort_by(|a, b| a.name.cmp(&b.name)),
+            Sort::Trend => v.sort_by(|a, b| {
+                let t = |i: &ItemStat| i.trend_pct.unwrap_or(f64::INFINITY);
+                t(b).total_cmp(&t(a)).then_with(|| a.name.cmp(&b.name))
+            }),
+        }
+        v
+    }
+
+    pub fn keeps(&self, name: &str) -> bool {
+        self.filter.is_empty() || name.to_lowercase().contains(&self.filter.to_lowercase())
+    }
+
+    /// Tools, worst success first (the Success pane's rows).
+    pub fn worst_tools(&self) -> Vec<&crate::model::snapshot::ToolStat> {
+        let mut v: Vec<_> = self
+            .snapshot
+            .tools
+            .iter()
+            .filter(|t| t.failures > 0 && self.keeps(&t.name))
+            .collect();
+        v.sort_by(|a, b| {
+            let r = |t: &crate::model::snapshot::ToolStat| t.success_rate.unwrap_or(1.0);
+            r(a).total_cmp(&r(b)).then_with(|| b.count.cmp(&a.count))
+        });
+        v
+    }
+
+    pub fn row_count(&self, pane: Pane) -> usize {
+        match pane {
+            Pane::Skills | Pane::Agents => self.items(pane).len(),
+            Pane::Stages => self.snapshot.stages.order.len(),
+            Pane::Success => self.worst_tools().len(),
+            Pane::Missed => self
+                .snapshot
+                .missed_opportunities
+                .iter()
+                .filter(|m| self.keeps(&m.item))
+                .count(),
+            Pane::Insights => self
+                .snapshot
+                .insights
+                .iter()
+                .filter(|i| self.keeps(&i.item))
+                .count(),
+        }
+    }
+
+    pub fn selected(&self, pane: Pane) -> usize {
+        self.selected[pane.index()]
+    }
+
+    /// A key typed while the filter is being edited.
+    pub fn filter_input(&mut self, key: crossterm::event::KeyEvent) -> Effect {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        // Raw mode turns Ctrl-C into a key: it must quit even while typing.
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return Effect::Quit;
+        }
+        match key.code {
+            KeyCode::Enter => self.filter_editing = false,
+            KeyCode::Esc => {
+                self.filter_editing = false;
+                self.filter.clear();
+            }
+            KeyCode::Backspace => {
+                self.filter.pop();
+            }
+            KeyCode::Char(c) if !c.is_control() => self.filter.push(c),
+            _ => return Effect::None,
+        }
+        self.selected = [0; 6];
+        Effect::Redraw
+    }
+
+    pub fn handle(&mut self, action: Action) -> Effect {
+        if self.overlay == Overlay::Help && !matches!(action, Action::Quit) {
+            self.overlay = Overlay::None;
+            return Effect::Redraw;
+        }
+        match action {
+            Action::Quit => return Effect::Quit,
+            Action::NextPane => self.focus = Pane::ALL[(self.focus.index() + 1) % 6],
+            Action::PrevPane => self.focus = Pane::ALL[(self.focus.index() + 5) % 6],
+            Action::Pane(n) if (1..=6).contains(&n) => self.focus = Pane::ALL[n - 1],
+            Action::Pane(_) => return Effect::None,
+            Action::Up => {
+                let s = &mut self.selected[self.focus.index()];
+                *s = s.saturating_sub(1);
+            }
+            Action::Down => {
+                let n = self.row_count(self.focus);
+                let s = &mut self.selected[self.focus.index()];
+                *s = (*s + 1).min(n.saturating_sub(1));
+            }
+            Action::Open => {
+                if self.row_count(self.focus) == 0 {
+                    return Effect::None;
+                }
+                self.overlay = Overlay::Details;
+            }
+            Action::Close => {
+                if self.overlay == Overlay::None && !self.filter.is_empty() {
+                    self.filter.clear();
+                }
+                self.overlay = Overlay::None;
+            }
+            Action::Help => self.overlay = Overlay::Help,
+            Action::Range => {
+                self.query.range = self.query.range.cycle_next();
+                self.status = Some(format!("range {}", self.query.range.label));
+                return Effect::Recompute;
+            }
+            Action::Project => {
+                self.query.project = match (&self.query.project, &self.project_path) {
+                    (Some(_), _) => None,
+                    (None, Some(p)) => Some(p.clone()),
+                    (None, None) => {
+                        self.status = Some("no project: started without one".into());
+                        return Effect::Redraw;
+                    }
+                };
+                return Effect::Recompute;
+            }
+            Action::Filter => {
+                self.filter_editing = true;
+                self.overlay = Overlay::None;
+            }
+            Action::Sort => {
+                self.sort = match self.sort {
+                    Sort::Count => Sort::Name,
+                    Sort::Name => Sort::Trend,
+                    Sort::Trend => Sort::Count,
+                };
+                self.status = Some(format!("sort by {:?}", self.sort).to_lowercase());
+            }
+            Action::Export => return Effect::Export,
+            Action::Refresh => return Effect::Rescan,
+        }
+        Effect::Redraw
+    }
+
+    pub fn range(&self) -> &RangeSpec {
+        &self.query.range
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::snapshot::Source;
+
+    fn app() -> App {
+        let query = Query {
+            project: Some("/p".into()),
+            range: RangeSpec::days(7),
+            sessions: None,
+            timezone: chrono_tz::UTC,
+            now: chrono::Utc::now(),
+            redact: false,
+        };
+        let mut a = App::new(query, Some("/p".into()));
+        let item = |n: &str, c: u64, t: Option<f64>| ItemStat {
+            name: n.into(),
+            count: c,
+            previous_count: 0,
+            trend_pct: t,
+            sessions: 1,
+            success_rate: None,
+            source: Source::Transcripts,
+            prometheus_count: None,
+            daily: vec![],
+            success_with: None,
+            success_without: None,
+        };
+        let snap = Snapshot {
+            skills: vec![
+                item("zeta", 9, Some(-50.0)),
+                item("alpha", 5, Some(20.0)),
+                item("mid", 1, None),
+            ],
+            ..Default::default()
+        };
+        a.set_snapshot(snap);
+        a
+    }
+
+    #[test]
+    fn focus_cycles_and_jumps() {
+        let mut a = app();
+        assert_eq!(a.handle(Action::NextPane), Effect::Redraw);
+        assert_eq!(a.focus, Pane::Agents);
+        a.handle(Action::PrevPane);
+        a.handle(Action::PrevPane);
+        assert_eq!(a.focus, Pane::Insights, "wraps around");
+        a.handle(Action::Pane(3));
+        assert_eq!(a.focus, Pane::Stages);
+        assert_eq!(a.handle(Action::Pane(9)), Effect::None);
+    }
+
+    #[test]
+    fn moving_stays_within_the_rows() {
+        let mut a = app();
+        a.handle(Action::Up);
+        assert_eq!(a.selected(Pane::Skills), 0);
+        for _ in 0..5 {
+            a.handle(Action::Down);
+        }
+        assert_eq!(a.selected(Pane::Skills), 2);
+        // Fewer rows after a recompute: the selection follows.
+        let mut s = a.snapshot.clone();
+        s.skills.truncate(1);
+        a.set_snapshot(s);
+        assert_eq!(a.selected(Pane::Skills), 0);
+    }
+
+    #[test]
+    fn details_open_only_on_a_row_and_help_closes_on_any_key() {
+        let mut a = app();
+        a.handle(Action::Open);
+        assert_eq!(a.overlay, Overlay::Details);
+        a.handle(Action::Close);
+        assert_eq!(a.overlay, Overlay::None);
+        a.handle(Action::Pane(5));
+        assert_eq!(a.handle(Action::Open), Effect::None, "no missed rows");
+        a.handle(Action::Help);
+        assert_eq!(a.overlay, Overlay::Help);
+        assert_eq!(a.handle(Action::Down), Effect::Redraw);
+        assert_eq!(a.overlay, Overlay::None);
+        assert_eq!(a.focus, Pane::Missed, "the key only closed the help");
+    }
+
+    #[test]
+    fn range_project_sort_and_filter() {
+        let mut a = app();
+        assert_eq!(a.handle(Action::Range), Effect::Recompute);
+        assert_eq!(a.range().label, "14d");
+        assert_eq!(a.handle(Action::Project), Effect::Recompute);
+        assert_eq!(a.query.project, None);
+        a.handle(Action::Project);
+        assert_eq!(a.query.project.as_deref(), Some("/p"));
+
+        let names = |a: &App| {
+            a.items(Pane::Skills)
+                .iter()
+                .map(|i| i.name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&a), ["zeta", "alpha", "mid"]);
+        a.handle(Action::Sort);
+        assert_eq!(names(&a), ["alpha", "mid", "zeta"]);
+        a.handle(Action::Sort);
+        assert_eq!(
+            names(&a),
+            ["mid", "alpha", "zeta"],
+            "new first, then rising"
+        );
+
+        a.handle(Action::Filter);
+        assert!(a.filter_editing);
+        for c in "AL".chars() {
+            a.filter_input(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(c),
+            ));
+        }
+        a.filter_input(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        ));
+        assert!(!a.filter_editing);
+        assert_eq!(names(&a), ["alpha"]);
+        a.handle(Action::Filter);
+        assert_eq!(
+            a.filter_input(crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char('c'),
+                crossterm::event::KeyModifiers::CONTROL,
+            )),
+            Effect::Quit,
+            "Ctrl-C quits while the filter is typed"
+        );
+        a.filter_input(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        ));
+        a.handle(Action::Close);
+        assert_eq!(names(&a).len(), 3, "Esc clears the filter");
+        assert_eq!(a.handle(Action::Export), Effect::Export);
+        assert_eq!(a.handle(Action::Quit), Effect::Quit);
+    }
+}
