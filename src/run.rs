@@ -121,6 +121,7 @@ pub fn resolve(cli: Cli) -> Result<Resolved> {
         timezone,
         now: now.unwrap_or_else(Utc::now),
         redact: cli.redact,
+        all_examples: cli.verbose,
     };
     Ok(Resolved {
         fixed_now: now.is_some(),

@@ -1,5 +1,5 @@
-//! The catalog, the matcher and the findings: real definitions, a labelled prompt set with
-//! precision and recall, the "used in this session" rule, and malformed definitions.
+//! The catalog and the findings: real definitions, the "used in this session" rule, and
+//! malformed definitions (precision and recall of the detector: tests/missed.rs).
 
 mod common;
 
@@ -10,12 +10,6 @@ use std::path::{Path, PathBuf};
 use common::*;
 use serde_json::Value;
 use skilltop::sources::catalog::{Catalog, DefinitionKind};
-
-/// The bar for the labelled set (README "Missed opportunities"): a finding the user acts on
-/// must be right most of the time, so precision is held high; recall is lower by design,
-/// because the triggers come from the authors' descriptions, not from how people talk.
-const MIN_PRECISION: f64 = 0.9;
-const MIN_RECALL: f64 = 0.7;
 
 fn real_catalog() -> Option<Catalog> {
     let home = realdata()?;
@@ -37,7 +31,6 @@ fn real_definitions_parse_or_are_reported() {
         b.description
             .starts_with("You MUST use this before any creative work")
     );
-    assert!(b.triggers.contains(&"brainstorming".to_string()));
     // `>-` block scalar: folded, no trailing newline.
     let cdd = get("context-driven-development");
     assert!(
@@ -45,11 +38,6 @@ fn real_definitions_parse_or_are_reported() {
             .starts_with("Creates and maintains project context artifacts")
     );
     assert!(!cdd.description.contains('\n'));
-    assert!(cdd.triggers.contains(&"setting up a project".to_string()));
-    assert!(
-        cdd.triggers
-            .contains(&"defining development workflows".to_string())
-    );
     // `|` block scalar.
     let cr = get("code-reviewer");
     assert_eq!(cr.kind, DefinitionKind::Agent);
@@ -60,13 +48,6 @@ fn real_definitions_parse_or_are_reported() {
     // Renamed: the frontmatter name wins over the file name.
     let ba = get("backend-development-backend-architect");
     assert!(ba.path.ends_with("agents/backend-architect.md"));
-    // Quoted trigger phrases.
-    let tr = get("test-repo");
-    assert!(
-        tr.triggers
-            .contains(&"test against a test repo".to_string())
-    );
-    assert!(tr.triggers.contains(&"validate the changes".to_string()));
     // Commands without a name take the file's.
     assert_eq!(get("write-plan").kind, DefinitionKind::Command);
     // The one file whose YAML does not parse (an unquoted `: ` in a description) is named.
@@ -75,61 +56,6 @@ fn real_definitions_parse_or_are_reported() {
     assert!(d.path.as_deref().unwrap().ends_with("agents/test-doc.md"));
     assert!(d.message.contains("not valid YAML"));
     assert_eq!(c.invocable().count(), 27);
-}
-
-#[derive(serde::Deserialize)]
-struct Labelled {
-    prompt: Vec<Case>,
-}
-
-#[derive(serde::Deserialize)]
-struct Case {
-    text: String,
-    should: Vec<String>,
-}
-
-#[test]
-fn labelled_prompts_meet_the_precision_and_recall_bar() {
-    let Some(c) = real_catalog() else { return };
-    let text = fs::read_to_string(fixtures().join("prompts/labelled.toml")).unwrap();
-    let set: Labelled = toml::from_str(&text).unwrap();
-    assert!(set.prompt.len() >= 40);
-    let matcher = skilltop::sources::catalog::matcher::Matcher::new(&c.items);
-    let (mut tp, mut fp, mut fneg) = (0u32, 0u32, 0u32);
-    let mut wrong = Vec::new();
-    for case in &set.prompt {
-        let got: Vec<&str> = matcher
-            .matches(&case.text)
-            .iter()
-            .map(|h| c.items[h.item].name.as_str())
-            .collect();
-        for g in &got {
-            if case.should.iter().any(|s| s == g) {
-                tp += 1;
-            } else {
-                fp += 1;
-                wrong.push(format!("FP {g}: {}", case.text));
-            }
-        }
-        for s in &case.should {
-            if !got.contains(&s.as_str()) {
-                fneg += 1;
-                wrong.push(format!("FN {s}: {}", case.text));
-            }
-        }
-    }
-    let precision = f64::from(tp) / f64::from(tp + fp);
-    let recall = f64::from(tp) / f64::from(tp + fneg);
-    println!(
-        "labelled set: {} prompts, precision {precision:.2}, recall {recall:.2}\n{}",
-        set.prompt.len(),
-        wrong.join("\n")
-    );
-    assert!(
-        precision >= MIN_PRECISION,
-        "precision {precision:.2}: {wrong:#?}"
-    );
-    assert!(recall >= MIN_RECALL, "recall {recall:.2}: {wrong:#?}");
 }
 
 fn line(session: &str, n: u32, body: &str) -> String {
@@ -258,7 +184,14 @@ fn a_prompt_is_missed_only_in_sessions_that_did_not_invoke_the_item() {
         m["examples"][0]["prompt"],
         "Let us do some brainstorming on the layout"
     );
-    assert_eq!(m["examples"][0]["triggers"][0], "brainstorming");
+    // The evidence: the words in common with the session where the skill ran.
+    assert_eq!(m["examples"][0]["triggers"][0], "brainstorm");
+    assert!(
+        m["examples"][0]["nearest"]
+            .as_str()
+            .unwrap()
+            .contains("brainstorming")
+    );
     // The finding and its recommendation.
     let kinds: Vec<&str> = v["insights"]
         .as_array()

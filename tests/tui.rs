@@ -33,6 +33,7 @@ fn query() -> Query {
         timezone: chrono_tz::UTC,
         now,
         redact: false,
+        all_examples: false,
     }
 }
 

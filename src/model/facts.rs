@@ -122,6 +122,34 @@ pub struct CommandUse {
     pub ts: Millis,
 }
 
+/// A skill's body loaded into a session (the `Base directory for this skill:` entry Claude
+/// Code writes after a `Skill` call or a typed `/skill`), or a skill named by the
+/// `attributionSkill` of an assistant entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkillSeen {
+    /// The skill's folder name (loads) or the attributed name.
+    pub name: String,
+    pub session: String,
+    pub ts: Millis,
+    pub how: SkillSeenHow,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkillSeenHow {
+    Loaded,
+    Attributed,
+}
+
+/// The skills a session listed as available (`skill_listing` attachment): name and
+/// description (cut to `LISTED_DESCRIPTION_BYTES`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkillListing {
+    pub session: String,
+    pub skills: Vec<(String, String)>,
+}
+
+pub const LISTED_DESCRIPTION_BYTES: usize = 1024;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Compaction {
     pub session: String,
@@ -183,6 +211,8 @@ pub struct FileFacts {
     pub results: Vec<ToolResult>,
     pub prompts: Vec<Prompt>,
     pub commands: Vec<CommandUse>,
+    pub skills_seen: Vec<SkillSeen>,
+    pub listings: Vec<SkillListing>,
     pub compactions: Vec<Compaction>,
     pub usage: Vec<Usage>,
     pub sessions: BTreeMap<String, SessionSeen>,
@@ -198,6 +228,8 @@ impl FileFacts {
         self.results.extend(other.results);
         self.prompts.extend(other.prompts);
         self.commands.extend(other.commands);
+        self.skills_seen.extend(other.skills_seen);
+        self.listings.extend(other.listings);
         self.compactions.extend(other.compactions);
         self.usage.extend(other.usage);
         for (id, seen) in other.sessions {

@@ -218,12 +218,25 @@ pub struct MissedOpportunity {
     pub examples: Vec<MissedExample>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct MissedExample {
     pub session: String,
     /// Cut to 200 characters; `--redact` replaces it with `[redacted: N chars]`.
     pub prompt: String,
+    /// The words or phrases of the request that matched.
     pub triggers: Vec<String>,
+    /// When the prompt was sent (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// The detector's score (1.0 is the threshold; 2.0 when asked for by name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f32>,
+    /// Why: asked for by name, the purpose asked for, or like an earlier request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// The earlier request most like this one after which the item ran (cut like `prompt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nearest: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]

@@ -11,9 +11,9 @@ use super::{Query, Store};
 use crate::model::facts::{
     CallKind, FileFacts, Millis, Outcome, Prompt, SkipReason, Stage, ToolCall, Usage,
 };
-use crate::model::names::name_forms;
 use crate::model::snapshot::*;
 use crate::sources::catalog::Catalog;
+use crate::sources::catalog::missed::Sessions as MissedSessions;
 
 /// At most this many daily buckets per item (range `all` over years of history).
 const MAX_DAILY_BUCKETS: i64 = 400;
@@ -406,18 +406,11 @@ pub(super) fn transcript_snapshot(store: &Store, q: &Query, catalog: &Catalog) -
         .collect();
     commands_out.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
 
-    // "Used in the session" for missed opportunities: any invocation in the session,
-    // whatever its time, under both name forms.
-    let mut used: HashMap<&str, HashSet<String>> = HashMap::new();
-    for c in calls.values() {
-        if let CallKind::Skill(n) | CallKind::Agent(n) = &c.kind
-            && selected.contains(c.session.as_str())
-        {
-            let set = used.entry(c.session.as_str()).or_default();
-            set.extend(name_forms(n).map(str::to_string));
-        }
-    }
-    let missed = catalog.missed(&prompts, &used, q.redact);
+    // Item runs of the sessions in scope, whatever their time: what "used in the session"
+    // means for missed opportunities, and the history the detector learns from.
+    let sessions_in = MissedSessions::from_facts(&files, &|s| selected.contains(s));
+    let occasions = catalog.occasions(&prompts, &sessions_in);
+    let missed = catalog.missed(&occasions, q.redact, q.all_examples);
 
     let mut source = TranscriptSource {
         dirs: store.dirs.clone(),
@@ -611,6 +604,7 @@ mod tests {
             timezone: chrono_tz::UTC,
             now: now(),
             redact: false,
+            all_examples: false,
         }
     }
 

@@ -334,6 +334,7 @@ mod tests {
                 session: "s".into(),
                 prompt: "p".into(),
                 triggers: vec!["brainstorm".into()],
+                ..Default::default()
             }],
         }
     }

@@ -29,6 +29,8 @@ pub struct Query {
     pub now: DateTime<Utc>,
     /// Replace prompt text in examples by its length.
     pub redact: bool,
+    /// Every flagged prompt as an example, not only the first five (`--verbose`).
+    pub all_examples: bool,
 }
 
 #[derive(Debug, Default)]

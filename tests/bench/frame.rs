@@ -34,6 +34,7 @@ fn load(home: &Path, now: DateTime<Utc>) -> (Store, Catalog, Query) {
         timezone: chrono_tz::UTC,
         now,
         redact: false,
+        all_examples: false,
     };
     (store, catalog, query)
 }

@@ -1,23 +1,22 @@
-//! The catalog: installed skills, agents and commands (FORMATS.md §4), their triggers
-//! (§5), and the matcher that finds missed opportunities.
+//! The catalog: installed skills, agents and commands (README "Catalog"), and the detector
+//! that tells which requests called for them (README "Missed opportunities").
 
+pub mod detector;
 mod frontmatter;
-pub mod matcher;
-pub mod triggers;
+pub mod intent;
+pub mod missed;
+pub mod prompt;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::model::facts::Prompt;
-use crate::model::snapshot::{Diagnostic, ItemKind, MissedExample, MissedOpportunity};
+use crate::model::snapshot::Diagnostic;
 
-use matcher::Matcher;
+use detector::Detector;
 
-/// Descriptions longer than this are cut before trigger extraction (and reported): a real
-/// description is a paragraph; megabytes are a mistake that would flood the matcher.
+/// Descriptions longer than this are cut (and reported): a real description is a
+/// paragraph; megabytes are a mistake that would flood the detector.
 pub const MAX_DESCRIPTION: usize = 8 * 1024;
-/// Examples kept per item.
-const EXAMPLES: usize = 5;
 /// Prompt characters shown in an example.
 pub const EXAMPLE_CHARS: usize = 200;
 
@@ -28,6 +27,7 @@ pub struct Definition {
     pub name: String,
     pub kind: DefinitionKind,
     pub description: String,
+    /// Phrases the user added in the config file (`[triggers]`): they ask for the item.
     pub triggers: Vec<String>,
     pub path: PathBuf,
 }
@@ -43,7 +43,7 @@ pub enum DefinitionKind {
 pub struct Catalog {
     pub items: Vec<Definition>,
     pub diagnostics: Vec<Diagnostic>,
-    matcher: Option<Matcher>,
+    detector: Detector,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -62,7 +62,7 @@ impl Clone for Catalog {
 }
 
 impl Catalog {
-    /// A catalog of these items, with the matcher built over their triggers.
+    /// A catalog of these items, with the detector built over them.
     pub fn from_items(items: Vec<Definition>, diagnostics: Vec<Diagnostic>) -> Catalog {
         let matchable: Vec<Definition> = items
             .iter()
@@ -70,7 +70,7 @@ impl Catalog {
             .cloned()
             .collect();
         Catalog {
-            matcher: Some(Matcher::new(&matchable)),
+            detector: Detector::new(&matchable),
             items: matchable
                 .into_iter()
                 .chain(
@@ -104,18 +104,11 @@ impl Catalog {
         }
         for d in &mut load.items {
             let short = d.name.rsplit(':').next().unwrap_or(&d.name);
-            let extra = extra_triggers
+            d.triggers = extra_triggers
                 .get(&d.name)
                 .or_else(|| extra_triggers.get(short))
-                .map_or(&[][..], Vec::as_slice);
-            let mut t = matcher::name_triggers(&d.name);
-            for x in triggers::extract(short, &d.description, extra) {
-                if !t.contains(&x) {
-                    t.push(x);
-                }
-            }
-            t.retain(|x| x.chars().count() > 3);
-            d.triggers = t;
+                .cloned()
+                .unwrap_or_default();
         }
         Catalog::from_items(load.items, load.diagnostics)
     }
@@ -127,51 +120,9 @@ impl Catalog {
             .filter(|d| d.kind != DefinitionKind::Command)
     }
 
-    /// Missed opportunities among `prompts`: `used` maps a session id to the (normalised)
-    /// names of the skills and agents it invoked.
-    pub fn missed(
-        &self,
-        prompts: &[&Prompt],
-        used: &HashMap<&str, HashSet<String>>,
-        redact: bool,
-    ) -> Vec<MissedOpportunity> {
-        let Some(matcher) = &self.matcher else {
-            return Vec::new();
-        };
-        let mut by_item: BTreeMap<usize, MissedOpportunity> = BTreeMap::new();
-        for p in prompts {
-            for hit in matcher.matches(&p.text) {
-                let d = &self.items[hit.item];
-                let in_session = used.get(p.session.as_str());
-                let was_used = crate::model::names::name_forms(&d.name)
-                    .any(|n| in_session.is_some_and(|s| s.contains(n)));
-                if was_used {
-                    continue;
-                }
-                let m = by_item
-                    .entry(hit.item)
-                    .or_insert_with(|| MissedOpportunity {
-                        item: d.name.clone(),
-                        kind: match d.kind {
-                            DefinitionKind::Agent => ItemKind::Agent,
-                            _ => ItemKind::Skill,
-                        },
-                        count: 0,
-                        examples: Vec::new(),
-                    });
-                m.count += 1;
-                if m.examples.len() < EXAMPLES {
-                    m.examples.push(MissedExample {
-                        session: p.session.clone(),
-                        prompt: example_text(&p.text, redact),
-                        triggers: hit.triggers.iter().map(|t| t.to_string()).collect(),
-                    });
-                }
-            }
-        }
-        let mut out: Vec<MissedOpportunity> = by_item.into_values().collect();
-        out.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.cmp(&b.item)));
-        out
+    /// The detector over the installed skills and agents.
+    pub fn detector(&self) -> &Detector {
+        &self.detector
     }
 }
 

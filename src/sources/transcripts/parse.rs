@@ -19,8 +19,9 @@ use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::model::facts::{
-    CallKind, CommandUse, Compaction, FileFacts, Millis, Outcome, PROMPT_KEEP_BYTES, Prompt,
-    SessionSeen, SkipReason, Stage, ToolCall, ToolResult, Usage,
+    CallKind, CommandUse, Compaction, FileFacts, LISTED_DESCRIPTION_BYTES, Millis, Outcome,
+    PROMPT_KEEP_BYTES, Prompt, SessionSeen, SkillListing, SkillSeen, SkillSeenHow, SkipReason,
+    Stage, ToolCall, ToolResult, Usage,
 };
 use crate::settings::config::StageRule;
 
@@ -180,8 +181,12 @@ pub fn parse_line(line: &[u8], file: &FileContext, rules: &[CustomRule], out: &m
         see_session(out, &cx, entry.cwd.as_deref());
     }
     match ty {
-        "assistant" => assistant(&entry, &cx, rules, out),
+        "assistant" => {
+            assistant(&entry, &cx, rules, out);
+            attributed(&entry, &cx, out);
+        }
         "user" => user(&entry, &cx, out),
+        "attachment" => listing(&entry, &cx, out),
         "system" if entry.subtype.as_deref() == Some("compact_boundary") => {
             out.compactions.push(Compaction {
                 session: cx.session.to_owned(),
@@ -271,6 +276,60 @@ fn assistant(entry: &Entry, cx: &EntryCx, rules: &[CustomRule], out: &mut FileFa
     }
 }
 
+/// `attributionSkill`: the skill active for this response. Consecutive entries of one
+/// skill are one fact.
+fn attributed(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
+    let Some(name) = entry.attribution_skill.as_deref().filter(|n| !n.is_empty()) else {
+        return;
+    };
+    let repeat = out.skills_seen.last().is_some_and(|s| {
+        s.how == SkillSeenHow::Attributed && s.session == cx.session && s.name == name
+    });
+    if !repeat {
+        out.skills_seen.push(SkillSeen {
+            name: name.to_owned(),
+            session: cx.session.to_owned(),
+            ts: cx.ts,
+            how: SkillSeenHow::Attributed,
+        });
+    }
+}
+
+/// A `skill_listing` attachment: one `- name: description` line per available skill.
+fn listing(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
+    let Some(a) = &entry.attachment else { return };
+    if a.ty.as_deref() != Some("skill_listing") || cx.sidechain {
+        return;
+    }
+    let Some(content) = a.content.and_then(raw_str) else {
+        return;
+    };
+    let skills: Vec<(String, String)> = content
+        .lines()
+        .filter_map(|l| l.strip_prefix("- "))
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, d)| (n.trim(), d.trim()))
+        .filter(|(n, _)| !n.is_empty() && !n.contains(' '))
+        .map(|(n, d)| (n.to_owned(), cut(d, LISTED_DESCRIPTION_BYTES).to_owned()))
+        .collect();
+    if !skills.is_empty() {
+        out.listings.push(SkillListing {
+            session: cx.session.to_owned(),
+            skills,
+        });
+    }
+}
+
+/// The skill folder of a `Base directory for this skill: /…/skills/<name>` entry.
+fn skill_load(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix(SKILL_BASE)?;
+    let path = rest.lines().next()?.trim().trim_end_matches('/');
+    let name = path.rsplit('/').next()?;
+    (!name.is_empty()).then_some(name)
+}
+
+const SKILL_BASE: &str = "Base directory for this skill:";
+
 fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
     let Some(msg) = &entry.message else { return };
     let text: Cow<str> = match &msg.content {
@@ -309,6 +368,17 @@ fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
     };
     let text = without_context(&text);
     let text = text.trim();
+    if let Some(name) = skill_load(text) {
+        if !cx.sidechain {
+            out.skills_seen.push(SkillSeen {
+                name: name.to_owned(),
+                session: cx.session.to_owned(),
+                ts: cx.ts,
+                how: SkillSeenHow::Loaded,
+            });
+        }
+        return;
+    }
     if let Some(name) = text
         .starts_with("<command-")
         .then(|| command_name(text))
@@ -569,6 +639,18 @@ struct Entry<'a> {
     origin: Option<Origin<'a>>,
     #[serde(borrow, default)]
     message: Option<Message<'a>>,
+    #[serde(rename = "attributionSkill", borrow, default)]
+    attribution_skill: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    attachment: Option<Attachment<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Attachment<'a> {
+    #[serde(rename = "type", borrow, default)]
+    ty: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    content: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]

@@ -297,6 +297,7 @@ mod tests {
             timezone: chrono_tz::UTC,
             now: chrono::Utc::now(),
             redact: false,
+            all_examples: false,
         };
         let mut a = App::new(query, Some("/p".into()));
         let item = |n: &str, c: u64, t: Option<f64>| ItemStat {

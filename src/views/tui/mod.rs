@@ -274,6 +274,7 @@ mod tests {
             timezone: chrono_tz::UTC,
             now: chrono::Utc::now(),
             redact: false,
+            all_examples: false,
         };
         App::new(query, None)
     }

@@ -1,0 +1,710 @@
+//! Which installed item a human request calls for, with its evidence. Three signals, read
+//! only from the request (never from pasted material):
+//! - the item asked for by name ("use the brainstorming skill", "/writing-plans", "run the
+//!   code-reviewer agent"), not a mention inside an identifier, a negation or a past report;
+//! - a purpose the request asks for (see `intent`) that the item serves by its name or
+//!   description;
+//! - the user's own history: requests after which the item actually ran, compared word by
+//!   word (TF-IDF cosine over stems).
+//!
+//! At most one item per request, unless two are asked for by name; a purpose-level match
+//! needs a margin over a different purpose.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::intent::{self, Lexicon, PURPOSES, Word};
+use super::prompt::{self, PromptKind};
+use super::{Definition, DefinitionKind};
+
+/// Score at which a request calls for an item.
+pub const THRESHOLD: f32 = 1.0;
+/// A history match needs at least this cosine similarity.
+const HISTORY_MIN: f32 = 0.5;
+/// The best purpose must beat a different purpose's score by this much.
+const MARGIN: f32 = 0.25;
+
+/// Words before a name that ask for it.
+const REQUEST_VERBS: [&str; 24] = [
+    "use", "using", "run", "invoke", "with", "try", "apply", "call", "launch", "load", "start",
+    "dispatch", "spawn", "ask", "have", "let", "via", "through", "activate", "trigger", "employ",
+    "fire", "spin", "kick",
+];
+
+/// Words before "to use X" that make it a request ("I want you to use X").
+const ASKING_BEFORE_TO: [&str; 12] = [
+    "you", "want", "need", "remember", "try", "going", "have", "like", "sure", "able", "please",
+    "forget",
+];
+
+/// Why an item was flagged.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Signal {
+    /// Asked for by name.
+    Named,
+    /// A purpose the item serves (its name in `intent::PURPOSES`).
+    Purpose(&'static str),
+    /// Like an earlier request after which the item ran.
+    History,
+}
+
+/// A request that calls for an item, with the evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    /// Index into the detector's items.
+    pub item: usize,
+    pub score: f32,
+    pub signal: Signal,
+    /// The words or phrases of the request that matched.
+    pub words: Vec<String>,
+    /// The earlier request most like this one after which the item ran, if any.
+    pub nearest: Option<String>,
+}
+
+/// One earlier request after which an item ran.
+#[derive(Debug, Clone)]
+pub struct Precedent {
+    pub item: usize,
+    /// Who asked, so a request is never its own evidence.
+    pub key: (String, i64),
+    pub text: String,
+}
+
+pub struct Detector {
+    pub items: Vec<Definition>,
+    lexicon: Lexicon,
+    /// Per item: purposes it serves with affinity.
+    serves: Vec<Vec<(usize, f32)>>,
+    names: Option<AhoCorasick>,
+    /// Per name pattern: the item, and whether the pattern needs a kind word after it
+    /// (names of three letters or fewer: `dev` alone is a word, `the dev agent` is a name).
+    name_owner: Vec<(usize, bool)>,
+    /// User-added trigger phrases, compiled, per item.
+    triggers: Vec<(usize, intent::Phrase, String)>,
+}
+
+/// TF-IDF vectors of earlier requests after which an item ran: the user's own words.
+#[derive(Default)]
+pub struct History {
+    precedents: Vec<Precedent>,
+    vectors: Vec<HashMap<String, f32>>,
+    idf: HashMap<String, f32>,
+    /// The weight of a word never seen before.
+    unseen: f32,
+    /// How often the user ran each item: between items that serve a purpose equally, the
+    /// one this user reaches for.
+    pub ran: HashMap<usize, u32>,
+}
+
+/// What the detector says of one prompt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judgement {
+    pub kind: PromptKind,
+    pub flags: Vec<Flag>,
+}
+
+impl Default for Detector {
+    fn default() -> Self {
+        Detector::new(&[])
+    }
+}
+
+impl Detector {
+    /// A detector over the skills and agents of `items` (commands are not matched).
+    pub fn new(items: &[Definition]) -> Detector {
+        let lexicon = Lexicon::new();
+        let items: Vec<Definition> = items
+            .iter()
+            .filter(|d| d.kind != DefinitionKind::Command)
+            .cloned()
+            .collect();
+        let serves = items
+            .iter()
+            .map(|d| lexicon.affinity(&d.name, &d.description))
+            .collect();
+        let mut patterns = Vec::new();
+        let mut name_owner = Vec::new();
+        let mut triggers = Vec::new();
+        for (i, d) in items.iter().enumerate() {
+            for form in name_forms(&d.name) {
+                // `dev`, `review`, `Plan` are words and `using superpowers` a phrase before
+                // they are names: without a hyphen or namespace they need "skill", "agent"…
+                // after them, or a slash before.
+                let needs_kind = !form.contains(['-', '_', ':']) || form.chars().count() <= 3;
+                patterns.push(form);
+                name_owner.push((i, needs_kind));
+            }
+            for t in &d.triggers {
+                triggers.push((i, intent::phrase(&t.to_lowercase()), t.clone()));
+            }
+        }
+        let names = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .ok();
+        Detector {
+            items,
+            lexicon,
+            serves,
+            names,
+            name_owner,
+            triggers,
+        }
+    }
+
+    /// The user's history: requests after which an item ran, weighed by how rare each
+    /// word is among all of the user's `requests`.
+    pub fn history<'a>(
+        &self,
+        precedents: Vec<Precedent>,
+        requests: impl Iterator<Item = &'a str>,
+    ) -> History {
+        let docs: Vec<Vec<String>> = precedents
+            .iter()
+            .map(|p| self.content_stems(&p.text))
+            .collect();
+        let mut df: HashMap<String, f32> = HashMap::new();
+        let mut n = 0usize;
+        for r in requests {
+            n += 1;
+            let mut seen = self.content_stems(r);
+            seen.sort();
+            seen.dedup();
+            for s in seen {
+                *df.entry(s).or_default() += 1.0;
+            }
+        }
+        for d in &docs {
+            let mut seen: Vec<&String> = d.iter().collect();
+            seen.sort();
+            seen.dedup();
+            for s in seen {
+                *df.entry(s.clone()).or_default() += 1.0;
+            }
+        }
+        let n = (n + docs.len()).max(1) as f32;
+        let idf: HashMap<String, f32> = df
+            .into_iter()
+            .map(|(k, v)| (k, ((n + 1.0) / (v + 0.5)).ln().max(0.1)))
+            .collect();
+        let unseen = ((n + 1.0) / 0.5).ln();
+        let vectors = docs.iter().map(|d| tfidf(d, &idf, unseen)).collect();
+        History {
+            precedents,
+            vectors,
+            idf,
+            unseen,
+            ran: HashMap::new(),
+        }
+    }
+
+    /// Does a run of `used` (a name as invoked, installed or not) cover item `item`: the
+    /// same item, or one that serves the same purpose by its name?
+    pub fn covers(&self, used: &str, item: usize) -> bool {
+        if short(used).eq_ignore_ascii_case(short(&self.items[item].name)) {
+            return true;
+        }
+        let serves = match self
+            .items
+            .iter()
+            .position(|d| d.name.eq_ignore_ascii_case(used))
+        {
+            Some(i) => self.serves[i].clone(),
+            None => self.lexicon.affinity(used, ""),
+        };
+        serves
+            .iter()
+            .any(|(p, a)| *a >= 1.0 && self.serves[item].iter().any(|(q, b)| q == p && *b >= 0.6))
+    }
+
+    /// Do items `a` and `b` serve the same purpose (or share a short name)?
+    pub fn same_purpose(&self, a: usize, b: usize) -> bool {
+        short(&self.items[a].name) == short(&self.items[b].name)
+            || self.serves[a]
+                .iter()
+                .any(|(p, x)| *x >= 1.0 && self.serves[b].iter().any(|(q, _)| q == p))
+    }
+
+    /// Judge one prompt; `available(i)` says whether item `i` was installed in its session;
+    /// `key` identifies the prompt so its own history entry is not used as evidence.
+    pub fn judge(
+        &self,
+        text: &str,
+        key: (&str, i64),
+        available: &dyn Fn(usize) -> bool,
+        history: &History,
+    ) -> Judgement {
+        let split = prompt::split(text);
+        let mut cands: Vec<Flag> = Vec::new();
+        match split.kind {
+            PromptKind::Typed => {
+                let words = self.lexicon.words(&split.request);
+                self.named(&split.request, &words, available, &mut cands);
+                self.by_purpose(&words, available, history, &mut cands);
+                self.by_history(&split.request, key, available, history, &mut cands);
+            }
+            PromptKind::PlanHandoff => {
+                if let Some(p) = PURPOSES.iter().position(|p| p.name == "executing a plan") {
+                    let words = vec!["plan hand-off".into()];
+                    self.purpose_items(p, 1.0, words, available, history, &mut cands);
+                }
+            }
+            PromptKind::PasteOnly | PromptKind::Generated => {}
+        }
+        Judgement {
+            kind: split.kind,
+            flags: self.choose(cands, available),
+        }
+    }
+
+    /// Items asked for by name, and user-added triggers.
+    fn named(
+        &self,
+        request: &str,
+        words: &[Word],
+        available: &dyn Fn(usize) -> bool,
+        out: &mut Vec<Flag>,
+    ) {
+        if let Some(ac) = &self.names {
+            for m in ac.find_overlapping_iter(request) {
+                let (item, short_name) = self.name_owner[m.pattern().as_usize()];
+                if !available(item) || out.iter().any(|f| f.item == item) {
+                    continue;
+                }
+                if let Some(word) = asked_by_name(request, m.start(), m.end(), short_name) {
+                    out.push(Flag {
+                        item,
+                        score: 2.0,
+                        signal: Signal::Named,
+                        words: vec![word],
+                        nearest: None,
+                    });
+                }
+            }
+        }
+        for (item, phrase, text) in &self.triggers {
+            if available(*item) && intent::find(phrase, words).is_some() {
+                out.push(Flag {
+                    item: *item,
+                    score: 1.5,
+                    signal: Signal::Named,
+                    words: vec![text.clone()],
+                    nearest: None,
+                });
+            }
+        }
+    }
+
+    fn by_purpose(
+        &self,
+        words: &[Word],
+        available: &dyn Fn(usize) -> bool,
+        history: &History,
+        out: &mut Vec<Flag>,
+    ) {
+        for asked in self.lexicon.asked(words) {
+            let phrases = asked.phrases;
+            self.purpose_items(
+                asked.purpose,
+                asked.strength,
+                phrases,
+                available,
+                history,
+                out,
+            );
+        }
+    }
+
+    /// The best available item for purpose `p` (name-level affinity first).
+    fn purpose_items(
+        &self,
+        p: usize,
+        strength: f32,
+        phrases: Vec<String>,
+        available: &dyn Fn(usize) -> bool,
+        history: &History,
+        out: &mut Vec<Flag>,
+    ) {
+        let ran = |i: usize| history.ran.get(&i).copied().unwrap_or(0);
+        let best = (0..self.items.len())
+            .filter(|&i| available(i))
+            .filter_map(|i| {
+                let a = self.serves[i].iter().find(|(q, _)| *q == p)?.1;
+                Some((i, a))
+            })
+            .max_by(|a, b| {
+                a.1.total_cmp(&b.1)
+                    .then_with(|| ran(a.0).cmp(&ran(b.0)))
+                    .then_with(|| kind_rank(&self.items[a.0]).cmp(&kind_rank(&self.items[b.0])))
+                    .then_with(|| b.0.cmp(&a.0))
+            });
+        if let Some((i, a)) = best {
+            out.push(Flag {
+                item: i,
+                score: strength * a.max(0.85),
+                signal: Signal::Purpose(PURPOSES[p].name),
+                words: phrases,
+                nearest: None,
+            });
+        }
+    }
+
+    fn by_history(
+        &self,
+        request: &str,
+        key: (&str, i64),
+        available: &dyn Fn(usize) -> bool,
+        h: &History,
+        out: &mut Vec<Flag>,
+    ) {
+        if h.precedents.is_empty() {
+            return;
+        }
+        let stems = self.content_stems(request);
+        let v = tfidf(&stems, &h.idf, h.unseen);
+        let mut best: HashMap<usize, (f32, usize, Vec<String>)> = HashMap::new();
+        for (k, (p, pv)) in h.precedents.iter().zip(&h.vectors).enumerate() {
+            if (p.key.0.as_str(), p.key.1) == key || !available(p.item) {
+                continue;
+            }
+            let mut shared: Vec<String> =
+                v.keys().filter(|s| pv.contains_key(*s)).cloned().collect();
+            shared.sort();
+            if shared.len() < 2 {
+                continue;
+            }
+            let sim = cosine(&v, pv);
+            if sim >= HISTORY_MIN && best.get(&p.item).is_none_or(|b| sim > b.0) {
+                best.insert(p.item, (sim, k, shared));
+            }
+        }
+        for (item, (sim, k, shared)) in best {
+            out.push(Flag {
+                item,
+                score: 0.5 + sim,
+                signal: Signal::History,
+                words: shared,
+                nearest: Some(h.precedents[k].text.clone()),
+            });
+        }
+    }
+
+    /// One flag per request (two when both were asked for by name); the best purpose needs
+    /// a margin over a different purpose; the strongest evidence of each item is kept, with
+    /// the nearest history entry attached when there is one.
+    fn choose(&self, mut cands: Vec<Flag>, available: &dyn Fn(usize) -> bool) -> Vec<Flag> {
+        cands.retain(|f| available(f.item));
+        cands.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let mut merged: Vec<Flag> = Vec::new();
+        for c in cands {
+            match merged.iter_mut().find(|m| m.item == c.item) {
+                Some(m) => {
+                    if m.nearest.is_none() {
+                        m.nearest.clone_from(&c.nearest);
+                    }
+                }
+                None => merged.push(c),
+            }
+        }
+        let named: Vec<Flag> = merged
+            .iter()
+            .filter(|f| f.signal == Signal::Named)
+            .take(2)
+            .cloned()
+            .collect();
+        if !named.is_empty() {
+            return named;
+        }
+        let Some(top) = merged.first().cloned() else {
+            return Vec::new();
+        };
+        if top.score < THRESHOLD {
+            return Vec::new();
+        }
+        let rival = merged
+            .iter()
+            .skip(1)
+            .find(|f| !self.same_purpose(f.item, top.item));
+        if rival.is_some_and(|r| top.score - r.score < MARGIN) {
+            return Vec::new();
+        }
+        vec![top]
+    }
+
+    fn content_stems(&self, text: &str) -> Vec<String> {
+        self.lexicon
+            .words(text)
+            .into_iter()
+            .map(|w| w.stem)
+            .filter(|s| s.chars().count() >= 3 && !STOP.contains(&s.as_str()))
+            .collect()
+    }
+}
+
+/// Common words that say nothing of what is asked.
+const STOP: [&str; 52] = [
+    "the", "and", "for", "you", "can", "this", "that", "with", "not", "are", "was", "but", "have",
+    "has", "all", "our", "out", "now", "let", "lets", "pleas", "just", "then", "from", "into",
+    "what", "when", "how", "why", "there", "here", "some", "also", "would", "could", "should",
+    "it'", "your", "them", "they", "yes", "yeah", "okay", "sure", "thank", "thanks", "pls", "one",
+    "too", "need", "want", "like",
+];
+
+fn tfidf(stems: &[String], idf: &HashMap<String, f32>, unseen: f32) -> HashMap<String, f32> {
+    let mut v: HashMap<String, f32> = HashMap::new();
+    for s in stems {
+        *v.entry(s.clone()).or_default() += 1.0;
+    }
+    for (k, x) in v.iter_mut() {
+        *x = (1.0 + x.ln()) * idf.get(k).copied().unwrap_or(unseen);
+    }
+    v
+}
+
+fn cosine(a: &HashMap<String, f32>, b: &HashMap<String, f32>) -> f32 {
+    let dot: f32 = a.iter().filter_map(|(k, x)| b.get(k).map(|y| x * y)).sum();
+    let na: f32 = a.values().map(|x| x * x).sum::<f32>().sqrt();
+    let nb: f32 = b.values().map(|x| x * x).sum::<f32>().sqrt();
+    if na == 0.0 || nb == 0.0 {
+        0.0
+    } else {
+        dot / (na * nb)
+    }
+}
+
+/// Skills before agents when both serve a purpose equally: a skill is the lighter step.
+fn kind_rank(d: &Definition) -> u8 {
+    match d.kind {
+        DefinitionKind::Skill => 1,
+        _ => 0,
+    }
+}
+
+fn short(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+/// The ways an item is written in a request: `plugin:name`, `name`, `name with spaces`.
+fn name_forms(name: &str) -> Vec<String> {
+    let lower = name.to_lowercase();
+    let s = short(&lower).to_string();
+    let mut v = vec![lower.clone(), s.clone(), s.replace(['-', '_'], " ")];
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Is the name at `start..end` of `text` asked for? Returns the words that show it: a
+/// slash command (`/name`), or a request verb shortly before (`use the name skill`), not
+/// inside an identifier, not negated. Short names need a kind word after them.
+fn asked_by_name(text: &str, start: usize, end: usize, short_name: bool) -> Option<String> {
+    let before = text[..start].chars().next_back();
+    let after: Vec<char> = text[end..].chars().take(2).collect();
+    let ident = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '\\' | '=' | '@');
+    if after
+        .first()
+        .is_some_and(|c| ident(*c) && *c != '.' || *c == '/')
+        || (matches!(after.first(), Some('.' | ':'))
+            && after.get(1).is_some_and(|c| c.is_alphanumeric()))
+    {
+        return None;
+    }
+    let name = &text[start..end];
+    // `superpowers:name` or `/workflows:name`: a namespace written before the name.
+    let mut start = start;
+    if before == Some(':') {
+        let head = &text[..start - 1];
+        let ns = head.len()
+            - head
+                .trim_end_matches(|c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | ':'))
+                .len();
+        if ns == 0 {
+            return None;
+        }
+        start = start - 1 - ns;
+    }
+    let before = text[..start].chars().next_back();
+    if before == Some('/') {
+        let b2 = text[..start - 1].chars().next_back();
+        if b2.is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '`' | '"' | '\'')) {
+            return Some(format!("/{}", &text[start..end]));
+        }
+        return None;
+    }
+    if before.is_some_and(|c| ident(c) || c == ':' || c == '/') {
+        return None;
+    }
+    let tail = text[end..].trim_start().to_lowercase();
+    let kind_word = [
+        "skill",
+        "agent",
+        "subagent",
+        "sub-agent",
+        "plugin",
+        "workflow",
+        "task",
+    ]
+    .iter()
+    .any(|k| tail.starts_with(k));
+    if short_name && !kind_word {
+        return None;
+    }
+    // The words just before, in the same sentence.
+    let head = &text[..start];
+    let sentence = head
+        .rfind(['.', '?', '!', '\n'])
+        .map_or(head, |i| &head[i + 1..]);
+    let prev: Vec<String> = sentence
+        .split_whitespace()
+        .rev()
+        .take(4)
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+                .replace(['\'', '’'], "")
+        })
+        .collect();
+    if prev.iter().any(|w| {
+        [
+            "dont", "not", "no", "never", "without", "skip", "avoid", "instead",
+        ]
+        .contains(&w.as_str())
+    }) {
+        return None;
+    }
+    let at = prev
+        .iter()
+        .position(|w| REQUEST_VERBS.contains(&w.as_str()))?;
+    // "a skill to use X" describes a purpose; "I want you to use X" asks.
+    if prev.get(at + 1).is_some_and(|w| w == "to")
+        && prev
+            .get(at + 2)
+            .is_some_and(|w| !ASKING_BEFORE_TO.contains(&w.as_str()))
+    {
+        return None;
+    }
+    Some(format!("{} … {name}", prev[at]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn def(name: &str, kind: DefinitionKind, description: &str) -> Definition {
+        Definition {
+            name: name.into(),
+            kind,
+            description: description.into(),
+            triggers: vec![],
+            path: PathBuf::new(),
+        }
+    }
+
+    fn detector() -> Detector {
+        Detector::new(&[
+            def(
+                "superpowers:systematic-debugging",
+                DefinitionKind::Skill,
+                "Use when encountering any bug or test failure",
+            ),
+            def(
+                "receiving-code-review",
+                DefinitionKind::Skill,
+                "Use when receiving code review feedback",
+            ),
+            def(
+                "code-reviewer",
+                DefinitionKind::Agent,
+                "Reviews a finished step against the plan",
+            ),
+            def(
+                "test-repo",
+                DefinitionKind::Skill,
+                "Sets up a scratch repository",
+            ),
+            def("dev", DefinitionKind::Agent, "dev"),
+        ])
+    }
+
+    fn flagged(d: &Detector, text: &str) -> Vec<String> {
+        d.judge(text, ("s", 0), &|_| true, &History::default())
+            .flags
+            .iter()
+            .map(|f| d.items[f.item].name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn names_count_only_when_asked_for() {
+        let d = detector();
+        assert_eq!(
+            flagged(&d, "use the code-reviewer agent on this"),
+            ["code-reviewer"]
+        );
+        assert_eq!(flagged(&d, "/test-repo please"), ["test-repo"]);
+        assert_eq!(flagged(&d, "run the dev agent"), ["dev"]);
+        assert!(flagged(&d, "clone entireio/test-repo and build it").is_empty());
+        assert!(flagged(&d, "the code-reviewer agent broke the build yesterday").is_empty());
+        assert!(flagged(&d, "don't use the code-reviewer agent").is_empty());
+        assert!(flagged(&d, "run the dev server").is_empty());
+    }
+
+    #[test]
+    fn purposes_pick_the_item_that_serves_them() {
+        let d = detector();
+        assert_eq!(
+            flagged(&d, "mix phx.server doesnt seem to start"),
+            ["superpowers:systematic-debugging"]
+        );
+        assert_eq!(flagged(&d, "Fix the nits"), ["receiving-code-review"]);
+        assert_eq!(
+            flagged(&d, "Review my branch before I merge"),
+            ["code-reviewer"]
+        );
+    }
+
+    #[test]
+    fn history_teaches_the_users_own_words() {
+        let d = detector();
+        let before = "go through the rabbit remarks on the export pr";
+        let others = [
+            "rename the export flag",
+            "add an import command",
+            "why is the pr red",
+            before,
+        ];
+        let h = d.history(
+            vec![Precedent {
+                item: 1,
+                key: ("a".into(), 1),
+                text: before.into(),
+            }],
+            others.into_iter(),
+        );
+        let j = d.judge(
+            "go through the rabbit remarks on the import pr",
+            ("b", 2),
+            &|_| true,
+            &h,
+        );
+        assert_eq!(j.flags.len(), 1);
+        assert_eq!(j.flags[0].item, 1);
+        assert_eq!(j.flags[0].nearest.as_deref(), Some(before));
+        let own = d.judge(before, ("a", 1), &|_| true, &h);
+        assert!(own.flags.is_empty(), "a request is not its own evidence");
+    }
+
+    #[test]
+    fn unavailable_items_are_never_flagged() {
+        let d = detector();
+        let none = History::default();
+        assert!(
+            d.judge("use the code-reviewer agent", ("s", 0), &|i| i != 2, &none)
+                .flags
+                .is_empty()
+        );
+    }
+}

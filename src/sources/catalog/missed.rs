@@ -1,0 +1,282 @@
+//! Occasions and missed opportunities: every request the detector says calls for an
+//! available item, and among them those where no item of that purpose ran in the session.
+//!
+//! Available means installed: the session's own skill listing when it has one (Claude Code
+//! writes it from 2.1.x on), else the catalog; skills and agents the user ran are installed
+//! too, even when the catalog does not hold their definitions (a plugin elsewhere).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::detector::{Detector, Flag, Precedent, Signal};
+use super::prompt::{self, PromptKind};
+use super::{Catalog, Definition, DefinitionKind, example_text};
+use crate::model::facts::{CallKind, FileFacts, Millis, Prompt, to_datetime};
+use crate::model::snapshot::{ItemKind, MissedExample, MissedOpportunity};
+
+/// Examples kept per item (all of them with `--verbose`).
+const EXAMPLES: usize = 5;
+/// Requests for the same item this close together are one thread: one occasion.
+const THREAD_MS: Millis = 20 * 60 * 1000;
+
+/// An item run in a session: a `Skill` or `Task`/`Agent` call, a skill body loaded (typed
+/// or chosen), an `attributionSkill`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Run<'a> {
+    pub session: &'a str,
+    pub ts: Millis,
+    pub name: &'a str,
+    pub agent: bool,
+}
+
+/// A request that called for an item.
+#[derive(Debug, Clone)]
+pub struct Occasion<'p> {
+    pub prompt: &'p Prompt,
+    /// The item as installed (`plugin:name` for plugin items).
+    pub item: String,
+    pub kind: DefinitionKind,
+    pub flag: Flag,
+    /// The item, or one of the same purpose, ran in the session.
+    pub covered: bool,
+}
+
+/// What the catalog needs of the sessions: their runs and their own skill listings.
+#[derive(Debug, Default)]
+pub struct Sessions<'a> {
+    /// Sorted by session, then time.
+    pub runs: Vec<Run<'a>>,
+    /// Skills a session listed as available (`skill_listing`), when it did.
+    pub listings: HashMap<&'a str, HashSet<&'a str>>,
+    /// Descriptions of listed skills, by name.
+    pub listed: BTreeMap<&'a str, &'a str>,
+}
+
+impl<'a> Sessions<'a> {
+    /// Runs and listings of the sessions `keep` accepts, from the facts of every file.
+    pub fn from_facts(files: &[&'a FileFacts], keep: &dyn Fn(&str) -> bool) -> Sessions<'a> {
+        let mut s = Sessions::default();
+        for f in files {
+            for c in f.calls.iter().filter(|c| keep(&c.session)) {
+                if let CallKind::Skill(n) | CallKind::Agent(n) = &c.kind
+                    && !n.is_empty()
+                {
+                    s.runs.push(Run {
+                        session: &c.session,
+                        ts: c.ts,
+                        name: n,
+                        agent: matches!(c.kind, CallKind::Agent(_)),
+                    });
+                }
+            }
+            for k in f.skills_seen.iter().filter(|k| keep(&k.session)) {
+                s.runs.push(Run {
+                    session: &k.session,
+                    ts: k.ts,
+                    name: &k.name,
+                    agent: false,
+                });
+            }
+            for l in f.listings.iter().filter(|l| keep(&l.session)) {
+                let names = s.listings.entry(l.session.as_str()).or_default();
+                for (name, description) in &l.skills {
+                    names.insert(name);
+                    s.listed.insert(name, description);
+                }
+            }
+        }
+        s.runs.sort();
+        s.runs.dedup();
+        s
+    }
+}
+
+impl Catalog {
+    /// Every request among `prompts` (sorted by time) that calls for an available item;
+    /// follow-ups for the same item within 20 minutes are one occasion.
+    pub fn occasions<'p>(&self, prompts: &[&'p Prompt], sessions: &Sessions) -> Vec<Occasion<'p>> {
+        let extended;
+        let d = match self.extra_items(sessions) {
+            extra if extra.is_empty() => &self.detector,
+            extra => {
+                let mut all = self.detector.items.clone();
+                all.extend(extra);
+                extended = Detector::new(&all);
+                &extended
+            }
+        };
+        let in_catalog = self.detector.items.len();
+        let requests: Vec<String> = prompts
+            .iter()
+            .map(|p| prompt::split(&p.text).request)
+            .collect();
+        let mut history = d.history(
+            precedents(d, prompts, &sessions.runs),
+            requests.iter().map(String::as_str),
+        );
+        for r in &sessions.runs {
+            if let Some(i) = d.items.iter().position(|x| same_name(r.name, &x.name)) {
+                *history.ran.entry(i).or_default() += 1;
+            }
+        }
+        let mut used: HashMap<&str, Vec<&str>> = HashMap::new();
+        for r in &sessions.runs {
+            used.entry(r.session).or_default().push(r.name);
+        }
+        let ran_anywhere: HashSet<&str> = sessions.runs.iter().map(|r| r.name).collect();
+        // The last flag of each item in each session: a follow-up within the same thread
+        // is the same occasion.
+        let mut flagged: HashMap<(&str, usize), Millis> = HashMap::new();
+        let mut out = Vec::new();
+        for p in prompts {
+            let listing = sessions.listings.get(p.session.as_str());
+            let available = |i: usize| {
+                let item = &d.items[i];
+                let listed = |l: &HashSet<&str>| l.iter().any(|n| same_name(n, &item.name));
+                match listing {
+                    _ if item.kind == DefinitionKind::Agent => true,
+                    Some(l) => listed(l),
+                    None => i < in_catalog || ran_anywhere.iter().any(|n| same_name(n, &item.name)),
+                }
+            };
+            let j = d.judge(&p.text, (&p.session, p.ts), &available, &history);
+            for flag in j.flags {
+                let last = flagged.insert((p.session.as_str(), flag.item), p.ts);
+                if last.is_some_and(|t| p.ts - t < THREAD_MS) {
+                    continue;
+                }
+                let covered = used
+                    .get(p.session.as_str())
+                    .is_some_and(|names| names.iter().any(|n| d.covers(n, flag.item)));
+                out.push(Occasion {
+                    prompt: p,
+                    item: d.items[flag.item].name.clone(),
+                    kind: d.items[flag.item].kind,
+                    flag,
+                    covered,
+                });
+            }
+        }
+        out
+    }
+
+    /// Skills listed by sessions, and skills and agents run, that the catalog lacks.
+    fn extra_items(&self, sessions: &Sessions) -> Vec<Definition> {
+        let known = |n: &str| self.detector.items.iter().any(|d| same_name(n, &d.name));
+        let mut extra: BTreeMap<String, Definition> = BTreeMap::new();
+        let mut add = |name: &str, kind: DefinitionKind, description: &str| {
+            if !known(name) && !extra.values().any(|d| same_name(name, &d.name)) {
+                extra.insert(
+                    name.to_string(),
+                    Definition {
+                        name: name.to_string(),
+                        kind,
+                        description: description.to_string(),
+                        triggers: Vec::new(),
+                        path: Default::default(),
+                    },
+                );
+            }
+        };
+        for (name, description) in &sessions.listed {
+            add(name, DefinitionKind::Skill, description);
+        }
+        for r in &sessions.runs {
+            let kind = if r.agent {
+                DefinitionKind::Agent
+            } else {
+                DefinitionKind::Skill
+            };
+            add(r.name, kind, "");
+        }
+        extra.into_values().collect()
+    }
+
+    /// Missed opportunities: occasions not covered, per item, most first; five examples
+    /// each, or all of them with `all_examples`.
+    pub fn missed(
+        &self,
+        occasions: &[Occasion],
+        redact: bool,
+        all_examples: bool,
+    ) -> Vec<MissedOpportunity> {
+        let mut by_item: BTreeMap<&str, MissedOpportunity> = BTreeMap::new();
+        for o in occasions.iter().filter(|o| !o.covered) {
+            let m = by_item
+                .entry(o.item.as_str())
+                .or_insert_with(|| MissedOpportunity {
+                    item: o.item.clone(),
+                    kind: match o.kind {
+                        DefinitionKind::Agent => ItemKind::Agent,
+                        _ => ItemKind::Skill,
+                    },
+                    count: 0,
+                    examples: Vec::new(),
+                });
+            m.count += 1;
+            if all_examples || m.examples.len() < EXAMPLES {
+                m.examples.push(example(o, redact));
+            }
+        }
+        let mut out: Vec<MissedOpportunity> = by_item.into_values().collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.cmp(&b.item)));
+        out
+    }
+}
+
+fn example(o: &Occasion, redact: bool) -> MissedExample {
+    MissedExample {
+        session: o.prompt.session.clone(),
+        prompt: example_text(&o.prompt.text, redact),
+        triggers: o.flag.words.clone(),
+        timestamp: Some(
+            to_datetime(o.prompt.ts).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        ),
+        score: Some((o.flag.score * 100.0).round() / 100.0),
+        evidence: Some(match &o.flag.signal {
+            Signal::Named => "asked for by name".to_string(),
+            Signal::Purpose(p) => format!("asks for {p}"),
+            Signal::History => "like an earlier request after which it ran".to_string(),
+        }),
+        nearest: o.flag.nearest.as_deref().map(|t| example_text(t, redact)),
+    }
+}
+
+/// `superpowers:brainstorming` and `brainstorming` are one item.
+pub fn same_name(a: &str, b: &str) -> bool {
+    let short = |n: &str| n.rsplit(':').next().unwrap_or(n).to_lowercase();
+    a.eq_ignore_ascii_case(b) || short(a) == short(b)
+}
+
+/// The requests after which an item ran: for each run, the last prompt of its session
+/// before it, if that prompt was typed by the human.
+fn precedents(d: &Detector, prompts: &[&Prompt], runs: &[Run]) -> Vec<Precedent> {
+    let mut by_session: HashMap<&str, Vec<&Prompt>> = HashMap::new();
+    for p in prompts {
+        by_session.entry(p.session.as_str()).or_default().push(p);
+    }
+    let mut seen: HashSet<(usize, &str, Millis)> = HashSet::new();
+    let mut out = Vec::new();
+    for r in runs {
+        let Some(list) = by_session.get(r.session) else {
+            continue;
+        };
+        let before = list.partition_point(|p| p.ts <= r.ts);
+        let Some(p) = before.checked_sub(1).map(|i| list[i]) else {
+            continue;
+        };
+        let split = prompt::split(&p.text);
+        if split.kind != PromptKind::Typed {
+            continue;
+        }
+        for (i, item) in d.items.iter().enumerate() {
+            if same_name(r.name, &item.name) && seen.insert((i, p.session.as_str(), p.ts)) {
+                out.push(Precedent {
+                    item: i,
+                    key: (p.session.clone(), p.ts),
+                    text: split.request.clone(),
+                });
+            }
+        }
+    }
+    out
+}
