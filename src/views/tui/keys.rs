@@ -1,4 +1,4 @@
-//! Key bindings: PRODUCT.md's defaults, rebindable by action name in the config file.
+//! Key bindings: the defaults the README lists, rebindable by action name in the config file.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -7,8 +7,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, LineGauge, Paragraph, Sparkline, Wrap};
 
+use crate::model::format::{
+    NONE, clip, clip_name, clock_part, date_part, one_line, percent, plural, prom_status_word,
+    severity_word, source_mark, trend_label,
+};
 use crate::model::snapshot::{PromStatus, Severity};
-use crate::views::report::table::{source_mark, trend_label};
 
 use super::app::{App, Overlay, Pane};
 use super::keys::{Action, Bindings};
@@ -87,15 +90,14 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Some(p) => format!("project {p}"),
         None => "all projects".to_string(),
     };
-    let dates = |t: &str| t.get(..10).unwrap_or(t).to_string();
     let range = if s.scope.start.is_empty() {
         app.range().label.clone()
     } else {
         format!(
             "{} ({} → {})",
             app.range().label,
-            dates(&s.scope.start),
-            dates(&s.scope.end)
+            date_part(&s.scope.start),
+            date_part(&s.scope.end)
         )
     };
     let mut first = vec![
@@ -137,11 +139,7 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
     if t.skipped_lines > 0 {
         second.push(Span::styled(
-            format!(
-                " · {} line{} skipped",
-                t.skipped_lines,
-                if t.skipped_lines == 1 { "" } else { "s" }
-            ),
+            format!(" · {} skipped", plural(t.skipped_lines, "line")),
             theme.dim(),
         ));
     }
@@ -155,9 +153,9 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         }
         PromStatus::Disabled => ("prometheus: off".to_string(), theme.dim()),
         PromStatus::Ok => {
-            let mut t = "prometheus: ok".to_string();
+            let mut t = format!("prometheus: {}", prom_status_word(p.status));
             if let Some(at) = &p.last_poll {
-                t += &format!(" · {}", at.get(11..19).unwrap_or(at));
+                t += &format!(" · {}", clock_part(at));
             }
             if let Some(ms) = p.latency_ms {
                 t += &format!(" · {ms} ms");
@@ -165,12 +163,7 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
             (t, theme.good())
         }
         PromStatus::Unreachable | PromStatus::Error => {
-            let word = if p.status == PromStatus::Error {
-                "error"
-            } else {
-                "unreachable"
-            };
-            let mut t = format!("prometheus: {word}");
+            let mut t = format!("prometheus: {}", prom_status_word(p.status));
             if let Some(e) = &p.error {
                 t += &format!(" ({e})");
             }
@@ -353,7 +346,7 @@ fn item_lines<'a>(app: &'a App, pane: Pane, width: u16, theme: Theme) -> Rows<'a
         .iter()
         .enumerate()
         .map(|(i, it)| {
-            let name = fit_name(&it.name, name_w);
+            let name = clip_name(&it.name, name_w);
             let filled = ((it.count as f64 / max as f64) * bar_w as f64).round() as usize;
             let filled = if it.count > 0 { filled.max(1) } else { 0 };
             // `all` has no previous range to compare with: every item would read "new".
@@ -380,33 +373,6 @@ fn item_lines<'a>(app: &'a App, pane: Pane, width: u16, theme: Theme) -> Rows<'a
             (Some(i), line)
         })
         .collect()
-}
-
-/// `plugin:name` cut from the plugin's side, so items of one plugin stay told apart.
-pub fn fit_name(s: &str, w: usize) -> String {
-    match s.split_once(':') {
-        Some((plugin, name)) if s.chars().count() > w => {
-            let room = w.saturating_sub(name.chars().count() + 1);
-            if room >= 2 {
-                format!("{}:{name}", fit(plugin, room))
-            } else {
-                fit(name, w)
-            }
-        }
-        _ => fit(s, w),
-    }
-}
-
-fn fit(s: &str, w: usize) -> String {
-    if s.chars().count() <= w {
-        s.to_string()
-    } else if w <= 1 {
-        s.chars().take(w).collect()
-    } else {
-        let mut t: String = s.chars().take(w - 1).collect();
-        t.push('…');
-        t
-    }
 }
 
 fn stage_lines<'a>(app: &'a App, width: u16, theme: Theme) -> Rows<'a> {
@@ -455,10 +421,6 @@ fn stage_lines<'a>(app: &'a App, width: u16, theme: Theme) -> Rows<'a> {
         .collect()
 }
 
-fn pct(r: Option<f64>) -> String {
-    r.map_or("–".into(), |r| format!("{:.0}%", r * 100.0))
-}
-
 fn draw_success(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let s = &app.snapshot.success;
     let [gauge, split, rest] = Layout::vertical([
@@ -475,16 +437,16 @@ fn draw_success(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
             } else {
                 theme.bad()
             })
-            .label(format!("overall {} ", pct(s.overall)))
+            .label(format!("overall {} ", percent(s.overall, 0)))
             .ratio(ratio),
         gauge,
     );
     f.render_widget(
         Paragraph::new(Line::from({
             let mut v = vec![
-                Span::raw(format!("with skills {}", pct(s.with_skills))),
+                Span::raw(format!("with skills {}", percent(s.with_skills, 0))),
                 Span::styled(" · ", theme.dim()),
-                Span::raw(format!("without {}", pct(s.without_skills))),
+                Span::raw(format!("without {}", percent(s.without_skills, 0))),
             ];
             if let Some(p) = app
                 .snapshot
@@ -492,7 +454,10 @@ fn draw_success(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 .as_ref()
                 .and_then(|p| p.success_rate)
             {
-                v.push(Span::styled(format!(" · P {}", pct(Some(p))), theme.dim()));
+                v.push(Span::styled(
+                    format!(" · P {}", percent(Some(p), 0)),
+                    theme.dim(),
+                ));
             }
             v
         })),
@@ -506,10 +471,10 @@ fn draw_success(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
             (
                 Some(i),
                 Line::from(vec![
-                    Span::raw(format!("{:<12}", fit(&t.name, 12))),
+                    Span::raw(format!("{:<12}", clip(&t.name, 12))),
                     Span::raw(format!("{:>6}", t.count)),
                     Span::styled(format!("{:>6}", t.failures), theme.bad()),
-                    Span::raw(format!("{:>6}", pct(t.success_rate))),
+                    Span::raw(format!("{:>6}", percent(t.success_rate, 0))),
                 ]),
             )
         })
@@ -546,16 +511,13 @@ fn missed_lines<'a>(app: &'a App, theme: Theme) -> Rows<'a> {
             Some(i),
             Line::from(vec![
                 Span::raw(m.item.clone()),
-                Span::styled(
-                    format!("  {}", crate::store::insights::plural(m.count, "prompt")),
-                    theme.accent(),
-                ),
+                Span::styled(format!("  {}", plural(m.count, "prompt")), theme.accent()),
             ]),
         ));
         if let Some(e) = m.examples.first() {
             rows.push((
                 None,
-                Line::styled(format!("  “{}”", e.prompt.replace('\n', " ")), theme.dim()),
+                Line::styled(format!("  “{}”", one_line(&e.prompt)), theme.dim()),
             ));
         }
     }
@@ -580,7 +542,7 @@ fn insight_lines<'a>(app: &'a App, theme: Theme) -> Rows<'a> {
         .filter(|(ins, _)| app.keeps(&ins.item))
         .enumerate()
     {
-        let sev = format!("{:?}", ins.severity).to_uppercase();
+        let sev = severity_word(ins.severity);
         rows.push((
             Some(i),
             Line::from(vec![
@@ -720,13 +682,13 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 )));
                 lines.push(Line::raw(format!(
                     "success {} · tool success in sessions with it {} / without {}",
-                    pct(it.success_rate),
-                    pct(it.success_with),
-                    pct(it.success_without)
+                    percent(it.success_rate, 0),
+                    percent(it.success_with, 0),
+                    percent(it.success_without, 0)
                 )));
                 let prom = it
                     .prometheus_count
-                    .map_or("–".to_string(), |c| format!("{c:.0}"));
+                    .map_or(NONE.to_string(), |c| format!("{c:.0}"));
                 lines.push(Line::raw(format!(
                     "source {} · Prometheus count {prom}",
                     source_mark(it.source)
@@ -743,7 +705,7 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 if let Some(m) = s.missed_opportunities.iter().find(|m| m.item == it.name) {
                     after.push(Line::raw(format!(
                         "{} matched it in sessions that never invoked it:",
-                        crate::store::insights::plural(m.count, "prompt")
+                        plural(m.count, "prompt")
                     )));
                     for e in &m.examples {
                         after.push(Line::styled(format!("  “{}”", e.prompt), theme.dim()));
@@ -777,7 +739,7 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
                     "{} calls · {} failed · success {}",
                     t.count,
                     t.failures,
-                    pct(t.success_rate)
+                    percent(t.success_rate, 0)
                 )));
             }
         }
@@ -817,10 +779,7 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
             if let Some((i, rec)) = list.get(sel) {
                 title = format!(" {} ", i.kind);
                 lines.push(Line::from(vec![
-                    Span::styled(
-                        format!("{:?}", i.severity).to_uppercase(),
-                        severity_style(i.severity, theme),
-                    ),
+                    Span::styled(severity_word(i.severity), severity_style(i.severity, theme)),
                     Span::raw(format!(" · {} · source {:?}", i.item, i.source).to_lowercase()),
                 ]));
                 lines.push(Line::raw(i.message.clone()));
@@ -880,19 +839,6 @@ fn draw_details(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
 #[cfg(test)]
 mod tests {
     use super::row_heights;
-
-    #[test]
-    fn long_plugin_names_keep_their_own_part() {
-        use super::fit_name;
-        let n = "entire-engineering:workflow-review";
-        assert_eq!(fit_name(n, 40), n);
-        assert_eq!(fit_name(n, 20), "ent…:workflow-review");
-        assert_eq!(fit_name(n, 12), "workflow-re…");
-        assert_eq!(fit_name("plain-long-name", 8), "plain-l…");
-        for w in 0..40 {
-            assert!(fit_name(n, w).chars().count() <= w);
-        }
-    }
 
     #[test]
     fn rows_get_what_they_need_and_share_the_rest() {
