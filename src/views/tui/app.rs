@@ -6,6 +6,7 @@ use crate::model::snapshot::{ItemStat, Snapshot};
 use crate::store::Query;
 
 use super::keys::Action;
+use super::panes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -130,59 +131,19 @@ impl App {
 
     /// Skills or agents of the snapshot, filtered and sorted as on screen.
     pub fn items(&self, pane: Pane) -> Vec<&ItemStat> {
-        let list = match pane {
-            Pane::Agents => &self.snapshot.agents,
-            _ => &self.snapshot.skills,
-        };
-        let mut v: Vec<&ItemStat> = list.iter().filter(|i| self.keeps(&i.name)).collect();
-        match self.sort {
-            Sort::Count => {}
-            Sort::Name => v.sort_by(|a, b| a.name.cmp(&b.name)),
-            Sort::Trend => v.sort_by(|a, b| {
-                let t = |i: &ItemStat| i.trend_pct.unwrap_or(f64::INFINITY);
-                t(b).total_cmp(&t(a)).then_with(|| a.name.cmp(&b.name))
-            }),
+        match pane {
+            Pane::Agents => panes::agents::rows(self),
+            _ => panes::skills::rows(self),
         }
-        v
     }
 
     pub fn keeps(&self, name: &str) -> bool {
         self.filter.is_empty() || name.to_lowercase().contains(&self.filter.to_lowercase())
     }
 
-    /// Tools, worst success first (the Success pane's rows).
-    pub fn worst_tools(&self) -> Vec<&crate::model::snapshot::ToolStat> {
-        let mut v: Vec<_> = self
-            .snapshot
-            .tools
-            .iter()
-            .filter(|t| t.failures > 0 && self.keeps(&t.name))
-            .collect();
-        v.sort_by(|a, b| {
-            let r = |t: &crate::model::snapshot::ToolStat| t.success_rate.unwrap_or(1.0);
-            r(a).total_cmp(&r(b)).then_with(|| b.count.cmp(&a.count))
-        });
-        v
-    }
-
+    /// How many rows `pane` shows, as filtered on screen.
     pub fn row_count(&self, pane: Pane) -> usize {
-        match pane {
-            Pane::Skills | Pane::Agents => self.items(pane).len(),
-            Pane::Stages => self.snapshot.stages.order.len(),
-            Pane::Success => self.worst_tools().len(),
-            Pane::Missed => self
-                .snapshot
-                .missed_opportunities
-                .iter()
-                .filter(|m| self.keeps(&m.item))
-                .count(),
-            Pane::Insights => self
-                .snapshot
-                .insights
-                .iter()
-                .filter(|i| self.keeps(&i.item))
-                .count(),
-        }
+        panes::row_count(self, pane)
     }
 
     pub fn selected(&self, pane: Pane) -> usize {

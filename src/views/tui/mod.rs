@@ -6,8 +6,14 @@
 
 pub mod app;
 pub mod dashboard;
+mod details;
 pub(crate) mod event;
+mod footer;
+mod header;
+mod help;
 pub mod keys;
+mod panes;
+mod theme;
 pub mod ui;
 
 use std::path::PathBuf;
