@@ -2,7 +2,7 @@
 //! the returned `Effect` into work (recompute, export, rescan, quit).
 
 use crate::model::range::RangeSpec;
-use crate::model::snapshot::{ItemStat, Snapshot};
+use crate::model::snapshot::Snapshot;
 use crate::store::Query;
 
 use super::keys::Action;
@@ -28,7 +28,7 @@ impl Pane {
         Pane::Insights,
     ];
 
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
 
@@ -52,7 +52,7 @@ pub enum Overlay {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sort {
+pub(crate) enum Sort {
     Count,
     Name,
     Trend,
@@ -72,32 +72,32 @@ pub enum Effect {
 
 /// How far the first scan got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    pub done: usize,
-    pub total: usize,
+pub(crate) struct Progress {
+    pub(crate) done: usize,
+    pub(crate) total: usize,
 }
 
 pub struct App {
     pub snapshot: Snapshot,
     pub query: Query,
     /// The project `p` toggles to.
-    pub project_path: Option<String>,
+    pub(crate) project_path: Option<String>,
     pub focus: Pane,
     /// Selected row per pane.
-    pub selected: [usize; 6],
+    pub(crate) selected: [usize; 6],
     pub overlay: Overlay,
-    pub filter: String,
-    pub filter_editing: bool,
-    pub sort: Sort,
+    pub(crate) filter: String,
+    pub(crate) filter_editing: bool,
+    pub(crate) sort: Sort,
     /// The footer's message (export path, errors).
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     /// `Some` while the first scan runs.
-    pub progress: Option<Progress>,
+    pub(crate) progress: Option<Progress>,
     /// When the watcher last brought a change (local time, for the header).
-    pub last_change: Option<String>,
-    pub watch_note: Option<String>,
+    pub(crate) last_change: Option<String>,
+    pub(crate) watch_note: Option<String>,
     /// Prometheus is configured but has not answered yet.
-    pub prom_waiting: bool,
+    pub(crate) prom_waiting: bool,
 }
 
 impl App {
@@ -129,29 +129,21 @@ impl App {
         }
     }
 
-    /// Skills or agents of the snapshot, filtered and sorted as on screen.
-    pub fn items(&self, pane: Pane) -> Vec<&ItemStat> {
-        match pane {
-            Pane::Agents => panes::agents::rows(self),
-            _ => panes::skills::rows(self),
-        }
-    }
-
-    pub fn keeps(&self, name: &str) -> bool {
+    pub(crate) fn keeps(&self, name: &str) -> bool {
         self.filter.is_empty() || name.to_lowercase().contains(&self.filter.to_lowercase())
     }
 
     /// How many rows `pane` shows, as filtered on screen.
-    pub fn row_count(&self, pane: Pane) -> usize {
+    pub(crate) fn row_count(&self, pane: Pane) -> usize {
         panes::row_count(self, pane)
     }
 
-    pub fn selected(&self, pane: Pane) -> usize {
+    pub(crate) fn selected(&self, pane: Pane) -> usize {
         self.selected[pane.index()]
     }
 
     /// A key typed while the filter is being edited.
-    pub fn filter_input(&mut self, key: crossterm::event::KeyEvent) -> Effect {
+    pub(crate) fn filter_input(&mut self, key: crossterm::event::KeyEvent) -> Effect {
         use crossterm::event::{KeyCode, KeyModifiers};
         // Raw mode turns Ctrl-C into a key: it must quit even while typing.
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
@@ -240,7 +232,7 @@ impl App {
         Effect::Redraw
     }
 
-    pub fn range(&self) -> &RangeSpec {
+    pub(crate) fn range(&self) -> &RangeSpec {
         &self.query.range
     }
 }
@@ -248,7 +240,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::snapshot::Source;
+    use crate::model::snapshot::{ItemStat, Source};
 
     fn app() -> App {
         let query = Query {
@@ -341,7 +333,7 @@ mod tests {
         assert_eq!(a.query.project.as_deref(), Some("/p"));
 
         let names = |a: &App| {
-            a.items(Pane::Skills)
+            panes::skills::rows(a)
                 .iter()
                 .map(|i| i.name.clone())
                 .collect::<Vec<_>>()

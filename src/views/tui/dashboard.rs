@@ -15,7 +15,7 @@ use crate::views::tui::ui::{self, MIN_WIDTH, Theme};
 /// At most this tall: a printed frame is a summary, the table report has every row.
 const HEIGHT: u16 = 40;
 
-pub fn render(snapshot: &Snapshot, width: u16, color: bool, query: &Query) -> String {
+pub(crate) fn render(snapshot: &Snapshot, width: u16, color: bool, query: &Query) -> String {
     let width = width.max(MIN_WIDTH);
     let mut app = App::new(query.clone(), None);
     app.set_snapshot(snapshot.clone());

@@ -7,7 +7,7 @@
 pub mod app;
 pub mod dashboard;
 mod details;
-pub(crate) mod event;
+mod event;
 mod footer;
 mod header;
 mod help;
@@ -37,7 +37,7 @@ use event::{Event, Events, Read, Why, panic_notice, read_off_thread};
 /// At most ~30 frames a second: changes closer together share a frame.
 const FRAME: Duration = Duration::from_millis(33);
 
-pub struct DashboardInputs {
+pub(crate) struct DashboardInputs {
     pub engine: crate::sources::transcripts::Engine,
     pub store: crate::store::Store,
     pub catalog: crate::sources::catalog::Catalog,
@@ -50,7 +50,7 @@ pub struct DashboardInputs {
     pub mono: bool,
 }
 
-pub async fn run(inputs: DashboardInputs) -> Result<()> {
+pub(crate) async fn run(inputs: DashboardInputs) -> Result<()> {
     let keys = keys::Bindings::new(&inputs.keys).map_err(|e| eyre!(e))?;
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,

@@ -12,8 +12,8 @@ use super::{details, footer, header, help, panes};
 
 pub use super::theme::Theme;
 
-pub const MIN_WIDTH: u16 = 50;
-pub const MIN_HEIGHT: u16 = 12;
+pub(crate) const MIN_WIDTH: u16 = 50;
+pub(crate) const MIN_HEIGHT: u16 = 12;
 
 pub fn draw(f: &mut Frame, app: &App, keys: &Bindings, theme: Theme) {
     let area = f.area();
