@@ -5,6 +5,9 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use crate::model::format::source_mark;
+use crate::model::snapshot::Source;
+
 use super::keys::{Action, Bindings};
 use super::theme::Theme;
 
@@ -36,8 +39,9 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, keys: &Bindings, theme: Theme) {
         "↑ ↓ ↔ new".into(),
         "trend vs the previous range (±10%)",
     ));
+    let marks = [Source::Transcripts, Source::Prometheus, Source::Both].map(source_mark);
     lines.push(line(
-        "T P TP".into(),
+        marks.join(" "),
         "counted from transcripts, Prometheus, both",
     ));
     f.render_widget(

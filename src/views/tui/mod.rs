@@ -363,6 +363,7 @@ fn export(app: &App, dir: &std::path::Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::snapshot::Diagnostic;
 
     fn app() -> App {
         let query = crate::store::Query {
@@ -374,6 +375,83 @@ mod tests {
             redact: false,
         };
         App::new(query, None)
+    }
+
+    fn dashboard() -> (Dashboard, mpsc::UnboundedReceiver<Event>) {
+        let (reads_tx, reads_rx) = mpsc::unbounded_channel();
+        let app = app();
+        let (window_tx, _) = tokio::sync::watch::channel(window(&app, true));
+        let d = Dashboard {
+            app,
+            store: Store::new(vec![]),
+            catalog: Catalog::default(),
+            keys: keys::Bindings::new(&Default::default()).unwrap(),
+            theme: ui::Theme { mono: true },
+            fixed_now: true,
+            export_dir: PathBuf::from("."),
+            engine: EngineState::Busy { rescan: false },
+            first_scan: true,
+            window_tx,
+            reads_tx,
+            dirty: false,
+            stale: false,
+            next_frame: Instant::now(),
+        };
+        (d, reads_rx)
+    }
+
+    fn read(why: Why, diagnostics: Vec<Diagnostic>) -> Event {
+        Event::Read(Read {
+            why,
+            engine: Box::new(Engine::new(vec![])),
+            updates: vec![],
+            diagnostics,
+        })
+    }
+
+    #[tokio::test]
+    async fn refreshes_keep_each_diagnostic_once_and_an_r_waits_for_the_engine() {
+        let (mut d, mut reads) = dashboard();
+        let diag = Diagnostic {
+            source: "transcripts".into(),
+            path: Some("/x.jsonl".into()),
+            message: "1 line skipped".into(),
+        };
+        d.update(read(Why::FirstScan, vec![diag.clone()])).unwrap();
+        assert!(d.app.progress.is_none() && d.stale && d.dirty);
+        assert!(matches!(d.engine, EngineState::Idle(_)));
+        for _ in 0..3 {
+            d.update(Event::Changed(vec![])).unwrap();
+            assert!(matches!(d.engine, EngineState::Busy { rescan: false }));
+            // The refresh runs on a blocking thread and comes back as an event.
+            let Some(Event::Read(r)) = reads.recv().await else {
+                panic!("no read came back")
+            };
+            assert_eq!(r.why, Why::Refresh);
+            d.update(read(Why::Refresh, vec![diag.clone()])).unwrap();
+        }
+        assert_eq!(d.store.diagnostics, vec![diag.clone()]);
+
+        // `R` while a refresh runs: done when the engine is back.
+        d.engine = EngineState::Busy { rescan: false };
+        let r = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('R'),
+            crossterm::event::KeyModifiers::SHIFT,
+        );
+        d.update(Event::Key(r)).unwrap();
+        assert!(matches!(d.engine, EngineState::Busy { rescan: true }));
+        d.update(read(Why::Refresh, vec![])).unwrap();
+        assert!(matches!(d.engine, EngineState::Busy { rescan: false }));
+        let Some(Event::Read(r)) = reads.recv().await else {
+            panic!("no rescan came back")
+        };
+        assert_eq!(r.why, Why::Rescan);
+        d.update(Event::Read(r)).unwrap();
+        assert_eq!(d.app.status.as_deref(), Some("re-read the transcripts"));
+        assert!(
+            !d.store.diagnostics.contains(&diag),
+            "a rescan starts them afresh"
+        );
     }
 
     #[test]
