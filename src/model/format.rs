@@ -117,6 +117,19 @@ pub fn clip_name(s: &str, w: usize) -> String {
     }
 }
 
+/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary (what is
+/// stored of a long prompt or description).
+pub fn cut_bytes(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// The date part (`YYYY-MM-DD`) of an RFC 3339 time; the text itself if shorter.
 pub fn date_part(t: &str) -> &str {
     t.get(..10).unwrap_or(t)
@@ -162,6 +175,13 @@ mod tests {
         }
         assert_eq!(short_name(n), "workflow-review");
         assert_eq!(short_name("plain"), "plain");
+    }
+
+    #[test]
+    fn cuts_bytes_on_a_char_boundary() {
+        assert_eq!(cut_bytes("héllo", 2), "h");
+        assert_eq!(cut_bytes("héllo", 3), "hé");
+        assert_eq!(cut_bytes("hi", 10), "hi");
     }
 
     #[test]
