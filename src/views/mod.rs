@@ -1,4 +1,4 @@
 //! Views: they only read a snapshot (text reports, JSON, export, the dashboard).
 
-pub mod report;
+pub(crate) mod report;
 pub mod tui;

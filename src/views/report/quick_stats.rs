@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use color_eyre::eyre::{Result, WrapErr};
 use serde::{Deserialize, Serialize};
 
+use crate::model::format::percent;
 use crate::settings::cli::Format;
 
 #[derive(Debug, Default, Deserialize)]
@@ -142,7 +143,7 @@ pub fn render(q: &QuickStats) -> String {
     } else {
         let rate = q
             .success_rate
-            .map_or("n/a".to_string(), |r| format!("{:.1}%", r * 100.0));
+            .map_or("n/a".to_string(), |r| percent(Some(r), 1));
         let _ = writeln!(
             out,
             "\nSessions {}  Tool calls {}  Success {} / failure {} ({rate})  Compactions {}",

@@ -2,33 +2,11 @@
 
 use std::fmt::Write;
 
-use crate::model::snapshot::{
-    ItemStat, PromStatus, Severity, Snapshot, Source, Stages, TranscriptSource,
+use crate::model::format::{
+    clip, kind_word, megabytes, percent, plural, prom_status_word, severity_tag, source_mark,
+    trend_label,
 };
-
-/// Arrow for a trend, as on the dashboard: ↑ over +10%, ↓ under −10%, ↔ otherwise, `new`
-/// when the previous count was 0.
-pub fn trend_label(item: &ItemStat) -> String {
-    match item.trend_pct {
-        None if item.count > 0 => "new".to_string(),
-        None => "".to_string(),
-        Some(p) if p > 10.0 => format!("↑ {p:+.0}%"),
-        Some(p) if p < -10.0 => format!("↓ {p:+.0}%"),
-        Some(p) => format!("↔ {p:+.0}%"),
-    }
-}
-
-pub fn percent(rate: Option<f64>) -> String {
-    rate.map_or("–".to_string(), |r| format!("{:.1}%", r * 100.0))
-}
-
-pub fn source_mark(s: Source) -> &'static str {
-    match s {
-        Source::Transcripts => "T",
-        Source::Prometheus => "P",
-        Source::Both => "T+P",
-    }
-}
+use crate::model::snapshot::{ItemStat, PromStatus, Snapshot, Stages, TranscriptSource};
 
 /// "review skipped in 4/10 sessions" for each expected stage some sessions skipped.
 pub fn stage_skips(stages: &Stages) -> Vec<String> {
@@ -53,11 +31,11 @@ fn heading(out: &mut String, title: &str) {
 
 fn transcripts_line(t: &TranscriptSource) -> String {
     let mut s = format!(
-        "{} files, {} sessions, {} lines ({:.1} MB)",
+        "{} files, {} sessions, {} lines ({})",
         t.files,
         t.sessions,
         t.lines,
-        t.bytes as f64 / 1e6
+        megabytes(t.bytes)
     );
     if t.skipped_lines > 0 {
         let reasons: Vec<String> = t
@@ -99,24 +77,36 @@ fn items(out: &mut String, title: &str, items: &[ItemStat]) {
             i.previous_count,
             trend_label(i),
             i.sessions,
-            percent(i.success_rate),
+            percent(i.success_rate, 1),
             source_mark(i.source)
         );
     }
 }
 
-fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut c: String = s.chars().take(max.saturating_sub(1)).collect();
-        c.push('…');
-        c
-    }
-}
-
 pub fn render(s: &Snapshot, verbose: bool) -> String {
     let mut out = String::new();
+    head(&mut out, s);
+    totals(&mut out, s);
+    items(&mut out, "Skills", &s.skills);
+    items(&mut out, "Agents", &s.agents);
+    tools(&mut out, s);
+    stages(&mut out, s);
+    heading(&mut out, "Success");
+    let _ = writeln!(
+        out,
+        "  overall {}  with skills {}  without skills {}",
+        percent(s.success.overall, 1),
+        percent(s.success.with_skills, 1),
+        percent(s.success.without_skills, 1)
+    );
+    missed(&mut out, s, verbose);
+    findings(&mut out, s);
+    diagnostics(&mut out, s);
+    out
+}
+
+/// The scope line and the state of both sources.
+fn head(out: &mut String, s: &Snapshot) {
     let scope = match &s.scope.project {
         Some(p) => format!("project {p}"),
         None => "all projects".to_string(),
@@ -132,23 +122,21 @@ pub fn render(s: &Snapshot, verbose: bool) -> String {
         transcripts_line(&s.sources.transcripts)
     );
     let p = &s.sources.prometheus;
+    let endpoint = p.endpoint.as_deref().unwrap_or("");
     let prom = match p.status {
-        PromStatus::Disabled => "disabled".to_string(),
-        PromStatus::Ok => format!("ok ({})", p.endpoint.as_deref().unwrap_or("")),
+        PromStatus::Disabled => prom_status_word(p.status).to_string(),
+        PromStatus::Ok => format!("{} ({endpoint})", prom_status_word(p.status)),
         PromStatus::Unreachable | PromStatus::Error => format!(
-            "{} ({}): {}",
-            if p.status == PromStatus::Error {
-                "error"
-            } else {
-                "unreachable"
-            },
-            p.endpoint.as_deref().unwrap_or(""),
+            "{} ({endpoint}): {}",
+            prom_status_word(p.status),
             p.error.as_deref().unwrap_or("")
         ),
     };
     let _ = writeln!(out, "Prometheus: {prom}");
+}
 
-    heading(&mut out, "Totals");
+fn totals(out: &mut String, s: &Snapshot) {
+    heading(out, "Totals");
     let t = &s.totals;
     let _ = writeln!(
         out,
@@ -162,7 +150,7 @@ pub fn render(s: &Snapshot, verbose: bool) -> String {
         t.tool_failure,
         t.tool_rejected,
         t.tool_interrupted,
-        percent(t.success_rate)
+        percent(t.success_rate, 1)
     );
     for (model, tk) in &t.tokens {
         let _ = writeln!(
@@ -171,11 +159,11 @@ pub fn render(s: &Snapshot, verbose: bool) -> String {
             tk.input, tk.output, tk.cache_creation, tk.cache_read
         );
     }
+}
 
-    items(&mut out, "Skills", &s.skills);
-    items(&mut out, "Agents", &s.agents);
-
-    heading(&mut out, "Tools");
+/// Tools, then slash commands when there are any.
+fn tools(out: &mut String, s: &Snapshot) {
+    heading(out, "Tools");
     if s.tools.is_empty() {
         let _ = writeln!(out, "  none in range");
     }
@@ -186,17 +174,19 @@ pub fn render(s: &Snapshot, verbose: bool) -> String {
             clip(&tool.name, 44),
             tool.count,
             tool.failures,
-            percent(tool.success_rate)
+            percent(tool.success_rate, 1)
         );
     }
     if !s.commands.is_empty() {
-        heading(&mut out, "Slash commands");
+        heading(out, "Slash commands");
         for c in &s.commands {
             let _ = writeln!(out, "  /{:<43} {:>6}", clip(&c.name, 43), c.count);
         }
     }
+}
 
-    heading(&mut out, "Stages");
+fn stages(out: &mut String, s: &Snapshot) {
+    heading(out, "Stages");
     let flow: Vec<String> = s
         .stages
         .order
@@ -215,30 +205,20 @@ pub fn render(s: &Snapshot, verbose: bool) -> String {
     for line in stage_skips(&s.stages) {
         let _ = writeln!(out, "  {line}");
     }
+}
 
-    heading(&mut out, "Success");
-    let _ = writeln!(
-        out,
-        "  overall {}  with skills {}  without skills {}",
-        percent(s.success.overall),
-        percent(s.success.with_skills),
-        percent(s.success.without_skills)
-    );
-
-    heading(&mut out, "Missed opportunities");
+fn missed(out: &mut String, s: &Snapshot, verbose: bool) {
+    heading(out, "Missed opportunities");
     if s.missed_opportunities.is_empty() {
         let _ = writeln!(out, "  none");
     }
     for m in &s.missed_opportunities {
-        let kind = match m.kind {
-            crate::model::snapshot::ItemKind::Skill => "skill",
-            crate::model::snapshot::ItemKind::Agent => "agent",
-        };
         let _ = writeln!(
             out,
-            "  {} ({kind}): {} matched without it",
+            "  {} ({}): {} matched without it",
             m.item,
-            crate::store::insights::plural(m.count, "prompt")
+            kind_word(m.kind),
+            plural(m.count, "prompt")
         );
         if verbose {
             for e in &m.examples {
@@ -252,46 +232,47 @@ pub fn render(s: &Snapshot, verbose: bool) -> String {
             }
         }
     }
+}
 
-    heading(&mut out, "Findings");
+/// Findings, then recommendations.
+fn findings(out: &mut String, s: &Snapshot) {
+    heading(out, "Findings");
     if s.insights.is_empty() {
         let _ = writeln!(out, "  none");
     }
     for i in &s.insights {
-        let sev = match i.severity {
-            Severity::High => "HIGH",
-            Severity::Medium => "MED ",
-            Severity::Low => "LOW ",
-        };
         let _ = writeln!(
             out,
-            "  {sev} {} [{}] {}",
+            "  {} {} [{}] {}",
+            severity_tag(i.severity),
             i.item,
             source_mark(i.source),
             i.message
         );
     }
 
-    heading(&mut out, "Recommendations");
+    heading(out, "Recommendations");
     if s.recommendations.is_empty() {
         let _ = writeln!(out, "  none");
     }
     for (n, r) in s.recommendations.iter().enumerate() {
         let _ = writeln!(out, "  {}. {r}", n + 1);
     }
+}
 
-    if !s.diagnostics.is_empty() {
-        heading(&mut out, "Diagnostics");
-        for d in &s.diagnostics {
-            match &d.path {
-                Some(p) => {
-                    let _ = writeln!(out, "  [{}] {p}: {}", d.source, d.message);
-                }
-                None => {
-                    let _ = writeln!(out, "  [{}] {}", d.source, d.message);
-                }
+fn diagnostics(out: &mut String, s: &Snapshot) {
+    if s.diagnostics.is_empty() {
+        return;
+    }
+    heading(out, "Diagnostics");
+    for d in &s.diagnostics {
+        match &d.path {
+            Some(p) => {
+                let _ = writeln!(out, "  [{}] {p}: {}", d.source, d.message);
+            }
+            None => {
+                let _ = writeln!(out, "  [{}] {}", d.source, d.message);
             }
         }
     }
-    out
 }

@@ -2,10 +2,11 @@
 //! the returned `Effect` into work (recompute, export, rescan, quit).
 
 use crate::model::range::RangeSpec;
-use crate::model::snapshot::{ItemStat, Snapshot};
+use crate::model::snapshot::Snapshot;
 use crate::store::Query;
 
 use super::keys::Action;
+use super::panes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -27,7 +28,7 @@ impl Pane {
         Pane::Insights,
     ];
 
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
 
@@ -51,7 +52,7 @@ pub enum Overlay {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sort {
+pub(crate) enum Sort {
     Count,
     Name,
     Trend,
@@ -71,32 +72,32 @@ pub enum Effect {
 
 /// How far the first scan got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    pub done: usize,
-    pub total: usize,
+pub(crate) struct Progress {
+    pub(crate) done: usize,
+    pub(crate) total: usize,
 }
 
 pub struct App {
     pub snapshot: Snapshot,
     pub query: Query,
     /// The project `p` toggles to.
-    pub project_path: Option<String>,
+    pub(crate) project_path: Option<String>,
     pub focus: Pane,
     /// Selected row per pane.
-    pub selected: [usize; 6],
+    pub(crate) selected: [usize; 6],
     pub overlay: Overlay,
-    pub filter: String,
-    pub filter_editing: bool,
-    pub sort: Sort,
+    pub(crate) filter: String,
+    pub(crate) filter_editing: bool,
+    pub(crate) sort: Sort,
     /// The footer's message (export path, errors).
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     /// `Some` while the first scan runs.
-    pub progress: Option<Progress>,
+    pub(crate) progress: Option<Progress>,
     /// When the watcher last brought a change (local time, for the header).
-    pub last_change: Option<String>,
-    pub watch_note: Option<String>,
+    pub(crate) last_change: Option<String>,
+    pub(crate) watch_note: Option<String>,
     /// Prometheus is configured but has not answered yet.
-    pub prom_waiting: bool,
+    pub(crate) prom_waiting: bool,
 }
 
 impl App {
@@ -128,69 +129,21 @@ impl App {
         }
     }
 
-    /// Skills or agents of the snapshot, filtered and sorted as on screen.
-    pub fn items(&self, pane: Pane) -> Vec<&ItemStat> {
-        let list = match pane {
-            Pane::Agents => &self.snapshot.agents,
-            _ => &self.snapshot.skills,
-        };
-        let mut v: Vec<&ItemStat> = list.iter().filter(|i| self.keeps(&i.name)).collect();
-        match self.sort {
-            Sort::Count => {}
-            Sort::Name => v.sort_by(|a, b| a.name.cmp(&b.name)),
-            Sort::Trend => v.sort_by(|a, b| {
-                let t = |i: &ItemStat| i.trend_pct.unwrap_or(f64::INFINITY);
-                t(b).total_cmp(&t(a)).then_with(|| a.name.cmp(&b.name))
-            }),
-        }
-        v
-    }
-
-    pub fn keeps(&self, name: &str) -> bool {
+    pub(crate) fn keeps(&self, name: &str) -> bool {
         self.filter.is_empty() || name.to_lowercase().contains(&self.filter.to_lowercase())
     }
 
-    /// Tools, worst success first (the Success pane's rows).
-    pub fn worst_tools(&self) -> Vec<&crate::model::snapshot::ToolStat> {
-        let mut v: Vec<_> = self
-            .snapshot
-            .tools
-            .iter()
-            .filter(|t| t.failures > 0 && self.keeps(&t.name))
-            .collect();
-        v.sort_by(|a, b| {
-            let r = |t: &crate::model::snapshot::ToolStat| t.success_rate.unwrap_or(1.0);
-            r(a).total_cmp(&r(b)).then_with(|| b.count.cmp(&a.count))
-        });
-        v
+    /// How many rows `pane` shows, as filtered on screen.
+    pub(crate) fn row_count(&self, pane: Pane) -> usize {
+        panes::row_count(self, pane)
     }
 
-    pub fn row_count(&self, pane: Pane) -> usize {
-        match pane {
-            Pane::Skills | Pane::Agents => self.items(pane).len(),
-            Pane::Stages => self.snapshot.stages.order.len(),
-            Pane::Success => self.worst_tools().len(),
-            Pane::Missed => self
-                .snapshot
-                .missed_opportunities
-                .iter()
-                .filter(|m| self.keeps(&m.item))
-                .count(),
-            Pane::Insights => self
-                .snapshot
-                .insights
-                .iter()
-                .filter(|i| self.keeps(&i.item))
-                .count(),
-        }
-    }
-
-    pub fn selected(&self, pane: Pane) -> usize {
+    pub(crate) fn selected(&self, pane: Pane) -> usize {
         self.selected[pane.index()]
     }
 
     /// A key typed while the filter is being edited.
-    pub fn filter_input(&mut self, key: crossterm::event::KeyEvent) -> Effect {
+    pub(crate) fn filter_input(&mut self, key: crossterm::event::KeyEvent) -> Effect {
         use crossterm::event::{KeyCode, KeyModifiers};
         // Raw mode turns Ctrl-C into a key: it must quit even while typing.
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
@@ -279,7 +232,7 @@ impl App {
         Effect::Redraw
     }
 
-    pub fn range(&self) -> &RangeSpec {
+    pub(crate) fn range(&self) -> &RangeSpec {
         &self.query.range
     }
 }
@@ -287,7 +240,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::snapshot::Source;
+    use crate::model::snapshot::{ItemStat, Source};
 
     fn app() -> App {
         let query = Query {
@@ -381,7 +334,7 @@ mod tests {
         assert_eq!(a.query.project.as_deref(), Some("/p"));
 
         let names = |a: &App| {
-            a.items(Pane::Skills)
+            panes::skills::rows(a)
                 .iter()
                 .map(|i| i.name.clone())
                 .collect::<Vec<_>>()

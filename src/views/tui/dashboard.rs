@@ -15,13 +15,13 @@ use crate::views::tui::ui::{self, MIN_WIDTH, Theme};
 /// At most this tall: a printed frame is a summary, the table report has every row.
 const HEIGHT: u16 = 40;
 
-pub fn render(snapshot: &Snapshot, width: u16, color: bool, query: &Query) -> String {
+pub(crate) fn render(snapshot: &Snapshot, width: u16, color: bool, query: &Query) -> String {
     let width = width.max(MIN_WIDTH);
     let mut app = App::new(query.clone(), None);
     app.set_snapshot(snapshot.clone());
     let theme = Theme { mono: !color };
     // As tall as the content needs, so a short report has no empty rows.
-    let height = ui::full_height(&app, theme).clamp(ui::MIN_HEIGHT, HEIGHT);
+    let height = ui::full_height(&app).clamp(ui::MIN_HEIGHT, HEIGHT);
     let buffer = frame(&app, width, height, theme);
     to_text(&buffer, color)
 }

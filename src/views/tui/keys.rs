@@ -1,4 +1,4 @@
-//! Key bindings: PRODUCT.md's defaults, rebindable by action name in the config file.
+//! Key bindings: the defaults the README lists, rebindable by action name in the config file.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,7 +26,7 @@ pub enum Action {
 
 impl Action {
     /// Config names, in help order.
-    pub const ALL: [(&'static str, Action, &'static str); 20] = [
+    pub(crate) const ALL: [(&'static str, Action, &'static str); 20] = [
         ("next_pane", Action::NextPane, "next pane"),
         ("prev_pane", Action::PrevPane, "previous pane"),
         ("pane_1", Action::Pane(1), "Skills"),
@@ -56,7 +56,7 @@ impl Action {
 
 /// A key as written in the config file: `q`, `R`, `?`, `ctrl-c`, `tab`, `shift-tab`,
 /// `enter`, `esc`, `up`, `down`, `f5`, `space`.
-pub fn parse_key(s: &str) -> Result<KeyEvent, String> {
+pub(crate) fn parse_key(s: &str) -> Result<KeyEvent, String> {
     let lower = s.to_ascii_lowercase();
     let (mods, rest) = match lower.split_once('-') {
         Some(("ctrl", r)) if !r.is_empty() => (KeyModifiers::CONTROL, r),
@@ -162,7 +162,7 @@ impl Bindings {
         Ok(Bindings { map })
     }
 
-    pub fn action(&self, key: &KeyEvent) -> Option<Action> {
+    pub(crate) fn action(&self, key: &KeyEvent) -> Option<Action> {
         // Terminals report `R` with or without SHIFT; bindings are stored without it.
         let mods = key.modifiers - KeyModifiers::SHIFT;
         let code = match key.code {
@@ -178,7 +178,7 @@ impl Bindings {
     }
 
     /// The keys bound to `action`, for the help and the footer.
-    pub fn keys_of(&self, action: Action) -> Vec<String> {
+    pub(crate) fn keys_of(&self, action: Action) -> Vec<String> {
         let mut v: Vec<String> = self
             .map
             .iter()

@@ -1,36 +1,43 @@
-//! The live dashboard: one tokio loop over key presses, the watcher's changes, the poller's
-//! results, the first scan's progress and signals. It redraws only when something changed,
-//! at most ~30 times a second; idle, it sleeps.
+//! The live dashboard: one tokio loop, "event → update → draw when dirty". Every source
+//! (keys, the watcher's changes, the poller's results, the reads of the transcripts,
+//! signals, panics) arrives as one `event::Event`; reading files happens off the loop's
+//! thread, so keys stay answered while it runs. It redraws only when something changed, at
+//! most ~30 times a second; idle, it sleeps.
 
 pub mod app;
 pub mod dashboard;
+mod details;
+mod event;
+mod footer;
+mod header;
+mod help;
 pub mod keys;
+mod panes;
+mod theme;
 pub mod ui;
 
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use color_eyre::Result;
 use color_eyre::eyre::{WrapErr, eyre};
-use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::StreamExt;
-use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::model::facts::Update;
 use crate::model::prom::PromData;
-use crate::model::snapshot::Diagnostic;
+use crate::sources::catalog::Catalog;
 use crate::sources::prometheus::Window;
 use crate::sources::transcripts::Engine;
+use crate::store::Store;
 
 use app::{App, Effect, Progress};
+use event::{Event, Events, Read, Why, panic_notice, read_off_thread};
 
 /// At most ~30 frames a second: changes closer together share a frame.
 const FRAME: Duration = Duration::from_millis(33);
 
-pub struct DashboardInputs {
+pub(crate) struct DashboardInputs {
     pub engine: crate::sources::transcripts::Engine,
     pub store: crate::store::Store,
     pub catalog: crate::sources::catalog::Catalog,
@@ -43,18 +50,7 @@ pub struct DashboardInputs {
     pub mono: bool,
 }
 
-enum ScanMsg {
-    Progress(usize, usize),
-    Done(Box<Engine>, Vec<Update>, Vec<Diagnostic>),
-}
-
-/// Woken by the panic hook: a panic in any thread or task ends the dashboard.
-fn panic_notice() -> &'static Arc<Notify> {
-    static N: OnceLock<Arc<Notify>> = OnceLock::new();
-    N.get_or_init(|| Arc::new(Notify::new()))
-}
-
-pub async fn run(inputs: DashboardInputs) -> Result<()> {
+pub(crate) async fn run(inputs: DashboardInputs) -> Result<()> {
     let keys = keys::Bindings::new(&inputs.keys).map_err(|e| eyre!(e))?;
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
@@ -75,6 +71,42 @@ pub async fn run(inputs: DashboardInputs) -> Result<()> {
     result
 }
 
+/// Where the transcript engine is: reading (on a blocking thread) or waiting for work.
+enum EngineState {
+    /// Reading; `rescan` is an `R` pressed meanwhile, done when the engine is back.
+    Busy {
+        rescan: bool,
+    },
+    Idle(Box<Engine>),
+}
+
+/// Whether the loop goes on.
+enum Flow {
+    Continue,
+    Quit,
+}
+
+/// The dashboard's state besides `App`: the data, the engine, and what must be redrawn.
+struct Dashboard {
+    app: App,
+    store: Store,
+    catalog: Catalog,
+    keys: keys::Bindings,
+    theme: ui::Theme,
+    fixed_now: bool,
+    export_dir: PathBuf,
+    engine: EngineState,
+    /// The first scan has not finished: `R` does nothing yet.
+    first_scan: bool,
+    window_tx: tokio::sync::watch::Sender<Window>,
+    reads_tx: mpsc::UnboundedSender<Event>,
+    /// Something on screen changed: draw at the next frame.
+    dirty: bool,
+    /// The data or the query changed: recompute the snapshot before drawing.
+    stale: bool,
+    next_frame: Instant,
+}
+
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     inputs: DashboardInputs,
@@ -82,7 +114,7 @@ async fn event_loop(
 ) -> Result<()> {
     let DashboardInputs {
         engine,
-        mut store,
+        store,
         catalog,
         query,
         project_path,
@@ -92,12 +124,11 @@ async fn event_loop(
         mono,
         ..
     } = inputs;
-    let theme = ui::Theme { mono };
     let mut app = App::new(query, project_path);
     app.progress = Some(Progress { done: 0, total: 0 });
 
     // The watcher starts before the first scan: what changes meanwhile waits in the channel.
-    let (watch_tx, mut watch_rx) = mpsc::unbounded_channel::<Vec<PathBuf>>();
+    let (watch_tx, watch_rx) = mpsc::unbounded_channel::<Vec<PathBuf>>();
     let _watcher = match crate::sources::transcripts::watch::spawn(engine.dirs.clone(), watch_tx) {
         Ok(w) => {
             if w.polling {
@@ -111,144 +142,211 @@ async fn event_loop(
         }
     };
 
-    let (scan_tx, mut scan_rx) = mpsc::unbounded_channel();
-    let mut engine_slot: Option<Box<Engine>> = None;
-    {
-        let mut engine = Box::new(engine);
-        tokio::task::spawn_blocking(move || {
-            let tx = scan_tx.clone();
-            let (updates, diags) = engine.scan_with_progress(|done, total| {
-                let _ = tx.send(ScanMsg::Progress(done, total));
-            });
-            let _ = scan_tx.send(ScanMsg::Done(engine, updates, diags));
-        });
-    }
-
-    let (prom_tx, mut prom_rx) = mpsc::unbounded_channel::<PromData>();
-    let window = |app: &App| Window {
-        project: app.query.project.clone(),
-        range: app.query.range.clone(),
-        now: fixed_now.then_some(app.query.now),
-    };
-    let (window_tx, window_rx) = tokio::sync::watch::channel(window(&app));
+    let (prom_tx, prom_rx) = mpsc::unbounded_channel::<PromData>();
+    let (window_tx, window_rx) = tokio::sync::watch::channel(window(&app, fixed_now));
     let _poller =
         prometheus.map(|s| crate::sources::prometheus::spawn_poller(s, window_rx, prom_tx));
     app.prom_waiting = _poller.is_some();
 
-    // Lets the end-to-end test prove that a panic in a background task restores the
-    // terminal and ends the program with an error.
-    if std::env::var_os("SKILLTOP_TEST_PANIC_IN_TASK").is_some() {
-        tokio::spawn(async {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            panic!("test panic in a background task");
-        });
+    let mut events = Events::new(watch_rx, prom_rx)?;
+    read_off_thread(
+        Box::new(engine),
+        Why::FirstScan,
+        Vec::new(),
+        events.reads_tx.clone(),
+    );
+    event::spawn_test_panic();
+
+    let mut d = Dashboard {
+        app,
+        store,
+        catalog,
+        keys,
+        theme: ui::Theme { mono },
+        fixed_now,
+        export_dir,
+        engine: EngineState::Busy { rescan: false },
+        first_scan: true,
+        window_tx,
+        reads_tx: events.reads_tx.clone(),
+        dirty: true,
+        stale: true,
+        next_frame: Instant::now(),
+    };
+    loop {
+        let frame = d.dirty.then_some(d.next_frame);
+        let busy = matches!(d.engine, EngineState::Busy { .. });
+        let ev = events.next(frame, busy).await;
+        match d.update(ev)? {
+            Flow::Continue => {}
+            Flow::Quit => return Ok(()),
+        }
+        if d.dirty && Instant::now() >= d.next_frame {
+            d.draw(terminal)?;
+        }
+    }
+}
+
+/// What the poller asks Prometheus about: the dashboard's project and range.
+fn window(app: &App, fixed_now: bool) -> Window {
+    Window {
+        project: app.query.project.clone(),
+        range: app.query.range.clone(),
+        now: fixed_now.then_some(app.query.now),
+    }
+}
+
+impl Dashboard {
+    fn draw(&mut self, terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
+        if self.stale {
+            if !self.fixed_now {
+                self.app.query.now = chrono::Utc::now();
+            }
+            self.app
+                .set_snapshot(self.store.snapshot(&self.app.query, &self.catalog));
+            self.stale = false;
+        }
+        let (app, keys, theme) = (&self.app, &self.keys, self.theme);
+        terminal
+            .draw(|f| ui::draw(f, app, keys, theme))
+            .wrap_err("cannot draw")?;
+        self.dirty = false;
+        self.next_frame = Instant::now() + FRAME;
+        Ok(())
     }
 
-    let mut sigterm = signal(SignalKind::terminate()).wrap_err("cannot listen for SIGTERM")?;
-    let mut sigint = signal(SignalKind::interrupt()).wrap_err("cannot listen for SIGINT")?;
-    let mut events = EventStream::new();
-    let panicked = panic_notice().clone();
+    /// The data changed: recompute and redraw.
+    fn changed(&mut self) {
+        self.stale = true;
+        self.dirty = true;
+    }
 
-    let mut dirty = true;
-    let mut stale = true;
-    let mut next_frame = Instant::now();
-    loop {
-        if dirty && Instant::now() >= next_frame {
-            if stale {
-                if !fixed_now {
-                    app.query.now = chrono::Utc::now();
-                }
-                app.set_snapshot(store.snapshot(&app.query, &catalog));
-                stale = false;
+    fn update(&mut self, ev: Event) -> Result<Flow> {
+        match ev {
+            Event::Key(k) => return Ok(self.key(k)),
+            // Drawn below, in the loop: the frame only had to be waited for.
+            Event::Frame => {}
+            Event::Resize => self.dirty = true,
+            Event::Progress(p) => {
+                self.app.progress = Some(p);
+                self.dirty = true;
             }
-            terminal
-                .draw(|f| ui::draw(f, &app, &keys, theme))
-                .wrap_err("cannot draw")?;
-            dirty = false;
-            next_frame = Instant::now() + FRAME;
+            Event::Read(read) => self.read(read),
+            Event::Changed(paths) => {
+                if let Some(engine) = self.take_engine() {
+                    read_off_thread(engine, Why::Refresh, paths, self.reads_tx.clone());
+                }
+            }
+            Event::Prometheus(data) => {
+                self.app.prom_waiting = false;
+                self.store.apply(Update::Prometheus(*data));
+                self.changed();
+            }
+            Event::Stop => return Ok(Flow::Quit),
+            Event::Panicked => {
+                return Err(eyre!("skilltop stopped after a panic (reported above)"));
+            }
+            Event::Failed(e) => return Err(e).wrap_err("cannot read the terminal"),
         }
-        let frame_due = dirty;
-        tokio::select! {
-            _ = tokio::time::sleep_until(next_frame), if frame_due => {}
-            ev = events.next() => match ev {
-                Some(Ok(Event::Key(k))) if k.kind == KeyEventKind::Press => {
-                    let effect = if app.filter_editing {
-                        app.filter_input(k)
-                    } else {
-                        match keys.action(&k) {
-                            Some(a) => {
-                                app.status = None;
-                                app.handle(a)
-                            }
-                            None => Effect::None,
-                        }
-                    };
-                    match effect {
-                        Effect::None => {}
-                        Effect::Redraw => dirty = true,
-                        Effect::Recompute => {
-                            stale = true;
-                            dirty = true;
-                            window_tx.send_replace(window(&app));
-                        }
-                        Effect::Export => {
-                            app.status = Some(export(&app, &export_dir));
-                            dirty = true;
-                        }
-                        Effect::Rescan => {
-                            if let Some(engine) = engine_slot.as_mut() {
-                                let (updates, diags) = engine.scan();
-                                updates.into_iter().for_each(|u| store.apply(u));
-                                store.diagnostics = diags;
-                                app.status = Some("re-read the transcripts".into());
-                            }
-                            window_tx.send_replace(window(&app));
-                            stale = true;
-                            dirty = true;
-                        }
-                        Effect::Quit => return Ok(()),
-                    }
+        Ok(Flow::Continue)
+    }
+
+    fn key(&mut self, k: crossterm::event::KeyEvent) -> Flow {
+        let app = &mut self.app;
+        let effect = if app.filter_editing {
+            app.filter_input(k)
+        } else {
+            match self.keys.action(&k) {
+                Some(a) => {
+                    app.status = None;
+                    app.handle(a)
                 }
-                Some(Ok(Event::Resize(..))) => dirty = true,
-                Some(Ok(_)) => {}
-                Some(Err(e)) => return Err(e).wrap_err("cannot read the terminal"),
-                None => return Ok(()),
-            },
-            Some(msg) = scan_rx.recv() => match msg {
-                ScanMsg::Progress(done, total) => {
-                    app.progress = Some(Progress { done, total });
-                    dirty = true;
-                }
-                ScanMsg::Done(engine, updates, diags) => {
-                    updates.into_iter().for_each(|u| store.apply(u));
-                    store.diagnostics.extend(diags);
-                    engine_slot = Some(engine);
-                    app.progress = None;
-                    stale = true;
-                    dirty = true;
-                }
-            },
-            Some(batch) = watch_rx.recv(), if engine_slot.is_some() => {
-                if let Some(engine) = engine_slot.as_mut() {
-                    let (updates, diags) = engine.refresh(&batch);
-                    if !updates.is_empty() {
-                        app.last_change = Some(chrono::Local::now().format("%H:%M:%S").to_string());
-                        stale = true;
-                        dirty = true;
-                    }
-                    updates.into_iter().for_each(|u| store.apply(u));
-                    store.diagnostics.extend(diags);
+                None => Effect::None,
+            }
+        };
+        match effect {
+            Effect::None => {}
+            Effect::Redraw => self.dirty = true,
+            Effect::Recompute => {
+                self.changed();
+                self.window_tx
+                    .send_replace(window(&self.app, self.fixed_now));
+            }
+            Effect::Export => {
+                self.app.status = Some(export(&self.app, &self.export_dir));
+                self.dirty = true;
+            }
+            Effect::Rescan => {
+                self.rescan();
+                self.window_tx
+                    .send_replace(window(&self.app, self.fixed_now));
+                self.changed();
+            }
+            Effect::Quit => return Flow::Quit,
+        }
+        Flow::Continue
+    }
+
+    /// `R`: read everything again, now or as soon as the engine is back.
+    fn rescan(&mut self) {
+        if self.first_scan {
+            return;
+        }
+        match self.take_engine() {
+            Some(engine) => read_off_thread(engine, Why::Rescan, Vec::new(), self.reads_tx.clone()),
+            None => self.engine = EngineState::Busy { rescan: true },
+        }
+    }
+
+    /// The engine, when it is not reading; it is then marked busy until its read is back.
+    fn take_engine(&mut self) -> Option<Box<Engine>> {
+        match std::mem::replace(&mut self.engine, EngineState::Busy { rescan: false }) {
+            EngineState::Idle(engine) => Some(engine),
+            busy => {
+                self.engine = busy;
+                None
+            }
+        }
+    }
+
+    /// A read came back: apply it and take the engine back (or start the waiting rescan).
+    fn read(&mut self, read: Read) {
+        let Read {
+            why,
+            engine,
+            updates,
+            diagnostics,
+        } = read;
+        match why {
+            Why::FirstScan => {
+                self.first_scan = false;
+                self.app.progress = None;
+                self.changed();
+            }
+            Why::Rescan => {
+                self.app.status = Some("re-read the transcripts".into());
+                self.store.diagnostics.clear();
+                self.changed();
+            }
+            Why::Refresh => {
+                if !updates.is_empty() {
+                    self.app.last_change =
+                        Some(chrono::Local::now().format("%H:%M:%S").to_string());
+                    self.changed();
                 }
             }
-            Some(data) = prom_rx.recv() => {
-                app.prom_waiting = false;
-                store.apply(Update::Prometheus(data));
-                stale = true;
-                dirty = true;
+        }
+        updates.into_iter().for_each(|u| self.store.apply(u));
+        // The same file read again reports the same problem again: keep each once.
+        for d in diagnostics {
+            if !self.store.diagnostics.contains(&d) {
+                self.store.diagnostics.push(d);
             }
-            _ = sigterm.recv() => return Ok(()),
-            _ = sigint.recv() => return Ok(()),
-            _ = panicked.notified() => return Err(eyre!("skilltop stopped after a panic (reported above)")),
+        }
+        let rescan = matches!(self.engine, EngineState::Busy { rescan: true });
+        self.engine = EngineState::Idle(engine);
+        if rescan {
+            self.rescan();
         }
     }
 }
@@ -265,6 +363,7 @@ fn export(app: &App, dir: &std::path::Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::snapshot::Diagnostic;
 
     fn app() -> App {
         let query = crate::store::Query {
@@ -277,6 +376,83 @@ mod tests {
             all_examples: false,
         };
         App::new(query, None)
+    }
+
+    fn dashboard() -> (Dashboard, mpsc::UnboundedReceiver<Event>) {
+        let (reads_tx, reads_rx) = mpsc::unbounded_channel();
+        let app = app();
+        let (window_tx, _) = tokio::sync::watch::channel(window(&app, true));
+        let d = Dashboard {
+            app,
+            store: Store::new(vec![]),
+            catalog: Catalog::default(),
+            keys: keys::Bindings::new(&Default::default()).unwrap(),
+            theme: ui::Theme { mono: true },
+            fixed_now: true,
+            export_dir: PathBuf::from("."),
+            engine: EngineState::Busy { rescan: false },
+            first_scan: true,
+            window_tx,
+            reads_tx,
+            dirty: false,
+            stale: false,
+            next_frame: Instant::now(),
+        };
+        (d, reads_rx)
+    }
+
+    fn read(why: Why, diagnostics: Vec<Diagnostic>) -> Event {
+        Event::Read(Read {
+            why,
+            engine: Box::new(Engine::new(vec![])),
+            updates: vec![],
+            diagnostics,
+        })
+    }
+
+    #[tokio::test]
+    async fn refreshes_keep_each_diagnostic_once_and_an_r_waits_for_the_engine() {
+        let (mut d, mut reads) = dashboard();
+        let diag = Diagnostic {
+            source: "transcripts".into(),
+            path: Some("/x.jsonl".into()),
+            message: "1 line skipped".into(),
+        };
+        d.update(read(Why::FirstScan, vec![diag.clone()])).unwrap();
+        assert!(d.app.progress.is_none() && d.stale && d.dirty);
+        assert!(matches!(d.engine, EngineState::Idle(_)));
+        for _ in 0..3 {
+            d.update(Event::Changed(vec![])).unwrap();
+            assert!(matches!(d.engine, EngineState::Busy { rescan: false }));
+            // The refresh runs on a blocking thread and comes back as an event.
+            let Some(Event::Read(r)) = reads.recv().await else {
+                panic!("no read came back")
+            };
+            assert_eq!(r.why, Why::Refresh);
+            d.update(read(Why::Refresh, vec![diag.clone()])).unwrap();
+        }
+        assert_eq!(d.store.diagnostics, vec![diag.clone()]);
+
+        // `R` while a refresh runs: done when the engine is back.
+        d.engine = EngineState::Busy { rescan: false };
+        let r = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('R'),
+            crossterm::event::KeyModifiers::SHIFT,
+        );
+        d.update(Event::Key(r)).unwrap();
+        assert!(matches!(d.engine, EngineState::Busy { rescan: true }));
+        d.update(read(Why::Refresh, vec![])).unwrap();
+        assert!(matches!(d.engine, EngineState::Busy { rescan: false }));
+        let Some(Event::Read(r)) = reads.recv().await else {
+            panic!("no rescan came back")
+        };
+        assert_eq!(r.why, Why::Rescan);
+        d.update(Event::Read(r)).unwrap();
+        assert_eq!(d.app.status.as_deref(), Some("re-read the transcripts"));
+        assert!(
+            !d.store.diagnostics.contains(&diag),
+            "a rescan starts them afresh"
+        );
     }
 
     #[test]

@@ -1,0 +1,193 @@
+//! How numbers and words are written, in one place for the table report, the dashboard and
+//! the exports: percentages, trends, source marks, status and severity words, plurals and
+//! names cut to a width. Pure functions over the model's types; nothing else in the crate.
+
+use super::snapshot::{ItemKind, ItemStat, PromStatus, Severity, Source};
+
+/// Shown where a number is missing (no calls, no Prometheus count).
+pub const NONE: &str = "–";
+
+/// A rate in 0..=1 as a percentage with `decimals` decimals, or `–` when there is none:
+/// the dashboard uses 0 decimals, the table report 1.
+pub fn percent(rate: Option<f64>, decimals: usize) -> String {
+    rate.map_or_else(
+        || NONE.to_string(),
+        |r| format!("{:.*}%", decimals, r * 100.0),
+    )
+}
+
+/// "1 prompt", "3 prompts".
+pub fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Arrow for a trend: ↑ over +10%, ↓ under −10%, ↔ otherwise, `new` when the previous
+/// count was 0, nothing when there is neither.
+pub fn trend_label(item: &ItemStat) -> String {
+    match item.trend_pct {
+        None if item.count > 0 => "new".to_string(),
+        None => "".to_string(),
+        Some(p) if p > 10.0 => format!("↑ {p:+.0}%"),
+        Some(p) if p < -10.0 => format!("↓ {p:+.0}%"),
+        Some(p) => format!("↔ {p:+.0}%"),
+    }
+}
+
+/// Where a count comes from: `T` transcripts, `P` Prometheus, `T+P` both.
+pub fn source_mark(s: Source) -> &'static str {
+    match s {
+        Source::Transcripts => "T",
+        Source::Prometheus => "P",
+        Source::Both => "T+P",
+    }
+}
+
+/// The Prometheus source's state in a word, as the header and the report write it
+/// (`disabled` reads "off" on the dashboard, which says so itself).
+pub fn prom_status_word(s: PromStatus) -> &'static str {
+    match s {
+        PromStatus::Ok => "ok",
+        PromStatus::Unreachable => "unreachable",
+        PromStatus::Error => "error",
+        PromStatus::Disabled => "disabled",
+    }
+}
+
+/// `HIGH`, `MEDIUM`, `LOW` (the dashboard).
+pub fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "HIGH",
+        Severity::Medium => "MEDIUM",
+        Severity::Low => "LOW",
+    }
+}
+
+/// `HIGH`, `MED `, `LOW `: four columns wide (the table report).
+pub fn severity_tag(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "HIGH",
+        Severity::Medium => "MED ",
+        Severity::Low => "LOW ",
+    }
+}
+
+/// `skill` or `agent`.
+pub fn kind_word(k: ItemKind) -> &'static str {
+    match k {
+        ItemKind::Skill => "skill",
+        ItemKind::Agent => "agent",
+    }
+}
+
+/// The part of `plugin:name` after the last `:` (the whole name when there is none).
+pub fn short_name(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+/// At most `w` characters: a longer text is cut and ends in `…`.
+pub fn clip(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        s.to_string()
+    } else if w <= 1 {
+        s.chars().take(w).collect()
+    } else {
+        let mut t: String = s.chars().take(w - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// `plugin:name` cut to `w` characters from the plugin's side, so items of one plugin stay
+/// told apart; when even the name does not fit, the name alone, clipped.
+pub fn clip_name(s: &str, w: usize) -> String {
+    match s.split_once(':') {
+        Some((plugin, name)) if s.chars().count() > w => {
+            let room = w.saturating_sub(name.chars().count() + 1);
+            if room >= 2 {
+                format!("{}:{name}", clip(plugin, room))
+            } else {
+                clip(name, w)
+            }
+        }
+        _ => clip(s, w),
+    }
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary (what is
+/// stored of a long prompt or description).
+pub fn cut_bytes(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// The date part (`YYYY-MM-DD`) of an RFC 3339 time; the text itself if shorter.
+pub fn date_part(t: &str) -> &str {
+    t.get(..10).unwrap_or(t)
+}
+
+/// The clock part (`HH:MM:SS`) of an RFC 3339 time; the text itself if shorter.
+pub fn clock_part(t: &str) -> &str {
+    t.get(11..19).unwrap_or(t)
+}
+
+/// A prompt on one line (newlines become spaces).
+pub fn one_line(s: &str) -> String {
+    s.replace('\n', " ")
+}
+
+/// Bytes as megabytes with one decimal: `1.5 MB`.
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_and_plurals() {
+        assert_eq!(percent(Some(0.9234), 0), "92%");
+        assert_eq!(percent(Some(0.9234), 1), "92.3%");
+        assert_eq!(percent(None, 1), "–");
+        assert_eq!(plural(1, "prompt"), "1 prompt");
+        assert_eq!(plural(0, "line"), "0 lines");
+    }
+
+    #[test]
+    fn long_plugin_names_keep_their_own_part() {
+        let n = "entire-engineering:workflow-review";
+        assert_eq!(clip_name(n, 40), n);
+        assert_eq!(clip_name(n, 20), "ent…:workflow-review");
+        assert_eq!(clip_name(n, 12), "workflow-re…");
+        assert_eq!(clip_name("plain-long-name", 8), "plain-l…");
+        for w in 0..40 {
+            assert!(clip_name(n, w).chars().count() <= w);
+        }
+        assert_eq!(short_name(n), "workflow-review");
+        assert_eq!(short_name("plain"), "plain");
+    }
+
+    #[test]
+    fn cuts_bytes_on_a_char_boundary() {
+        assert_eq!(cut_bytes("héllo", 2), "h");
+        assert_eq!(cut_bytes("héllo", 3), "hé");
+        assert_eq!(cut_bytes("hi", 10), "hi");
+    }
+
+    #[test]
+    fn times_cut_to_their_parts() {
+        assert_eq!(date_part("2026-11-20T12:34:56Z"), "2026-11-20");
+        assert_eq!(clock_part("2026-11-20T12:34:56Z"), "12:34:56");
+        assert_eq!(clock_part("soon"), "soon");
+    }
+}

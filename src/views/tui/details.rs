@@ -1,0 +1,232 @@
+//! The details overlay of the selected row: numbers, a sparkline of the days for skills and
+//! agents, example prompts, a finding's recommendation.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Sparkline, Wrap};
+
+use crate::model::format::{NONE, percent, plural, severity_word, source_mark, trend_label};
+use crate::model::snapshot::{Insight, ItemStat, MissedOpportunity, ToolStat};
+
+use super::app::{App, Pane};
+use super::help::popup;
+use super::panes::{agents, insights, missed, skills, stages, success};
+use super::theme::Theme;
+
+/// What the popup shows.
+struct Details {
+    title: String,
+    lines: Vec<Line<'static>>,
+    /// Counts a day for the sparkline (skills and agents), with the first and last date.
+    daily: Vec<u64>,
+    axis: Option<(String, String)>,
+    /// Drawn below the sparkline: the example prompts.
+    after: Vec<Line<'static>>,
+}
+
+impl Details {
+    fn new(title: String) -> Details {
+        Details {
+            title,
+            lines: Vec::new(),
+            daily: Vec::new(),
+            axis: None,
+            after: Vec::new(),
+        }
+    }
+}
+
+pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let area = popup(area, 80, 90);
+    f.render_widget(Clear, area);
+    let sel = app.selected(app.focus);
+    let details = match app.focus {
+        Pane::Skills => skills::rows(app).get(sel).map(|it| item(app, it, theme)),
+        Pane::Agents => agents::rows(app).get(sel).map(|it| item(app, it, theme)),
+        Pane::Stages => stages::rows(app).get(sel).map(|st| stage(app, st)),
+        Pane::Success => success::rows(app).get(sel).map(|t| tool(t)),
+        Pane::Missed => missed::rows(app).get(sel).map(|m| missed(m, theme)),
+        Pane::Insights => insights::rows(app)
+            .get(sel)
+            .map(|(i, rec)| insight(i, rec, theme)),
+    };
+    let Details {
+        title,
+        mut lines,
+        daily,
+        axis,
+        after,
+    } = details.unwrap_or_else(|| Details::new(" Details ".into()));
+    let block = Block::bordered()
+        .title(title)
+        .title_bottom(" Esc closes ")
+        .border_style(theme.accent());
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if daily.is_empty() || inner.height < 8 {
+        lines.push(Line::raw(""));
+        lines.extend(after);
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        return;
+    }
+    let spark_h = if inner.height >= 16 { 4 } else { 2 };
+    let [text, spark, axis_area, _, rest] = Layout::vertical([
+        Constraint::Length(lines.len() as u16),
+        Constraint::Length(spark_h),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    f.render_widget(Paragraph::new(lines), text);
+    sparkline(f, spark, axis_area, &daily, axis, theme);
+    f.render_widget(Paragraph::new(after).wrap(Wrap { trim: false }), rest);
+}
+
+/// One column per day when the range is longer than the popup is wide (latest days
+/// kept), otherwise each day widened to fill the row; the dates below.
+fn sparkline(
+    f: &mut Frame,
+    spark: Rect,
+    axis_area: Rect,
+    daily: &[u64],
+    axis: Option<(String, String)>,
+    theme: Theme,
+) {
+    let cols = spark.width as usize;
+    let keep = daily.len().saturating_sub(cols);
+    let per = (cols / (daily.len() - keep)).max(1);
+    let data: Vec<u64> = daily[keep..]
+        .iter()
+        .flat_map(|v| std::iter::repeat_n(*v, per))
+        .collect();
+    f.render_widget(
+        Sparkline::default().data(&data).style(theme.accent()),
+        spark,
+    );
+    if let Some((first, last)) = axis {
+        let used = data.len();
+        let gap = used.saturating_sub(first.chars().count() + last.chars().count());
+        let label = if keep == 0 && gap >= 1 {
+            format!("{first}{}{last}", " ".repeat(gap))
+        } else {
+            format!("… {last}")
+        };
+        f.render_widget(Paragraph::new(Line::styled(label, theme.dim())), axis_area);
+    }
+}
+
+fn item(app: &App, it: &ItemStat, theme: Theme) -> Details {
+    let mut d = Details::new(format!(" {} ", it.name));
+    d.lines.push(Line::raw(format!(
+        "{} invocations in {} (previous range {}, {}) · {} sessions",
+        it.count,
+        app.range().label,
+        it.previous_count,
+        match trend_label(it).as_str() {
+            "" => "no trend".to_string(),
+            t => t.to_string(),
+        },
+        it.sessions
+    )));
+    d.lines.push(Line::raw(format!(
+        "success {} · tool success in sessions with it {} / without {}",
+        percent(it.success_rate, 0),
+        percent(it.success_with, 0),
+        percent(it.success_without, 0)
+    )));
+    let prom = it
+        .prometheus_count
+        .map_or(NONE.to_string(), |c| format!("{c:.0}"));
+    d.lines.push(Line::raw(format!(
+        "source {} · Prometheus count {prom}",
+        source_mark(it.source)
+    )));
+    d.daily = it.daily.iter().map(|d| d.count).collect();
+    if let (Some(first), Some(last)) = (it.daily.first(), it.daily.last()) {
+        let peak = it.daily.iter().map(|d| d.count).max().unwrap_or(0);
+        d.lines.push(Line::styled(
+            format!("daily, {} → {} (peak {peak} a day):", first.date, last.date),
+            theme.dim(),
+        ));
+        d.axis = Some((first.date.clone(), last.date.clone()));
+    }
+    let missed = &app.snapshot.missed_opportunities;
+    if let Some(m) = missed.iter().find(|m| m.item == it.name) {
+        d.after.push(Line::raw(format!(
+            "{} matched it in sessions that never invoked it:",
+            plural(m.count, "prompt")
+        )));
+        for e in &m.examples {
+            d.after
+                .push(Line::styled(format!("  “{}”", e.prompt), theme.dim()));
+        }
+    }
+    d
+}
+
+fn stage(app: &App, stage: &str) -> Details {
+    let mut d = Details::new(format!(" stage {stage} "));
+    let st = &app.snapshot.stages;
+    d.lines.push(Line::raw(format!(
+        "{} calls · reached in {}/{} sessions",
+        st.counts.get(stage).copied().unwrap_or(0),
+        st.sessions_reached.get(stage).copied().unwrap_or(0),
+        st.sessions_with_stages
+    )));
+    for t in st
+        .transitions
+        .iter()
+        .filter(|t| t.from == stage || t.to == stage)
+    {
+        d.lines
+            .push(Line::raw(format!("  {} → {}  {}×", t.from, t.to, t.count)));
+    }
+    d
+}
+
+fn tool(t: &ToolStat) -> Details {
+    let mut d = Details::new(format!(" tool {} ", t.name));
+    d.lines.push(Line::raw(format!(
+        "{} calls · {} failed · success {}",
+        t.count,
+        t.failures,
+        percent(t.success_rate, 0)
+    )));
+    d
+}
+
+fn missed(m: &MissedOpportunity, theme: Theme) -> Details {
+    let mut d = Details::new(format!(" missed: {} ", m.item));
+    d.lines.push(Line::raw(format!(
+        "{} matched its triggers in sessions that never invoked it",
+        plural(m.count, "prompt")
+    )));
+    for e in &m.examples {
+        d.lines.push(Line::raw(""));
+        d.lines.push(Line::raw(format!("  “{}”", e.prompt)));
+        d.lines.push(Line::styled(
+            format!(
+                "    session {} · triggers {}",
+                e.session,
+                e.triggers.join(", ")
+            ),
+            theme.dim(),
+        ));
+    }
+    d
+}
+
+fn insight(i: &Insight, rec: &str, theme: Theme) -> Details {
+    let mut d = Details::new(format!(" {} ", i.kind));
+    d.lines.push(Line::from(vec![
+        Span::styled(severity_word(i.severity), theme.severity(i.severity)),
+        Span::raw(format!(" · {} · source {:?}", i.item, i.source).to_lowercase()),
+    ]));
+    d.lines.push(Line::raw(i.message.clone()));
+    d.lines.push(Line::raw(""));
+    d.lines
+        .push(Line::styled(format!("→ {rec}"), theme.accent()));
+    d
+}

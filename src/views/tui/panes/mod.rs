@@ -1,0 +1,124 @@
+//! The six panes, one file each. Each pane's `rows` is the one place that filters and sorts
+//! its rows: drawing, the pane's height, the selection and the details all use it.
+
+pub(crate) mod agents;
+pub(crate) mod insights;
+pub(crate) mod missed;
+pub(crate) mod skills;
+pub(crate) mod stages;
+pub(crate) mod success;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::app::{App, Pane};
+use super::theme::Theme;
+
+/// Lines tagged with their row: `Some(i)` starts row `i` (selectable), `None` continues it.
+pub(crate) type Lines<'a> = Vec<(Option<usize>, Line<'a>)>;
+
+/// How many rows `pane` has, filtered as on screen.
+pub(crate) fn row_count(app: &App, pane: Pane) -> usize {
+    match pane {
+        Pane::Skills => skills::rows(app).len(),
+        Pane::Agents => agents::rows(app).len(),
+        Pane::Stages => stages::rows(app).len(),
+        Pane::Success => success::rows(app).len(),
+        Pane::Missed => missed::rows(app).len(),
+        Pane::Insights => insights::rows(app).len(),
+    }
+}
+
+/// Lines a pane needs to show all its rows, borders included.
+pub(crate) fn height(app: &App, pane: Pane) -> u16 {
+    let lines = match pane {
+        Pane::Skills | Pane::Agents | Pane::Stages => row_count(app, pane),
+        Pane::Success => success::height(app),
+        Pane::Missed => missed::height(app),
+        Pane::Insights => insights::height(app),
+    };
+    u16::try_from(lines.max(1) + 2).unwrap_or(u16::MAX)
+}
+
+/// The pane in its bordered box, titled with its number; the focused one highlighted.
+pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, pane: Pane, theme: Theme) {
+    let focused = app.focus == pane;
+    let title = format!(" {} {} ", pane.index() + 1, pane.title());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(
+            title,
+            if focused {
+                theme.accent().add_modifier(Modifier::BOLD)
+            } else {
+                Style::default()
+            },
+        ))
+        .border_style(if focused { theme.accent() } else { theme.dim() });
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if inner.height == 0 || inner.width < 4 {
+        return;
+    }
+    let lines = match pane {
+        Pane::Skills => skills::lines(app, inner.width, theme),
+        Pane::Agents => agents::lines(app, inner.width, theme),
+        Pane::Stages => stages::lines(app, inner.width, theme),
+        Pane::Success => return success::draw(f, inner, app, theme),
+        Pane::Missed => missed::lines(app, theme),
+        Pane::Insights => insights::lines(app, theme),
+    };
+    let lines = if lines.is_empty() {
+        vec![(None, Line::styled(empty_text(app, pane), theme.dim()))]
+    } else {
+        lines
+    };
+    let selected = focused.then(|| app.selected(pane));
+    f.render_widget(
+        Paragraph::new(scrolled(lines, selected, inner.height, theme)),
+        inner,
+    );
+}
+
+fn empty_text(app: &App, pane: Pane) -> String {
+    let range = &app.range().label;
+    match pane {
+        Pane::Skills => format!("no skill invocations in {range}"),
+        Pane::Agents => format!("no subagent invocations in {range}"),
+        Pane::Stages => "no workflow stages reached".into(),
+        Pane::Success => "no tool calls".into(),
+        Pane::Missed => "no missed opportunities".into(),
+        Pane::Insights => "nothing to report".into(),
+    }
+}
+
+/// Keep the selected row visible and highlight it.
+pub(crate) fn scrolled<'a>(
+    lines: Lines<'a>,
+    selected: Option<usize>,
+    height: u16,
+    theme: Theme,
+) -> Vec<Line<'a>> {
+    let height = height as usize;
+    let sel_at = selected.and_then(|s| lines.iter().position(|(r, _)| *r == Some(s)));
+    let skip = match sel_at {
+        Some(at) if at >= height => at + 1 - height,
+        _ => 0,
+    };
+    lines
+        .into_iter()
+        .enumerate()
+        .skip(skip)
+        .take(height)
+        .map(|(i, (_, line))| {
+            if Some(i) == sel_at {
+                line.patch_style(theme.selected())
+            } else {
+                line
+            }
+        })
+        .collect()
+}

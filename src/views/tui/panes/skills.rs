@@ -1,0 +1,86 @@
+//! Pane 1: skills by invocations, with a bar, the trend and where the count comes from.
+//! The Agents pane shares the drawing and the sorting.
+
+use ratatui::text::{Line, Span};
+
+use crate::model::format::{clip_name, source_mark, trend_label};
+use crate::model::snapshot::ItemStat;
+
+use super::Lines;
+use crate::views::tui::app::{App, Sort};
+use crate::views::tui::theme::Theme;
+
+/// The skills on screen: filtered by name, in the chosen order.
+pub(crate) fn rows(app: &App) -> Vec<&ItemStat> {
+    filtered_and_sorted(app, &app.snapshot.skills)
+}
+
+pub(crate) fn lines<'a>(app: &'a App, width: u16, theme: Theme) -> Lines<'a> {
+    item_lines(app, &rows(app), width, theme)
+}
+
+/// `list` filtered by name and sorted as the `s` key chose (count keeps the snapshot's
+/// order, which is by count).
+pub(crate) fn filtered_and_sorted<'a>(app: &App, list: &'a [ItemStat]) -> Vec<&'a ItemStat> {
+    let mut v: Vec<&ItemStat> = list.iter().filter(|i| app.keeps(&i.name)).collect();
+    match app.sort {
+        Sort::Count => {}
+        Sort::Name => v.sort_by(|a, b| a.name.cmp(&b.name)),
+        Sort::Trend => v.sort_by(|a, b| {
+            let t = |i: &ItemStat| i.trend_pct.unwrap_or(f64::INFINITY);
+            t(b).total_cmp(&t(a)).then_with(|| a.name.cmp(&b.name))
+        }),
+    }
+    v
+}
+
+/// name | bar | count | trend | source, the bar taking the room the rest leaves.
+pub(crate) fn item_lines<'a>(
+    app: &App,
+    items: &[&ItemStat],
+    width: u16,
+    theme: Theme,
+) -> Lines<'a> {
+    let max = items.iter().map(|i| i.count).max().unwrap_or(0).max(1);
+    let width = width as usize;
+    let tail = 6 + 8 + 4;
+    let name_w = items
+        .iter()
+        .map(|i| i.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(width.saturating_sub(tail + 6))
+        .max(4);
+    let bar_w = width.saturating_sub(name_w + tail + 2);
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            let name = clip_name(&it.name, name_w);
+            let filled = ((it.count as f64 / max as f64) * bar_w as f64).round() as usize;
+            let filled = if it.count > 0 { filled.max(1) } else { 0 };
+            // `all` has no previous range to compare with: every item would read "new".
+            let trend = if app.range().length.is_none() {
+                String::new()
+            } else {
+                trend_label(it)
+            };
+            let trend_style = if trend.starts_with('↑') || trend == "new" {
+                theme.good()
+            } else if trend.starts_with('↓') {
+                theme.bad()
+            } else {
+                theme.dim()
+            };
+            let line = Line::from(vec![
+                Span::raw(format!("{name:<name_w$} ")),
+                Span::styled("█".repeat(filled.min(bar_w)), theme.accent()),
+                Span::raw(" ".repeat(bar_w.saturating_sub(filled))),
+                Span::raw(format!("{:>6}", it.count)),
+                Span::styled(format!("{trend:>8}"), trend_style),
+                Span::styled(format!(" {:<3}", source_mark(it.source)), theme.dim()),
+            ]);
+            (Some(i), line)
+        })
+        .collect()
+}

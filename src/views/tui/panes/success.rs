@@ -1,0 +1,113 @@
+//! Pane 4: overall tool success as a gauge, with and without skills, then the tools that
+//! failed, worst first.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{LineGauge, Paragraph};
+
+use crate::model::format::{clip, percent};
+use crate::model::snapshot::ToolStat;
+
+use super::{Lines, scrolled};
+use crate::views::tui::app::{App, Pane};
+use crate::views::tui::theme::Theme;
+
+/// Tools that failed at least once, filtered by name, worst success first (then the most
+/// called).
+pub(crate) fn rows(app: &App) -> Vec<&ToolStat> {
+    let mut v: Vec<_> = app
+        .snapshot
+        .tools
+        .iter()
+        .filter(|t| t.failures > 0 && app.keeps(&t.name))
+        .collect();
+    v.sort_by(|a, b| {
+        let r = |t: &ToolStat| t.success_rate.unwrap_or(1.0);
+        r(a).total_cmp(&r(b)).then_with(|| b.count.cmp(&a.count))
+    });
+    v
+}
+
+/// The gauge, the with/without line and the table's heading, then one line a tool.
+pub(crate) fn height(app: &App) -> usize {
+    3 + rows(app).len()
+}
+
+pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let s = &app.snapshot.success;
+    let [gauge, split, rest] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    let ratio = s.overall.unwrap_or(0.0).clamp(0.0, 1.0);
+    f.render_widget(
+        LineGauge::default()
+            .filled_style(if ratio >= 0.8 {
+                theme.good()
+            } else {
+                theme.bad()
+            })
+            .label(format!("overall {} ", percent(s.overall, 0)))
+            .ratio(ratio),
+        gauge,
+    );
+    let mut split_line = vec![
+        Span::raw(format!("with skills {}", percent(s.with_skills, 0))),
+        Span::styled(" · ", theme.dim()),
+        Span::raw(format!("without {}", percent(s.without_skills, 0))),
+    ];
+    if let Some(p) = app
+        .snapshot
+        .prometheus_totals
+        .as_ref()
+        .and_then(|p| p.success_rate)
+    {
+        split_line.push(Span::styled(
+            format!(" · P {}", percent(Some(p), 0)),
+            theme.dim(),
+        ));
+    }
+    f.render_widget(Paragraph::new(Line::from(split_line)), split);
+    let selected = (app.focus == Pane::Success).then(|| app.selected(Pane::Success));
+    f.render_widget(
+        Paragraph::new(scrolled(
+            tool_lines(app, theme),
+            selected,
+            rest.height,
+            theme,
+        )),
+        rest,
+    );
+}
+
+fn tool_lines<'a>(app: &App, theme: Theme) -> Lines<'a> {
+    let rows: Lines = rows(app)
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            (
+                Some(i),
+                Line::from(vec![
+                    Span::raw(format!("{:<12}", clip(&t.name, 12))),
+                    Span::raw(format!("{:>6}", t.count)),
+                    Span::styled(format!("{:>6}", t.failures), theme.bad()),
+                    Span::raw(format!("{:>6}", percent(t.success_rate, 0))),
+                ]),
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        return vec![(None, Line::styled("no failing tools", theme.dim()))];
+    }
+    let head = Line::styled(
+        format!(
+            "{:<12}{:>6}{:>6}{:>6}",
+            "worst tools", "calls", "fail", "ok"
+        ),
+        theme.dim(),
+    );
+    std::iter::once((None, head)).chain(rows).collect()
+}
