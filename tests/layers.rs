@@ -109,6 +109,9 @@ fn the_check_catches_an_upward_import() {
     bad.sort();
     assert_eq!(bad.len(), 3, "{bad:#?}");
     assert!(bad[0].contains("crate::store::Query"), "{bad:#?}");
-    assert!(bad[1].contains("one source may not use another"), "{bad:#?}");
+    assert!(
+        bad[1].contains("one source may not use another"),
+        "{bad:#?}"
+    );
     assert!(bad[2].contains("may not use the dashboard"), "{bad:#?}");
 }
