@@ -310,10 +310,37 @@ pub struct PromTransition {
     pub count: f64,
 }
 
+/// Where a diagnostic comes from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum DiagnosticSource {
+    Transcripts,
+    Catalog,
+    Prometheus,
+    Config,
+}
+
+impl DiagnosticSource {
+    /// The name in the JSON: `transcripts`, `catalog`, `prometheus`, `config`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticSource::Transcripts => "transcripts",
+            DiagnosticSource::Catalog => "catalog",
+            DiagnosticSource::Prometheus => "prometheus",
+            DiagnosticSource::Config => "config",
+        }
+    }
+}
+
+impl std::fmt::Display for DiagnosticSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Diagnostic {
-    /// `transcripts`, `catalog`, `prometheus`, `config`.
-    pub source: String,
+    pub source: DiagnosticSource,
     pub path: Option<String>,
     pub message: String,
 }

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::model::facts::Prompt;
+use crate::model::snapshot::DiagnosticSource;
 use crate::model::snapshot::{Diagnostic, ItemKind, MissedExample, MissedOpportunity};
 
 use matcher::Matcher;
@@ -240,7 +241,7 @@ struct Loader {
 impl Loader {
     fn diag(&mut self, path: &Path, message: impl Into<String>) {
         self.diagnostics.push(Diagnostic {
-            source: "catalog".into(),
+            source: DiagnosticSource::Catalog,
             path: Some(path.display().to_string()),
             message: message.into(),
         });

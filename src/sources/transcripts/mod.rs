@@ -14,7 +14,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::model::facts::Update;
-use crate::model::snapshot::Diagnostic;
+use crate::model::snapshot::{Diagnostic, DiagnosticSource};
 
 use parse::CustomRule;
 use tail::{Cursor, ReadStats};
@@ -115,7 +115,7 @@ impl Engine {
             Err(message) => {
                 // `run::resolve` rejects bad rules first; this keeps the engine safe alone.
                 let diag = Diagnostic {
-                    source: "config".into(),
+                    source: DiagnosticSource::Config,
                     path: None,
                     message,
                 };
@@ -150,7 +150,7 @@ impl Engine {
                 }
                 Err(e) => {
                     diagnostics.push(Diagnostic {
-                        source: "transcripts".into(),
+                        source: DiagnosticSource::Transcripts,
                         path: Some(path.display().to_string()),
                         message: format!("cannot be read: {e}"),
                     });

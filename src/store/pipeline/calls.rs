@@ -7,6 +7,8 @@ use super::{Ctx, Fate, Tally};
 use crate::model::facts::{FileFacts, Outcome, ToolCall};
 use crate::model::snapshot::{ToolStat, Totals};
 
+type CallsById<'a> = HashMap<&'a str, &'a ToolCall>;
+
 pub(super) fn calls(ctx: &mut Ctx) {
     let (calls, outcomes) = dedupe(&ctx.files);
     let mut range_calls: Vec<(&ToolCall, Fate)> = calls
@@ -23,10 +25,7 @@ pub(super) fn calls(ctx: &mut Ctx) {
 
 /// One call per tool_use id: keep the earliest (ties: the main transcript's copy); one
 /// outcome per id.
-#[allow(clippy::type_complexity)]
-fn dedupe<'a>(
-    files: &[&'a FileFacts],
-) -> (HashMap<&'a str, &'a ToolCall>, HashMap<&'a str, Outcome>) {
+fn dedupe<'a>(files: &[&'a FileFacts]) -> (CallsById<'a>, HashMap<&'a str, Outcome>) {
     let mut calls: HashMap<&str, &ToolCall> = HashMap::new();
     let mut outcomes: HashMap<&str, Outcome> = HashMap::new();
     for f in files {

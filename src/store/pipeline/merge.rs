@@ -6,7 +6,8 @@ use super::{sort_items, trend};
 use crate::model::names::name_forms;
 use crate::model::prom::{ItemCounts, PromData};
 use crate::model::snapshot::{
-    DailyCount, Diagnostic, ItemStat, PromTotals, PromTransition, Snapshot, Source,
+    DailyCount, Diagnostic, DiagnosticSource, ItemStat, PromTotals, PromTransition, Snapshot,
+    Source,
 };
 
 /// The last poll's numbers beside the transcripts', or Prometheus shown as disabled.
@@ -64,7 +65,7 @@ pub(crate) fn merge(snapshot: &mut Snapshot, data: &PromData) {
     }
     if f.no_hook_metrics {
         snapshot.diagnostics.push(Diagnostic {
-            source: "prometheus".into(),
+            source: DiagnosticSource::Prometheus,
             path: None,
             message: "the server has no claude_code_* counters of the hook plugin: no skill, \
                       agent or stage data from Prometheus"
