@@ -4,8 +4,35 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use color_eyre::eyre::{Context, Result};
 use serde::Deserialize;
+
+/// A config file that cannot be read or parsed; names the file (and the line).
+#[derive(Debug)]
+pub enum ConfigError {
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Invalid {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Read { path, source } => {
+                write!(f, "cannot read config file {}: {source}", path.display())
+            }
+            ConfigError::Invalid { path, source } => {
+                write!(f, "invalid config file {}: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -90,7 +117,7 @@ pub fn default_path() -> Option<PathBuf> {
 
 /// Load `path` (or the default path). A missing default file is not an error; a missing
 /// file named explicitly is.
-pub fn load(path: Option<&Path>) -> Result<ConfigFile> {
+pub fn load(path: Option<&Path>) -> Result<ConfigFile, ConfigError> {
     let (path, explicit) = match path {
         Some(p) => (p.to_path_buf(), true),
         None => match default_path() {
@@ -103,15 +130,13 @@ pub fn load(path: Option<&Path>) -> Result<ConfigFile> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
             return Ok(ConfigFile::default());
         }
-        Err(e) => {
-            return Err(e).wrap_err_with(|| format!("cannot read config file {}", path.display()));
-        }
+        Err(source) => return Err(ConfigError::Read { path, source }),
     };
-    parse(&text).wrap_err_with(|| format!("invalid config file {}", path.display()))
+    parse(&text).map_err(|source| ConfigError::Invalid { path, source })
 }
 
-pub fn parse(text: &str) -> Result<ConfigFile> {
-    Ok(toml::from_str(text)?)
+pub fn parse(text: &str) -> Result<ConfigFile, toml::de::Error> {
+    toml::from_str(text)
 }
 
 #[cfg(test)]

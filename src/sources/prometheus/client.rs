@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::settings::{Auth, Settings};
+use super::{Auth, Settings};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromError {

@@ -1,9 +1,8 @@
-//! The Prometheus source (FORMATS.md §7): client, queries, poller. Optional: when it is
+//! The Prometheus source (the README's "Prometheus"): client, queries, poller. Optional: when it is
 //! disabled or down, the transcripts carry on and the snapshot says why.
 
 pub mod client;
 pub mod queries;
-pub mod settings;
 
 use std::time::{Duration, Instant};
 
@@ -13,8 +12,9 @@ use crate::model::range::RangeSpec;
 use crate::model::snapshot::{PromStatus, PrometheusSource};
 
 use crate::model::prom::{PromData, PromFacts};
+/// Where and how to reach the server, resolved in `settings`.
+pub use crate::settings::prometheus::{Auth, PrometheusSettings as Settings};
 pub use client::{Client, PromError};
-pub use settings::{Auth, Settings};
 
 /// The scope and range to query: the same as the snapshot's.
 #[derive(Debug, Clone, PartialEq)]

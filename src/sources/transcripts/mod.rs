@@ -113,7 +113,7 @@ impl Engine {
         let rules = match CustomRule::compile(&self.stage_rules) {
             Ok(r) => r,
             Err(message) => {
-                // `run::resolve` rejects bad rules first; this keeps the engine safe alone.
+                // `settings::resolve` rejects bad rules first; this keeps the engine safe alone.
                 let diag = Diagnostic {
                     source: DiagnosticSource::Config,
                     path: None,

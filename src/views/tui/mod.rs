@@ -38,7 +38,7 @@ pub struct DashboardInputs {
     pub project_path: Option<String>,
     pub fixed_now: bool,
     pub prometheus: Option<crate::sources::prometheus::Settings>,
-    pub keys: std::collections::BTreeMap<String, String>,
+    pub keys: keys::Bindings,
     pub export_dir: std::path::PathBuf,
     pub mono: bool,
 }
@@ -55,7 +55,7 @@ fn panic_notice() -> &'static Arc<Notify> {
 }
 
 pub async fn run(inputs: DashboardInputs) -> Result<()> {
-    let keys = keys::Bindings::new(&inputs.keys).map_err(|e| eyre!(e))?;
+    let keys = inputs.keys.clone();
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
         Err(e) => {
