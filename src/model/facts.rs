@@ -15,7 +15,7 @@ pub fn to_datetime(ms: Millis) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-/// Workflow stages of FORMATS.md §6, in their expected order (deploy comes last).
+/// Workflow stages (the README's "What it shows"), in their expected order (deploy comes last).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Stage {
     Brainstorm,
@@ -81,7 +81,7 @@ pub struct ToolCall {
     pub kind: CallKind,
     pub session: String,
     pub ts: Millis,
-    /// The stage this call moves its session to (FORMATS.md §6), if any.
+    /// The stage this call moves its session to (see `sources/transcripts/parse.rs`), if any.
     pub stage: Option<Stage>,
     /// Made inside a subagent (inline sidechain or a subagent file).
     pub sidechain: bool,

@@ -1,4 +1,4 @@
-//! What skilltop asks Prometheus (FORMATS.md §7): names first, then `increase()` over the
+//! What skilltop asks Prometheus (the README's "Prometheus"): names first, then `increase()` over the
 //! range and the previous range (`offset`) for every counter that exists.
 
 use std::collections::{BTreeMap, HashSet};

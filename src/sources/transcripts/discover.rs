@@ -1,4 +1,4 @@
-//! Finding config directories and transcript files (FORMATS.md §1).
+//! Finding config directories and transcript files (the README's "Transcripts").
 
 use std::collections::HashSet;
 use std::fs;

@@ -1,4 +1,4 @@
-//! The transcript engine (FORMATS.md §1–3): discover files, tail them with a cursor each,
+//! The transcript engine (the README's "Transcripts"): discover files, tail them with a cursor each,
 //! parse complete lines into facts, and watch the directories for changes.
 //! The first scan and every later change take the same path: `Engine::refresh`.
 

@@ -1,5 +1,5 @@
 //! Step 8, findings and recommendations: judgement over a finished snapshot and the
-//! catalog (the README's findings table). Thresholds are constants here and in the README.
+//! catalog (the README's "Missed opportunities and findings"). Thresholds are constants here and in the README.
 
 use std::collections::HashSet;
 
