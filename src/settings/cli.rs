@@ -128,7 +128,7 @@ pub fn parse_or_exit() -> Cli {
 }
 
 /// clap renders several lines (error, usage, hint); the first carries the whole message.
-pub fn one_line_error(rendered: &str) -> String {
+pub(crate) fn one_line_error(rendered: &str) -> String {
     let line = rendered
         .lines()
         .find(|l| !l.trim().is_empty())

@@ -36,7 +36,7 @@ impl std::error::Error for ConfigError {}
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
-pub struct ConfigFile {
+pub(crate) struct ConfigFile {
     pub prometheus: PrometheusConfig,
     pub display: DisplayConfig,
     /// Key bindings: action name -> key (`"q"`, `"ctrl-c"`, `"tab"`, `"f5"`).
@@ -48,7 +48,7 @@ pub struct ConfigFile {
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
-pub struct PrometheusConfig {
+pub(crate) struct PrometheusConfig {
     pub endpoint: Option<String>,
     pub poll_interval_secs: u64,
     pub timeout_secs: u64,
@@ -79,7 +79,7 @@ impl Default for PrometheusConfig {
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
-pub struct DisplayConfig {
+pub(crate) struct DisplayConfig {
     /// Default range when `--range` is not given.
     pub range: Option<String>,
     /// `default` or `mono`.
@@ -90,7 +90,7 @@ pub struct DisplayConfig {
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
-pub struct StagesConfig {
+pub(crate) struct StagesConfig {
     /// Extra rules, tried before the built-in ones.
     pub rules: Vec<StageRule>,
 }
@@ -107,7 +107,7 @@ pub struct StageRule {
     pub stage: String,
 }
 
-pub fn default_path() -> Option<PathBuf> {
+pub(crate) fn default_path() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -117,7 +117,7 @@ pub fn default_path() -> Option<PathBuf> {
 
 /// Load `path` (or the default path). A missing default file is not an error; a missing
 /// file named explicitly is.
-pub fn load(path: Option<&Path>) -> Result<ConfigFile, ConfigError> {
+pub(crate) fn load(path: Option<&Path>) -> Result<ConfigFile, ConfigError> {
     let (path, explicit) = match path {
         Some(p) => (p.to_path_buf(), true),
         None => match default_path() {
@@ -135,7 +135,7 @@ pub fn load(path: Option<&Path>) -> Result<ConfigFile, ConfigError> {
     parse(&text).map_err(|source| ConfigError::Invalid { path, source })
 }
 
-pub fn parse(text: &str) -> Result<ConfigFile, toml::de::Error> {
+pub(crate) fn parse(text: &str) -> Result<ConfigFile, toml::de::Error> {
     toml::from_str(text)
 }
 

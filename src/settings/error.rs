@@ -60,9 +60,9 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
-/// The setup failed us (not the user's values): exit code 1.
+/// The setup failed us (not the user's values): reported with its causes, exit code 1.
 #[derive(Debug)]
-pub enum SetupError {
+pub(crate) enum SetupError {
     /// `--demo` without the sample data in the repository.
     DemoMissing {
         dir: PathBuf,
@@ -72,10 +72,6 @@ pub enum SetupError {
     DemoClock(chrono::ParseError),
     /// `--project` cannot be made absolute.
     Project(std::io::Error),
-}
-
-impl SetupError {
-    pub const EXIT_CODE: i32 = 1;
 }
 
 impl std::fmt::Display for SetupError {
@@ -102,18 +98,9 @@ impl std::error::Error for SetupError {
 
 /// Resolving the settings failed.
 #[derive(Debug)]
-pub enum SettingsError {
+pub(crate) enum SettingsError {
     Usage(UsageError),
     Setup(SetupError),
-}
-
-impl SettingsError {
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            SettingsError::Usage(_) => UsageError::EXIT_CODE,
-            SettingsError::Setup(_) => SetupError::EXIT_CODE,
-        }
-    }
 }
 
 impl std::fmt::Display for SettingsError {

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-pub use error::{SettingsError, SetupError, UsageError};
+pub use error::UsageError;
+pub(crate) use error::{SettingsError, SetupError};
 
 use crate::model::facts::Stage;
 use crate::model::range::{RangeSpec, parse_range};
@@ -25,7 +26,7 @@ use prometheus::PrometheusSettings;
 /// Everything the modes need, resolved once. `Keys` is the key bindings, built by the
 /// caller's parser (the dashboard's type lives above this layer).
 #[derive(Debug)]
-pub struct Settings<Keys> {
+pub(crate) struct Settings<Keys> {
     /// `--format`: one report to stdout; `None`: the dashboard (or a table off a terminal).
     pub format: Option<Format>,
     pub verbose: bool,
@@ -63,7 +64,7 @@ pub struct Settings<Keys> {
 
 /// Where to find Claude Code's config directories (each holding `projects/`).
 #[derive(Debug, Clone, PartialEq)]
-pub enum ClaudeDirs {
+pub(crate) enum ClaudeDirs {
     /// `--claude-dir` values, checked readable; empty: `CLAUDE_CONFIG_DIR` or the default
     /// places, looked up by the transcripts source (`discover::config_dirs`).
     Given(Vec<PathBuf>),
@@ -72,12 +73,12 @@ pub enum ClaudeDirs {
 }
 
 /// The sample data of `--demo`, shipped in the repository.
-pub fn demo_dir() -> PathBuf {
+pub(crate) fn demo_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo")
 }
 
 /// `~/x` in the config file means the home directory.
-pub fn expand_home(p: &Path) -> PathBuf {
+pub(crate) fn expand_home(p: &Path) -> PathBuf {
     match (p.strip_prefix("~"), std::env::var_os("HOME")) {
         (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => p.to_path_buf(),
@@ -86,7 +87,7 @@ pub fn expand_home(p: &Path) -> PathBuf {
 
 /// Resolve flags, environment and config file once. `keys` builds the key bindings from
 /// the config file's `[keys]` (its error is a usage error naming the binding).
-pub fn resolve<Keys>(
+pub(crate) fn resolve<Keys>(
     cli: Cli,
     keys: impl FnOnce(&BTreeMap<String, String>) -> Result<Keys, String>,
 ) -> Result<Settings<Keys>, SettingsError> {

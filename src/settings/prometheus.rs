@@ -99,7 +99,7 @@ impl PrometheusSettings {
     /// `${CLAUDE_PLUGIN_ROOT}/config/endpoint.env`, the config file. `Ok(None)`: disabled.
     /// Auth: `SKILLTOP_PROMETHEUS_TOKEN`, or `SKILLTOP_PROMETHEUS_USER` and `_PASSWORD`,
     /// else the config file; `SKILLTOP_PROMETHEUS_TENANT` or `tenant`.
-    pub fn resolve(
+    pub(crate) fn resolve(
         flag: Option<&str>,
         no_prometheus: bool,
         cfg: &PrometheusConfig,
@@ -163,12 +163,12 @@ impl PrometheusSettings {
     }
 
     /// The endpoint without user or password, for output.
-    pub fn display_endpoint(&self) -> String {
+    pub(crate) fn display_endpoint(&self) -> String {
         display_url(&self.endpoint)
     }
 }
 
-pub fn display_url(endpoint: &str) -> String {
+pub(crate) fn display_url(endpoint: &str) -> String {
     match reqwest::Url::parse(endpoint) {
         Ok(mut u) => {
             let _ = u.set_username("");
