@@ -2,7 +2,7 @@
 //! and the snapshot (the published JSON schema). Depends on nothing else in the crate.
 
 pub mod facts;
-pub mod names;
+pub(crate) mod names;
 pub mod prom;
 pub mod range;
 pub mod snapshot;

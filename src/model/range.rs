@@ -20,7 +20,7 @@ impl RangeSpec {
     }
 
     /// The ranges `r` cycles through in the dashboard.
-    pub fn cycle_next(&self) -> RangeSpec {
+    pub(crate) fn cycle_next(&self) -> RangeSpec {
         match self.label.as_str() {
             "7d" => RangeSpec::days(14),
             "14d" => RangeSpec::days(30),

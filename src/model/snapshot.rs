@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub const SCHEMA_ID: &str = "skilltop.snapshot/1";
+pub(crate) const SCHEMA_ID: &str = "skilltop.snapshot/1";
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Snapshot {
@@ -247,7 +247,7 @@ pub enum InsightKind {
 
 impl InsightKind {
     /// The name in the JSON schema: `declining_missed`, `low_success`, ...
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             InsightKind::DecliningMissed => "declining_missed",
             InsightKind::LowSuccess => "low_success",
@@ -322,7 +322,7 @@ pub enum DiagnosticSource {
 
 impl DiagnosticSource {
     /// The name in the JSON: `transcripts`, `catalog`, `prometheus`, `config`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             DiagnosticSource::Transcripts => "transcripts",
             DiagnosticSource::Catalog => "catalog",
