@@ -87,9 +87,9 @@ pub(crate) fn expand_home(p: &Path) -> PathBuf {
 
 /// Resolve flags, environment and config file once. `keys` builds the key bindings from
 /// the config file's `[keys]` (its error is a usage error naming the binding).
-pub(crate) fn resolve<Keys>(
+pub(crate) fn resolve<Keys, E: std::fmt::Display>(
     cli: Cli,
-    keys: impl FnOnce(&BTreeMap<String, String>) -> Result<Keys, String>,
+    keys: impl FnOnce(&BTreeMap<String, String>) -> Result<Keys, E>,
 ) -> Result<Settings<Keys>, SettingsError> {
     let config = config::load(cli.config.as_deref()).map_err(UsageError::Config)?;
     for dir in &cli.claude_dirs {
@@ -99,7 +99,7 @@ pub(crate) fn resolve<Keys>(
         }
     }
     check_stage_rules(&config.stages.rules)?;
-    let keys = keys(&config.keys).map_err(UsageError::Keys)?;
+    let keys = keys(&config.keys).map_err(|e| UsageError::Keys(e.to_string()))?;
     let range = match (&cli.range, &config.display.range) {
         (Some(r), _) => r.clone(),
         (None, Some(r)) => parse_range(r).map_err(|reason| UsageError::Range {
@@ -206,4 +206,38 @@ fn local_zone() -> Tz {
                 .and_then(|n| n.parse().ok())
         })
         .unwrap_or(chrono_tz::UTC)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_stage_is_a_usage_error_naming_the_rule() {
+        let rule = |stage: &str| StageRule {
+            tool: "Bash".into(),
+            contains: String::new(),
+            stage: stage.into(),
+        };
+        assert!(check_stage_rules(&[rule("Test"), rule("deploy")]).is_ok());
+        let e = check_stage_rules(&[rule("test"), rule("nope")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "config stages: unknown stage \"nope\" in a stage rule for tool \"Bash\" (known: \
+             brainstorm, plan, implement, test, review, commit, deploy)"
+        );
+    }
+
+    #[test]
+    fn usage_errors_name_where_the_value_came_from() {
+        let e = UsageError::Range {
+            value: "9q".into(),
+            reason: parse_range("9q").unwrap_err(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "config display.range \"9q\": accepts Nh, Nd, Nw (e.g. 24h, 7d, 2w) or all"
+        );
+        assert_eq!(UsageError::Keys("x".into()).to_string(), "config x");
+    }
 }
