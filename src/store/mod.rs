@@ -1,5 +1,6 @@
 //! The store: the one shared state. Facts go in with [`Store::apply`]; one question comes
-//! out: [`Store::snapshot`] for a scope and range. Pure: no I/O and no clock of its own.
+//! out: [`Store::snapshot`] for a scope and range, computed by the small steps of
+//! `pipeline`. Pure: no I/O and no clock of its own.
 
 mod pipeline;
 
