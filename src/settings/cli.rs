@@ -120,7 +120,7 @@ pub fn parse_or_exit() -> Cli {
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => e.exit(),
                 _ => {
                     eprintln!("{}", one_line_error(&e.render().to_string()));
-                    std::process::exit(2);
+                    std::process::exit(super::UsageError::EXIT_CODE);
                 }
             }
         }
