@@ -264,7 +264,7 @@ fn demo_mode_keys_and_a_too_small_terminal() {
     t.keys("5");
     t.keys("Enter");
     t.wait("the details of a missed item", |s| {
-        s.contains("prompts matched its triggers")
+        s.contains("called for it in sessions where it never ran")
     });
     Command::new("tmux")
         .args(["-L", &t.socket, "resize-window", "-x", "30", "-y", "8"])

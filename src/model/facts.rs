@@ -9,13 +9,13 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 /// Milliseconds since the Unix epoch (UTC); compact and cheap to compare.
-pub type Millis = i64;
+pub(crate) type Millis = i64;
 
 pub fn to_datetime(ms: Millis) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-/// Workflow stages of FORMATS.md §6, in their expected order (deploy comes last).
+/// Workflow stages (the README's "What it shows"), in their expected order (deploy comes last).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Stage {
     Brainstorm,
@@ -28,7 +28,7 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 7] = [
+    pub(crate) const ALL: [Stage; 7] = [
         Stage::Brainstorm,
         Stage::Plan,
         Stage::Implement,
@@ -38,7 +38,7 @@ impl Stage {
         Stage::Deploy,
     ];
     /// The expected flow shown on screen (deploy is optional and not "expected").
-    pub const EXPECTED: [Stage; 6] = [
+    pub(crate) const EXPECTED: [Stage; 6] = [
         Stage::Brainstorm,
         Stage::Plan,
         Stage::Implement,
@@ -47,7 +47,7 @@ impl Stage {
         Stage::Commit,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Stage::Brainstorm => "brainstorm",
             Stage::Plan => "plan",
@@ -59,7 +59,7 @@ impl Stage {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Stage> {
+    pub(crate) fn parse(s: &str) -> Option<Stage> {
         Stage::ALL.into_iter().find(|st| st.as_str() == s)
     }
 }
@@ -81,7 +81,7 @@ pub struct ToolCall {
     pub kind: CallKind,
     pub session: String,
     pub ts: Millis,
-    /// The stage this call moves its session to (FORMATS.md §6), if any.
+    /// The stage this call moves its session to (see `sources/transcripts/parse.rs`), if any.
     pub stage: Option<Stage>,
     /// Made inside a subagent (inline sidechain or a subagent file).
     pub sidechain: bool,
@@ -112,7 +112,7 @@ pub struct Prompt {
 
 /// Prompts longer than this are cut before storing: matching a pasted log of megabytes is
 /// not useful and would cost memory.
-pub const PROMPT_KEEP_BYTES: usize = 4096;
+pub(crate) const PROMPT_KEEP_BYTES: usize = 4096;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandUse {
@@ -192,7 +192,7 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SkipReason::InvalidUtf8 => "invalid_utf8",
             SkipReason::InvalidJson => "invalid_json",
@@ -223,7 +223,7 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
-    pub fn extend(&mut self, other: FileFacts) {
+    pub(crate) fn extend(&mut self, other: FileFacts) {
         self.calls.extend(other.calls);
         self.results.extend(other.results);
         self.prompts.extend(other.prompts);

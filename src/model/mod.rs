@@ -3,7 +3,7 @@
 
 pub mod facts;
 pub mod format;
-pub mod names;
+pub(crate) mod names;
 pub mod prom;
 pub mod range;
 pub mod snapshot;

@@ -2,7 +2,7 @@
 
 /// The names an invocation counts under for "was it used in this session": the full
 /// name and the part after the last `:` (`superpowers:brainstorming` ~ `brainstorming`).
-pub fn name_forms(name: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn name_forms(name: &str) -> impl Iterator<Item = &str> {
     let short = name.rsplit(':').next().unwrap_or(name);
     std::iter::once(name).chain((short != name).then_some(short))
 }

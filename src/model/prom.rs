@@ -15,6 +15,9 @@ pub struct ItemCounts {
     pub daily: BTreeMap<String, f64>,
 }
 
+/// The numbers of one good poll, for the range (and the range before it): Prometheus's
+/// counterpart of a transcript file's `FileFacts`. The store puts them beside the
+/// transcripts' numbers (`prometheus_count`, `prometheus_totals`, `telemetry`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PromFacts {
     pub skills: BTreeMap<String, ItemCounts>,
@@ -31,7 +34,8 @@ pub struct PromFacts {
     pub no_hook_metrics: bool,
 }
 
-/// What one poll brought back: the status, and the numbers of the last good poll.
+/// What one poll brought back, as sent to the store: the source's status (shown as the
+/// snapshot's `sources.prometheus`), and the numbers of the last good poll.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PromData {
     pub source: PrometheusSource,

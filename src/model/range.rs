@@ -20,7 +20,7 @@ impl RangeSpec {
     }
 
     /// The ranges `r` cycles through in the dashboard.
-    pub fn cycle_next(&self) -> RangeSpec {
+    pub(crate) fn cycle_next(&self) -> RangeSpec {
         match self.label.as_str() {
             "7d" => RangeSpec::days(14),
             "14d" => RangeSpec::days(30),
@@ -30,7 +30,19 @@ impl RangeSpec {
     }
 }
 
-pub fn parse_range(s: &str) -> Result<RangeSpec, String> {
+/// A range that is not `Nh`, `Nd`, `Nw` or `all`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRange;
+
+impl std::fmt::Display for BadRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("accepts Nh, Nd, Nw (e.g. 24h, 7d, 2w) or all")
+    }
+}
+
+impl std::error::Error for BadRange {}
+
+pub fn parse_range(s: &str) -> Result<RangeSpec, BadRange> {
     let t = s.trim().to_ascii_lowercase();
     if t == "all" {
         return Ok(RangeSpec {
@@ -38,20 +50,19 @@ pub fn parse_range(s: &str) -> Result<RangeSpec, String> {
             length: None,
         });
     }
-    let accepts = "accepts Nh, Nd, Nw (e.g. 24h, 7d, 2w) or all";
     if t.len() < 2 {
-        return Err(accepts.to_string());
+        return Err(BadRange);
     }
     let (num, unit) = t.split_at(t.len() - 1);
-    let n: i64 = num.parse().map_err(|_| accepts.to_string())?;
+    let n: i64 = num.parse().map_err(|_| BadRange)?;
     if n <= 0 || n > 100_000 {
-        return Err(accepts.to_string());
+        return Err(BadRange);
     }
     let length = match unit {
         "h" => Duration::hours(n),
         "d" => Duration::days(n),
         "w" => Duration::weeks(n),
-        _ => return Err(accepts.to_string()),
+        _ => return Err(BadRange),
     };
     Ok(RangeSpec {
         label: t,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub const SCHEMA_ID: &str = "skilltop.snapshot/1";
+pub(crate) const SCHEMA_ID: &str = "skilltop.snapshot/1";
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Snapshot {
@@ -247,10 +247,39 @@ pub enum Severity {
     High,
 }
 
+/// What a finding is about. Declared in the order findings of one severity are listed.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum InsightKind {
+    DecliningMissed,
+    LowSuccess,
+    StageGap,
+    MissedOpportunity,
+    NeverUsed,
+}
+
+impl InsightKind {
+    /// The name in the JSON schema: `declining_missed`, `low_success`, ...
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            InsightKind::DecliningMissed => "declining_missed",
+            InsightKind::LowSuccess => "low_success",
+            InsightKind::StageGap => "stage_gap",
+            InsightKind::MissedOpportunity => "missed_opportunity",
+            InsightKind::NeverUsed => "never_used",
+        }
+    }
+}
+
+impl std::fmt::Display for InsightKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Insight {
-    /// `declining_missed`, `low_success`, `stage_gap`, `missed_opportunity`, `never_used`.
-    pub kind: String,
+    pub kind: InsightKind,
     pub severity: Severity,
     pub item: String,
     pub message: String,
@@ -294,10 +323,37 @@ pub struct PromTransition {
     pub count: f64,
 }
 
+/// Where a diagnostic comes from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum DiagnosticSource {
+    Transcripts,
+    Catalog,
+    Prometheus,
+    Config,
+}
+
+impl DiagnosticSource {
+    /// The name in the JSON: `transcripts`, `catalog`, `prometheus`, `config`.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticSource::Transcripts => "transcripts",
+            DiagnosticSource::Catalog => "catalog",
+            DiagnosticSource::Prometheus => "prometheus",
+            DiagnosticSource::Config => "config",
+        }
+    }
+}
+
+impl std::fmt::Display for DiagnosticSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Diagnostic {
-    /// `transcripts`, `catalog`, `prometheus`, `config`.
-    pub source: String,
+    pub source: DiagnosticSource,
     pub path: Option<String>,
     pub message: String,
 }

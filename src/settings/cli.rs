@@ -120,7 +120,7 @@ pub fn parse_or_exit() -> Cli {
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => e.exit(),
                 _ => {
                     eprintln!("{}", one_line_error(&e.render().to_string()));
-                    std::process::exit(2);
+                    std::process::exit(super::UsageError::EXIT_CODE);
                 }
             }
         }
@@ -128,7 +128,7 @@ pub fn parse_or_exit() -> Cli {
 }
 
 /// clap renders several lines (error, usage, hint); the first carries the whole message.
-pub fn one_line_error(rendered: &str) -> String {
+pub(crate) fn one_line_error(rendered: &str) -> String {
     let line = rendered
         .lines()
         .find(|l| !l.trim().is_empty())

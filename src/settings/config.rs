@@ -4,12 +4,39 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use color_eyre::eyre::{Context, Result};
 use serde::Deserialize;
+
+/// A config file that cannot be read or parsed; names the file (and the line).
+#[derive(Debug)]
+pub enum ConfigError {
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Invalid {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Read { path, source } => {
+                write!(f, "cannot read config file {}: {source}", path.display())
+            }
+            ConfigError::Invalid { path, source } => {
+                write!(f, "invalid config file {}: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
-pub struct ConfigFile {
+pub(crate) struct ConfigFile {
     pub prometheus: PrometheusConfig,
     pub display: DisplayConfig,
     /// Key bindings: action name -> key (`"q"`, `"ctrl-c"`, `"tab"`, `"f5"`).
@@ -21,7 +48,7 @@ pub struct ConfigFile {
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
-pub struct PrometheusConfig {
+pub(crate) struct PrometheusConfig {
     pub endpoint: Option<String>,
     pub poll_interval_secs: u64,
     pub timeout_secs: u64,
@@ -52,7 +79,7 @@ impl Default for PrometheusConfig {
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
-pub struct DisplayConfig {
+pub(crate) struct DisplayConfig {
     /// Default range when `--range` is not given.
     pub range: Option<String>,
     /// `default` or `mono`.
@@ -63,7 +90,7 @@ pub struct DisplayConfig {
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
-pub struct StagesConfig {
+pub(crate) struct StagesConfig {
     /// Extra rules, tried before the built-in ones.
     pub rules: Vec<StageRule>,
 }
@@ -80,7 +107,7 @@ pub struct StageRule {
     pub stage: String,
 }
 
-pub fn default_path() -> Option<PathBuf> {
+pub(crate) fn default_path() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -90,7 +117,7 @@ pub fn default_path() -> Option<PathBuf> {
 
 /// Load `path` (or the default path). A missing default file is not an error; a missing
 /// file named explicitly is.
-pub fn load(path: Option<&Path>) -> Result<ConfigFile> {
+pub(crate) fn load(path: Option<&Path>) -> Result<ConfigFile, ConfigError> {
     let (path, explicit) = match path {
         Some(p) => (p.to_path_buf(), true),
         None => match default_path() {
@@ -103,15 +130,13 @@ pub fn load(path: Option<&Path>) -> Result<ConfigFile> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
             return Ok(ConfigFile::default());
         }
-        Err(e) => {
-            return Err(e).wrap_err_with(|| format!("cannot read config file {}", path.display()));
-        }
+        Err(source) => return Err(ConfigError::Read { path, source }),
     };
-    parse(&text).wrap_err_with(|| format!("invalid config file {}", path.display()))
+    parse(&text).map_err(|source| ConfigError::Invalid { path, source })
 }
 
-pub fn parse(text: &str) -> Result<ConfigFile> {
-    Ok(toml::from_str(text)?)
+pub(crate) fn parse(text: &str) -> Result<ConfigFile, toml::de::Error> {
+    toml::from_str(text)
 }
 
 #[cfg(test)]

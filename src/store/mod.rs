@@ -1,9 +1,8 @@
 //! The store: the one shared state. Facts go in with [`Store::apply`]; one question comes
-//! out: [`Store::snapshot`] for a scope and range. Pure: no I/O and no clock of its own.
+//! out: [`Store::snapshot`] for a scope and range, computed by the small steps of
+//! `pipeline`. Pure: no I/O and no clock of its own.
 
-pub mod compute;
-pub mod insights;
-pub mod merge;
+mod pipeline;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -82,14 +81,6 @@ impl Store {
     /// The picture for `query`: transcript numbers, Prometheus numbers beside them,
     /// missed opportunities from `catalog`, and the findings.
     pub fn snapshot(&self, query: &Query, catalog: &Catalog) -> Snapshot {
-        let mut snap = compute::transcript_snapshot(self, query, catalog);
-        match &self.prometheus {
-            Some(data) => merge::merge(&mut snap, data),
-            None => snap.sources.prometheus = Default::default(),
-        }
-        let (insights, recommendations) = insights::derive(&snap, catalog);
-        snap.insights = insights;
-        snap.recommendations = recommendations;
-        snap
+        pipeline::snapshot(self, query, catalog)
     }
 }

@@ -10,7 +10,7 @@ pub mod prompt;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::model::snapshot::Diagnostic;
+use crate::model::snapshot::{Diagnostic, DiagnosticSource};
 
 use detector::Detector;
 
@@ -191,7 +191,7 @@ struct Loader {
 impl Loader {
     fn diag(&mut self, path: &Path, message: impl Into<String>) {
         self.diagnostics.push(Diagnostic {
-            source: "catalog".into(),
+            source: DiagnosticSource::Catalog,
             path: Some(path.display().to_string()),
             message: message.into(),
         });

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::settings::{Auth, Settings};
+use super::{Auth, Settings};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromError {
@@ -30,7 +30,7 @@ pub enum PromError {
 
 impl PromError {
     /// Unreachable (nothing answers) as opposed to an error (something answered wrong).
-    pub fn unreachable(&self) -> bool {
+    pub(crate) fn unreachable(&self) -> bool {
         matches!(self, PromError::Unreachable(_) | PromError::Timeout(_))
     }
 }
@@ -66,7 +66,7 @@ pub struct Sample {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Series {
+pub(crate) struct Series {
     pub labels: std::collections::BTreeMap<String, String>,
     pub points: Vec<(f64, f64)>,
 }
@@ -104,7 +104,7 @@ struct MatrixItem {
 }
 
 /// Prometheus writes sample values as strings: numbers, `NaN`, `+Inf`, `-Inf`.
-pub fn parse_value(s: &str) -> f64 {
+pub(crate) fn parse_value(s: &str) -> f64 {
     match s {
         "NaN" => f64::NAN,
         "+Inf" | "Inf" => f64::INFINITY,
@@ -223,7 +223,7 @@ impl Client {
         }
     }
 
-    pub async fn query_range(
+    pub(crate) async fn query_range(
         &self,
         q: &str,
         start: DateTime<Utc>,
@@ -253,7 +253,7 @@ impl Client {
     }
 
     /// Metric names matching `regex` (a series lookup limited to `claude_code_*`).
-    pub async fn names(&self, regex: &str) -> Result<Vec<String>, PromError> {
+    pub(crate) async fn names(&self, regex: &str) -> Result<Vec<String>, PromError> {
         let data = self
             .get(
                 "/api/v1/label/__name__/values",

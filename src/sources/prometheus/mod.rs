@@ -1,9 +1,8 @@
-//! The Prometheus source (FORMATS.md §7): client, queries, poller. Optional: when it is
+//! The Prometheus source (the README's "Prometheus"): client, queries, poller. Optional: when it is
 //! disabled or down, the transcripts carry on and the snapshot says why.
 
-pub mod client;
-pub mod queries;
-pub mod settings;
+pub(crate) mod client;
+pub(crate) mod queries;
 
 use std::time::{Duration, Instant};
 
@@ -13,8 +12,9 @@ use crate::model::range::RangeSpec;
 use crate::model::snapshot::{PromStatus, PrometheusSource};
 
 use crate::model::prom::{PromData, PromFacts};
+/// Where and how to reach the server, resolved in `settings`.
+pub use crate::settings::prometheus::{Auth, PrometheusSettings as Settings};
 pub use client::{Client, PromError};
-pub use settings::{Auth, Settings};
 
 /// The scope and range to query: the same as the snapshot's.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +72,7 @@ async fn fetch(settings: &Settings, window: &Window) -> Result<PromFacts, PromEr
 
 /// The delay before the next poll after `failures` failures in a row: the interval, then
 /// doubling up to four times it, so a server back up is seen again soon.
-pub fn backoff(interval: Duration, failures: u32) -> Duration {
+pub(crate) fn backoff(interval: Duration, failures: u32) -> Duration {
     interval * 2u32.pow(failures.min(2))
 }
 

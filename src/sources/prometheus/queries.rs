@@ -1,4 +1,4 @@
-//! What skilltop asks Prometheus (FORMATS.md §7): names first, then `increase()` over the
+//! What skilltop asks Prometheus (the README's "Prometheus"): names first, then `increase()` over the
 //! range and the previous range (`offset`) for every counter that exists.
 
 use std::collections::{BTreeMap, HashSet};
@@ -16,15 +16,15 @@ const ALL_RANGE: Duration = Duration::from_secs(400 * 86_400);
 
 /// The actual names on the server, with or without `_total`.
 #[derive(Debug, Default)]
-pub struct Names(HashSet<String>);
+pub(crate) struct Names(HashSet<String>);
 
 impl Names {
-    pub fn new(list: Vec<String>) -> Names {
+    pub(crate) fn new(list: Vec<String>) -> Names {
         Names(list.into_iter().collect())
     }
 
     /// `base` or `base_total`, whichever exists (`_total` first).
-    pub fn get(&self, base: &str) -> Option<String> {
+    pub(crate) fn get(&self, base: &str) -> Option<String> {
         let total = format!("{base}_total");
         if self.0.contains(&total) {
             Some(total)
@@ -36,7 +36,7 @@ impl Names {
     }
 }
 
-pub struct Plan<'a> {
+pub(crate) struct Plan<'a> {
     pub client: &'a Client,
     pub names: Names,
     pub selector: String,
@@ -157,7 +157,7 @@ impl Plan<'_> {
             .map(|v| v.iter().map(|s| finite(s.value)).sum()))
     }
 
-    pub async fn facts(&self) -> Result<PromFacts, PromError> {
+    pub(crate) async fn facts(&self) -> Result<PromFacts, PromError> {
         let hook = [
             "claude_code_skill_invocations",
             "claude_code_agent_invocations",
@@ -255,7 +255,7 @@ fn finite(v: f64) -> f64 {
 
 /// The label selector of every query: the project (basename of its path) and the user's
 /// extra matchers.
-pub fn selector(window: &Window, extra: &[String]) -> String {
+pub(crate) fn selector(window: &Window, extra: &[String]) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(p) = &window.project {
         let base = std::path::Path::new(p)
@@ -271,7 +271,7 @@ pub fn selector(window: &Window, extra: &[String]) -> String {
     parts.join(",")
 }
 
-pub fn range_of(window: &Window) -> Duration {
+pub(crate) fn range_of(window: &Window) -> Duration {
     window
         .range
         .length

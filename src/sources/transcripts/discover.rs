@@ -1,11 +1,11 @@
-//! Finding config directories and transcript files (FORMATS.md §1).
+//! Finding config directories and transcript files (the README's "Transcripts").
 
 use std::collections::HashSet;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::model::snapshot::Diagnostic;
+use crate::model::snapshot::{Diagnostic, DiagnosticSource};
 
 use super::parse::FileContext;
 
@@ -79,7 +79,7 @@ pub fn transcripts(dirs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut walk = Walk::default();
     if dirs.is_empty() {
         walk.diagnostics.push(Diagnostic {
-            source: "transcripts".into(),
+            source: DiagnosticSource::Transcripts,
             path: None,
             message: "no Claude Code config directory found ($XDG_CONFIG_HOME/claude, \
                       ~/.claude); set CLAUDE_CONFIG_DIR or --claude-dir, or try --demo"
@@ -127,7 +127,7 @@ struct Walk {
 impl Walk {
     fn diag(&mut self, path: &Path, message: String) {
         self.diagnostics.push(Diagnostic {
-            source: "transcripts".into(),
+            source: DiagnosticSource::Transcripts,
             path: Some(path.display().to_string()),
             message,
         });

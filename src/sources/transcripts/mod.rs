@@ -1,4 +1,4 @@
-//! The transcript engine (FORMATS.md §1–3): discover files, tail them with a cursor each,
+//! The transcript engine (the README's "Transcripts"): discover files, tail them with a cursor each,
 //! parse complete lines into facts, and watch the directories for changes.
 //! The first scan and every later change take the same path: `Engine::refresh`.
 
@@ -14,7 +14,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::model::facts::Update;
-use crate::model::snapshot::Diagnostic;
+use crate::model::snapshot::{Diagnostic, DiagnosticSource};
 
 use parse::CustomRule;
 use tail::{Cursor, ReadStats};
@@ -113,9 +113,9 @@ impl Engine {
         let rules = match CustomRule::compile(&self.stage_rules) {
             Ok(r) => r,
             Err(message) => {
-                // `run::resolve` rejects bad rules first; this keeps the engine safe alone.
+                // `settings::resolve` rejects bad rules first; this keeps the engine safe alone.
                 let diag = Diagnostic {
-                    source: "config".into(),
+                    source: DiagnosticSource::Config,
                     path: None,
                     message,
                 };
@@ -150,7 +150,7 @@ impl Engine {
                 }
                 Err(e) => {
                     diagnostics.push(Diagnostic {
-                        source: "transcripts".into(),
+                        source: DiagnosticSource::Transcripts,
                         path: Some(path.display().to_string()),
                         message: format!("cannot be read: {e}"),
                     });

@@ -215,7 +215,7 @@ fn missed(out: &mut String, s: &Snapshot, verbose: bool) {
     for m in &s.missed_opportunities {
         let _ = writeln!(
             out,
-            "  {} ({}): {} matched without it",
+            "  {} ({}): {} called for it where it never ran",
             m.item,
             kind_word(m.kind),
             plural(m.count, "prompt")
@@ -224,11 +224,21 @@ fn missed(out: &mut String, s: &Snapshot, verbose: bool) {
             for e in &m.examples {
                 let _ = writeln!(
                     out,
-                    "      [{}] {:?} — triggers: {}",
+                    "      [{} {}] {:?}",
                     clip(&e.session, 8),
+                    e.timestamp.as_deref().unwrap_or(""),
                     e.prompt,
+                );
+                let _ = writeln!(
+                    out,
+                    "        {} (score {:.2}): {}",
+                    e.evidence.as_deref().unwrap_or("matched"),
+                    e.score.unwrap_or(0.0),
                     e.triggers.join(", ")
                 );
+                if let Some(n) = &e.nearest {
+                    let _ = writeln!(out, "        it ran after: {n:?}");
+                }
             }
         }
     }

@@ -155,7 +155,7 @@ fn item(app: &App, it: &ItemStat, theme: Theme) -> Details {
     let missed = &app.snapshot.missed_opportunities;
     if let Some(m) = missed.iter().find(|m| m.item == it.name) {
         d.after.push(Line::raw(format!(
-            "{} matched it in sessions that never invoked it:",
+            "{} called for it in sessions where it never ran:",
             plural(m.count, "prompt")
         )));
         for e in &m.examples {
@@ -200,20 +200,33 @@ fn tool(t: &ToolStat) -> Details {
 fn missed(m: &MissedOpportunity, theme: Theme) -> Details {
     let mut d = Details::new(format!(" missed: {} ", m.item));
     d.lines.push(Line::raw(format!(
-        "{} matched its triggers in sessions that never invoked it",
+        "{} called for it in sessions where it never ran",
         plural(m.count, "prompt")
     )));
     for e in &m.examples {
         d.lines.push(Line::raw(""));
         d.lines.push(Line::raw(format!("  “{}”", e.prompt)));
+        let when = e.timestamp.as_deref().map_or(String::new(), |t| {
+            format!("{} · ", t.replace('T', " ").trim_end_matches('Z'))
+        });
         d.lines.push(Line::styled(
-            format!(
-                "    session {} · triggers {}",
-                e.session,
-                e.triggers.join(", ")
-            ),
+            format!("    {when}session {}", e.session),
             theme.dim(),
         ));
+        let why = e.evidence.as_deref().unwrap_or("matched");
+        let score = e
+            .score
+            .map_or(String::new(), |s| format!(" (score {s:.2})"));
+        d.lines.push(Line::styled(
+            format!("    {why}{score}: {}", e.triggers.join(", ")),
+            theme.dim(),
+        ));
+        if let Some(n) = &e.nearest {
+            d.lines.push(Line::styled(
+                format!("    it ran after: “{n}”"),
+                theme.dim(),
+            ));
+        }
     }
     d
 }

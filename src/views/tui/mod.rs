@@ -45,13 +45,13 @@ pub(crate) struct DashboardInputs {
     pub project_path: Option<String>,
     pub fixed_now: bool,
     pub prometheus: Option<crate::sources::prometheus::Settings>,
-    pub keys: std::collections::BTreeMap<String, String>,
+    pub keys: keys::Bindings,
     pub export_dir: std::path::PathBuf,
     pub mono: bool,
 }
 
 pub(crate) async fn run(inputs: DashboardInputs) -> Result<()> {
-    let keys = keys::Bindings::new(&inputs.keys).map_err(|e| eyre!(e))?;
+    let keys = inputs.keys.clone();
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
         Err(e) => {
@@ -414,7 +414,7 @@ mod tests {
     async fn refreshes_keep_each_diagnostic_once_and_an_r_waits_for_the_engine() {
         let (mut d, mut reads) = dashboard();
         let diag = Diagnostic {
-            source: "transcripts".into(),
+            source: crate::model::snapshot::DiagnosticSource::Transcripts,
             path: Some("/x.jsonl".into()),
             message: "1 line skipped".into(),
         };

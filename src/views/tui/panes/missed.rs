@@ -1,5 +1,5 @@
-//! Pane 5: skills and agents whose triggers matched prompts in sessions that never used
-//! them, each with its first example prompt.
+//! Pane 5: skills and agents that requests called for in sessions where they never ran,
+//! each with its first example prompt.
 
 use ratatui::text::{Line, Span};
 

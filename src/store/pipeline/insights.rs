@@ -1,13 +1,13 @@
-//! Findings and recommendations: judgement over a finished snapshot and the catalog
-//! (PRODUCT.md "Findings"). Thresholds are constants here and in the README.
+//! Step 8, findings and recommendations: judgement over a finished snapshot and the
+//! catalog (the README's "Missed opportunities and findings"). Thresholds are constants here and in the README.
 
 use std::collections::HashSet;
 
 use crate::model::names::name_forms;
 use crate::model::snapshot::{
-    Insight, ItemStat, MissedOpportunity, PromStatus, Severity, Snapshot, Source,
+    Insight, InsightKind, ItemStat, PromStatus, Severity, Snapshot, Source,
 };
-use crate::sources::catalog::Catalog;
+use crate::sources::catalog::{Catalog, DefinitionKind};
 
 /// Usage down by more than this (percent) while prompts still matched: declining.
 const DECLINE_PCT: f64 = -20.0;
@@ -22,28 +22,64 @@ const MIN_SESSIONS: u64 = 3;
 /// A stage reached in fewer than this share of the sessions is a gap.
 const STAGE_SHARE: f64 = 0.5;
 
-pub fn derive(snap: &Snapshot, catalog: &Catalog) -> (Vec<Insight>, Vec<String>) {
-    let mut found: Vec<(Insight, String)> = Vec::new();
-    let items = || {
-        snap.skills
-            .iter()
-            .map(|i| (i, "skill"))
-            .chain(snap.agents.iter().map(|i| (i, "agent")))
-    };
-    let missed_of = |item: &ItemStat| -> Option<&MissedOpportunity> {
-        snap.missed_opportunities
-            .iter()
-            .find(|m| same_item(&m.item, &item.name))
-    };
+/// Step 8: the findings and their recommendations, set on the snapshot.
+pub(super) fn findings(snap: &mut Snapshot, catalog: &Catalog) {
+    let (insights, recommendations) = derive(snap, catalog);
+    snap.insights = insights;
+    snap.recommendations = recommendations;
+}
 
-    // 1. Declining and missed.
-    for (item, kind) in items() {
-        let (Some(trend), Some(m)) = (item.trend_pct, missed_of(item)) else {
+/// A finding and its recommendation.
+type Found = (Insight, String);
+
+/// Every finding, most severe first; within a severity by kind, then in the order they
+/// were found (stages in workflow order, items most used first).
+pub(crate) fn derive(snap: &Snapshot, catalog: &Catalog) -> (Vec<Insight>, Vec<String>) {
+    let mut found: Vec<Found> = Vec::new();
+    declining_missed(snap, &mut found);
+    low_success(snap, &mut found);
+    stage_gap(snap, &mut found);
+    missed_opportunity(snap, &mut found);
+    never_used(snap, catalog, &mut found);
+    // Stable: within a kind, the order they were found in.
+    found.sort_by(|a, b| {
+        b.0.severity
+            .cmp(&a.0.severity)
+            .then_with(|| a.0.kind.cmp(&b.0.kind))
+    });
+    found.into_iter().unzip()
+}
+
+/// Skills, then agents, each with its kind's word.
+fn items(snap: &Snapshot) -> impl Iterator<Item = (&ItemStat, &'static str)> {
+    snap.skills
+        .iter()
+        .map(|i| (i, "skill"))
+        .chain(snap.agents.iter().map(|i| (i, "agent")))
+}
+
+/// The source of a finding about the workflow as a whole.
+fn overall_source(snap: &Snapshot) -> Source {
+    if snap.sources.prometheus.status == PromStatus::Ok {
+        Source::Both
+    } else {
+        Source::Transcripts
+    }
+}
+
+/// Usage down by more than `DECLINE_PCT` while prompts still matched the item.
+fn declining_missed(snap: &Snapshot, found: &mut Vec<Found>) {
+    for (item, kind) in items(snap) {
+        let m = snap
+            .missed_opportunities
+            .iter()
+            .find(|m| same_item(&m.item, &item.name));
+        let (Some(trend), Some(m)) = (item.trend_pct, m) else {
             continue;
         };
         if trend < DECLINE_PCT {
             found.push(finding(
-                "declining_missed",
+                InsightKind::DecliningMissed,
                 Severity::High,
                 &item.name,
                 format!(
@@ -62,113 +98,127 @@ pub fn derive(snap: &Snapshot, catalog: &Catalog) -> (Vec<Insight>, Vec<String>)
             ));
         }
     }
+}
 
-    // 2. Low success, and sessions with a skill doing worse than those without.
-    let overall = snap.success.overall;
-    for (item, kind) in items() {
-        if let (Some(rate), Some(all)) = (item.success_rate, overall)
-            && item.count >= MIN_CALLS
-            && rate < all - LOW_SUCCESS_GAP
-        {
-            let severity = if rate < all - 2.0 * LOW_SUCCESS_GAP {
-                Severity::High
-            } else {
-                Severity::Medium
-            };
-            found.push(finding(
-                "low_success",
-                severity,
-                &item.name,
-                format!(
-                    "{kind} {} succeeds in {} of its {} calls against {} overall",
-                    item.name,
-                    pct(rate),
-                    item.count,
-                    pct(all)
-                ),
-                item.source,
-                format!(
-                    "Check how {} is invoked: {} success against {} overall",
-                    item.name,
-                    pct(rate),
-                    pct(all)
-                ),
-            ));
-        }
-        let sessions_without = snap.totals.sessions.saturating_sub(item.sessions);
-        if let (Some(with), Some(without)) = (item.success_with, item.success_without)
-            && with + WITH_WITHOUT_GAP < without
-            && item.sessions >= MIN_SESSIONS
-            && sessions_without >= MIN_SESSIONS
-        {
-            found.push(finding(
-                "low_success",
-                Severity::Medium,
-                &item.name,
-                format!(
-                    "tool calls succeed {} in sessions that used {} and {} in sessions that did not",
-                    pct(with),
-                    item.name,
-                    pct(without)
-                ),
-                item.source,
-                format!(
-                    "Review what {} makes the session do: tool success {} with it, {} without",
-                    item.name,
-                    pct(with),
-                    pct(without)
-                ),
-            ));
-        }
+/// Per item: a low success rate of its own calls, then sessions with it doing worse than
+/// those without.
+fn low_success(snap: &Snapshot, found: &mut Vec<Found>) {
+    for (item, kind) in items(snap) {
+        found.extend(low_own_success(snap, item, kind));
+        found.extend(worse_with(snap, item));
     }
+}
 
-    // 3. Stage gaps.
+fn low_own_success(snap: &Snapshot, item: &ItemStat, kind: &str) -> Option<Found> {
+    let (Some(rate), Some(all)) = (item.success_rate, snap.success.overall) else {
+        return None;
+    };
+    let low = item.count >= MIN_CALLS && rate < all - LOW_SUCCESS_GAP;
+    if !low {
+        return None;
+    }
+    let severity = if rate < all - 2.0 * LOW_SUCCESS_GAP {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
+    Some(finding(
+        InsightKind::LowSuccess,
+        severity,
+        &item.name,
+        format!(
+            "{kind} {} succeeds in {} of its {} calls against {} overall",
+            item.name,
+            pct(rate),
+            item.count,
+            pct(all)
+        ),
+        item.source,
+        format!(
+            "Check how {} is invoked: {} success against {} overall",
+            item.name,
+            pct(rate),
+            pct(all)
+        ),
+    ))
+}
+
+fn worse_with(snap: &Snapshot, item: &ItemStat) -> Option<Found> {
+    let sessions_without = snap.totals.sessions.saturating_sub(item.sessions);
+    let (Some(with), Some(without)) = (item.success_with, item.success_without) else {
+        return None;
+    };
+    let worse = with + WITH_WITHOUT_GAP < without
+        && item.sessions >= MIN_SESSIONS
+        && sessions_without >= MIN_SESSIONS;
+    if !worse {
+        return None;
+    }
+    Some(finding(
+        InsightKind::LowSuccess,
+        Severity::Medium,
+        &item.name,
+        format!(
+            "tool calls succeed {} in sessions that used {} and {} in sessions that did not",
+            pct(with),
+            item.name,
+            pct(without)
+        ),
+        item.source,
+        format!(
+            "Review what {} makes the session do: tool success {} with it, {} without",
+            item.name,
+            pct(with),
+            pct(without)
+        ),
+    ))
+}
+
+/// Expected stages reached in fewer than `STAGE_SHARE` of the sessions with any stage.
+fn stage_gap(snap: &Snapshot, found: &mut Vec<Found>) {
     let st = &snap.stages;
-    let prom_ok = snap.sources.prometheus.status == PromStatus::Ok;
-    if st.sessions_with_stages > 0 {
-        let n = st.sessions_with_stages;
-        for stage in &st.order {
-            let reached = st.sessions_reached.get(stage).copied().unwrap_or(0);
-            if (reached as f64) < STAGE_SHARE * n as f64 {
-                let skipped = n - reached;
-                found.push(finding(
-                    "stage_gap",
-                    Severity::Medium,
-                    stage,
-                    format!("{stage} was skipped in {skipped}/{n} sessions"),
-                    if prom_ok {
-                        Source::Both
-                    } else {
-                        Source::Transcripts
-                    },
-                    format!(
-                        "{}: {stage} was skipped in {skipped}/{n} sessions",
-                        stage_advice(stage)
-                    ),
-                ));
-            }
+    if st.sessions_with_stages == 0 {
+        return;
+    }
+    let n = st.sessions_with_stages;
+    for stage in &st.order {
+        let reached = st.sessions_reached.get(stage).copied().unwrap_or(0);
+        if (reached as f64) < STAGE_SHARE * n as f64 {
+            let skipped = n - reached;
+            found.push(finding(
+                InsightKind::StageGap,
+                Severity::Medium,
+                stage,
+                format!("{stage} was skipped in {skipped}/{n} sessions"),
+                overall_source(snap),
+                format!(
+                    "{}: {stage} was skipped in {skipped}/{n} sessions",
+                    stage_advice(stage)
+                ),
+            ));
         }
     }
+}
 
-    // 4. Missed opportunities.
+/// Items whose triggers matched two prompts or more in sessions that never invoked them.
+fn missed_opportunity(snap: &Snapshot, found: &mut Vec<Found>) {
     for m in &snap.missed_opportunities {
         let severity = match m.count {
             0 | 1 => continue,
             2 => Severity::Low,
             _ => Severity::Medium,
         };
-        let triggers: Vec<&str> = m
+        let mut triggers: Vec<&str> = m
             .examples
             .iter()
             .flat_map(|e| e.triggers.iter().map(String::as_str))
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
-        let mut triggers = triggers;
         triggers.sort_unstable();
         triggers.truncate(3);
         found.push(finding(
-            "missed_opportunity",
+            InsightKind::MissedOpportunity,
             severity,
             &m.item,
             format!(
@@ -186,9 +236,11 @@ pub fn derive(snap: &Snapshot, catalog: &Catalog) -> (Vec<Insight>, Vec<String>)
             ),
         ));
     }
+}
 
-    // 5. Never used.
-    let used: HashSet<&str> = items()
+/// Installed skills and agents not invoked in the range.
+fn never_used(snap: &Snapshot, catalog: &Catalog, found: &mut Vec<Found>) {
+    let used: HashSet<&str> = items(snap)
         .filter(|(i, _)| i.count > 0)
         .flat_map(|(i, _)| name_forms(&i.name))
         .collect();
@@ -197,11 +249,11 @@ pub fn derive(snap: &Snapshot, catalog: &Catalog) -> (Vec<Insight>, Vec<String>)
             continue;
         }
         let kind = match d.kind {
-            crate::sources::catalog::DefinitionKind::Agent => "agent",
+            DefinitionKind::Agent => "agent",
             _ => "skill",
         };
         found.push(finding(
-            "never_used",
+            InsightKind::NeverUsed,
             Severity::Low,
             &d.name,
             format!(
@@ -209,11 +261,7 @@ pub fn derive(snap: &Snapshot, catalog: &Catalog) -> (Vec<Insight>, Vec<String>)
                 d.name,
                 range_phrase(&snap.scope.range)
             ),
-            if prom_ok {
-                Source::Both
-            } else {
-                Source::Transcripts
-            },
+            overall_source(snap),
             format!(
                 "Remove {} or sharpen its description: not invoked {}",
                 d.name,
@@ -221,28 +269,19 @@ pub fn derive(snap: &Snapshot, catalog: &Catalog) -> (Vec<Insight>, Vec<String>)
             ),
         ));
     }
-
-    // Stable: within a kind, the order they were found in (stages in workflow order,
-    // items most used first).
-    found.sort_by(|a, b| {
-        b.0.severity
-            .cmp(&a.0.severity)
-            .then_with(|| kind_rank(&a.0.kind).cmp(&kind_rank(&b.0.kind)))
-    });
-    found.into_iter().unzip()
 }
 
 fn finding(
-    kind: &str,
+    kind: InsightKind,
     severity: Severity,
     item: &str,
     message: String,
     source: Source,
     recommendation: String,
-) -> (Insight, String) {
+) -> Found {
     (
         Insight {
-            kind: kind.into(),
+            kind,
             severity,
             item: item.into(),
             message,
@@ -250,19 +289,6 @@ fn finding(
         },
         recommendation,
     )
-}
-
-fn kind_rank(kind: &str) -> usize {
-    [
-        "declining_missed",
-        "low_success",
-        "stage_gap",
-        "missed_opportunity",
-        "never_used",
-    ]
-    .iter()
-    .position(|k| *k == kind)
-    .unwrap_or(usize::MAX)
 }
 
 fn same_item(a: &str, b: &str) -> bool {
@@ -279,7 +305,7 @@ fn range_phrase(label: &str) -> String {
 }
 
 /// "1 prompt", "3 prompts".
-pub fn plural(n: u64, word: &str) -> String {
+pub(crate) fn plural(n: u64, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
     } else {
@@ -306,15 +332,16 @@ fn stage_advice(stage: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::snapshot::MissedOpportunity;
     use crate::model::snapshot::{ItemKind, MissedExample};
-    use crate::sources::catalog::{Definition, DefinitionKind};
+    use crate::sources::catalog::Definition;
 
     fn item(name: &str, count: u64, prev: u64, rate: Option<f64>) -> ItemStat {
         ItemStat {
             name: name.into(),
             count,
             previous_count: prev,
-            trend_pct: crate::store::compute::trend(count as f64, prev as f64),
+            trend_pct: crate::store::pipeline::trend(count as f64, prev as f64),
             sessions: 1,
             success_rate: rate,
             source: Source::Transcripts,

@@ -1,19 +1,28 @@
-//! Prometheus numbers beside the transcript numbers: the last step of a snapshot.
+//! Step 7, Prometheus numbers beside the transcript numbers.
 
 use std::collections::BTreeMap;
 
+use super::{sort_items, trend};
 use crate::model::names::name_forms;
 use crate::model::prom::{ItemCounts, PromData};
 use crate::model::snapshot::{
-    DailyCount, Diagnostic, ItemStat, PromTotals, PromTransition, Snapshot, Source,
+    DailyCount, Diagnostic, DiagnosticSource, ItemStat, PromTotals, PromTransition, Snapshot,
+    Source,
 };
-use crate::store::compute::{sort_items, trend};
+
+/// The last poll's numbers beside the transcripts', or Prometheus shown as disabled.
+pub(super) fn prometheus(snapshot: &mut Snapshot, data: Option<&PromData>) {
+    match data {
+        Some(data) => merge(snapshot, data),
+        None => snapshot.sources.prometheus = Default::default(),
+    }
+}
 
 /// Put Prometheus numbers beside the transcript numbers in `snapshot`: `prometheus_count`
 /// and `source` on items both know, new rows for items only Prometheus knows (their `count`
 /// is then Prometheus's), Claude Code's own telemetry, and a note when the server has none
 /// of the hook plugin's counters.
-pub fn merge(snapshot: &mut Snapshot, data: &PromData) {
+pub(crate) fn merge(snapshot: &mut Snapshot, data: &PromData) {
     snapshot.sources.prometheus = data.source.clone();
     let Some(f) = &data.facts else {
         return;
@@ -56,7 +65,7 @@ pub fn merge(snapshot: &mut Snapshot, data: &PromData) {
     }
     if f.no_hook_metrics {
         snapshot.diagnostics.push(Diagnostic {
-            source: "prometheus".into(),
+            source: DiagnosticSource::Prometheus,
             path: None,
             message: "the server has no claude_code_* counters of the hook plugin: no skill, \
                       agent or stage data from Prometheus"

@@ -1,14 +1,56 @@
-//! Where the server is and how to authenticate (PRODUCT.md): resolution order, secrets.
+//! Where the Prometheus server is and how to authenticate (the README's "Prometheus"):
+//! resolution order of flag, environment and config file; secrets.
 
 use std::path::Path;
 use std::time::Duration;
 
 use crate::settings::config::PrometheusConfig;
 
+/// A Prometheus setting that cannot be used; names where the value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrometheusError {
+    /// `from`: `endpoint` does not parse as a URL.
+    NotAUrl {
+        from: &'static str,
+        endpoint: String,
+        reason: String,
+    },
+    /// `from`: `endpoint` is a URL of another scheme than http or https.
+    NotHttp {
+        from: &'static str,
+        endpoint: String,
+    },
+    /// A timeout or poll interval of 0 seconds.
+    ZeroDuration,
+}
+
+impl std::fmt::Display for PrometheusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PrometheusError::NotAUrl {
+                from,
+                endpoint,
+                reason,
+            } => write!(f, "{from}: {endpoint:?} is not a URL ({reason})"),
+            PrometheusError::NotHttp { from, endpoint } => {
+                write!(
+                    f,
+                    "{from}: {endpoint:?} must start with http:// or https://"
+                )
+            }
+            PrometheusError::ZeroDuration => {
+                f.write_str("prometheus.timeout_secs and poll_interval_secs must be at least 1")
+            }
+        }
+    }
+}
+
+impl std::error::Error for PrometheusError {}
+
 /// Where and how to reach the server. Secrets live here and nowhere else: `Debug` prints
 /// none of them, and `display_endpoint` strips credentials from the URL.
 #[derive(Clone)]
-pub struct Settings {
+pub struct PrometheusSettings {
     pub endpoint: String,
     pub timeout: Duration,
     pub poll_interval: Duration,
@@ -26,7 +68,7 @@ pub enum Auth {
     Basic { user: String, password: String },
 }
 
-impl std::fmt::Debug for Settings {
+impl std::fmt::Debug for PrometheusSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let auth = match self.auth {
             Auth::None => "none",
@@ -52,16 +94,16 @@ fn env(name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-impl Settings {
-    /// Resolution order of PRODUCT.md: the flag, `PROMETHEUS_ENDPOINT`, the hook plugin's
+impl PrometheusSettings {
+    /// Resolution order: the flag, `PROMETHEUS_ENDPOINT`, the hook plugin's
     /// `${CLAUDE_PLUGIN_ROOT}/config/endpoint.env`, the config file. `Ok(None)`: disabled.
     /// Auth: `SKILLTOP_PROMETHEUS_TOKEN`, or `SKILLTOP_PROMETHEUS_USER` and `_PASSWORD`,
     /// else the config file; `SKILLTOP_PROMETHEUS_TENANT` or `tenant`.
-    pub fn resolve(
+    pub(crate) fn resolve(
         flag: Option<&str>,
         no_prometheus: bool,
         cfg: &PrometheusConfig,
-    ) -> Result<Option<Settings>, String> {
+    ) -> Result<Option<PrometheusSettings>, PrometheusError> {
         if no_prometheus {
             return Ok(None);
         }
@@ -81,12 +123,13 @@ impl Settings {
         else {
             return Ok(None);
         };
-        let url = reqwest::Url::parse(endpoint.trim())
-            .map_err(|e| format!("{from}: {endpoint:?} is not a URL ({e})"))?;
+        let url = reqwest::Url::parse(endpoint.trim()).map_err(|e| PrometheusError::NotAUrl {
+            from,
+            endpoint: endpoint.clone(),
+            reason: e.to_string(),
+        })?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!(
-                "{from}: {endpoint:?} must start with http:// or https://"
-            ));
+            return Err(PrometheusError::NotHttp { from, endpoint });
         }
         let auth = match (
             env("SKILLTOP_PROMETHEUS_TOKEN"),
@@ -107,9 +150,9 @@ impl Settings {
             },
         };
         if cfg.timeout_secs == 0 || cfg.poll_interval_secs == 0 {
-            return Err("prometheus.timeout_secs and poll_interval_secs must be at least 1".into());
+            return Err(PrometheusError::ZeroDuration);
         }
-        Ok(Some(Settings {
+        Ok(Some(PrometheusSettings {
             endpoint: url.as_str().trim_end_matches('/').to_string(),
             timeout: Duration::from_secs(cfg.timeout_secs),
             poll_interval: Duration::from_secs(cfg.poll_interval_secs),
@@ -120,12 +163,12 @@ impl Settings {
     }
 
     /// The endpoint without user or password, for output.
-    pub fn display_endpoint(&self) -> String {
+    pub(crate) fn display_endpoint(&self) -> String {
         display_url(&self.endpoint)
     }
 }
 
-pub fn display_url(endpoint: &str) -> String {
+pub(crate) fn display_url(endpoint: &str) -> String {
     match reqwest::Url::parse(endpoint) {
         Ok(mut u) => {
             let _ = u.set_username("");
@@ -168,7 +211,7 @@ mod tests {
 
     #[test]
     fn secrets_stay_out_of_debug_and_display() {
-        let s = Settings {
+        let s = PrometheusSettings {
             endpoint: "https://alice:hunter2@mimir.example/prometheus".into(),
             timeout: Duration::from_secs(1),
             poll_interval: Duration::from_secs(1),
@@ -191,16 +234,18 @@ mod tests {
             endpoint: Some("http://from-config:9090".into()),
             ..Default::default()
         };
-        let s = Settings::resolve(Some("http://flag:1/"), false, &cfg)
+        let s = PrometheusSettings::resolve(Some("http://flag:1/"), false, &cfg)
             .unwrap()
             .unwrap();
         assert_eq!(s.endpoint, "http://flag:1");
         assert!(
-            Settings::resolve(Some("http://x"), true, &cfg)
+            PrometheusSettings::resolve(Some("http://x"), true, &cfg)
                 .unwrap()
                 .is_none()
         );
-        let e = Settings::resolve(Some("localhost:9090"), false, &cfg).unwrap_err();
+        let e = PrometheusSettings::resolve(Some("localhost:9090"), false, &cfg)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("--prometheus-endpoint"), "{e}");
     }
 }

@@ -1,0 +1,136 @@
+//! Step 3, items: skills and agents invoked in range, against the range before, per day,
+//! with the success of the sessions that used them against those that did not.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{Duration, NaiveDate};
+
+use super::{Bounds, Ctx, Tally, local_date, sort_items, trend};
+use crate::model::facts::CallKind;
+use crate::model::snapshot::{DailyCount, ItemStat, Source};
+use crate::store::Query;
+
+/// At most this many daily buckets per item (range `all` over years of history).
+const MAX_DAILY_BUCKETS: i64 = 400;
+
+#[derive(Default)]
+struct ItemAcc {
+    count: u64,
+    previous: u64,
+    sessions: HashSet<String>,
+    own: Tally,
+    daily: BTreeMap<NaiveDate, u64>,
+}
+
+/// Skills and agents by name, and the item names used in each session.
+#[derive(Default)]
+struct Accs<'a> {
+    skills: HashMap<String, ItemAcc>,
+    agents: HashMap<String, ItemAcc>,
+    used_in_session: HashMap<&'a str, HashSet<String>>,
+}
+
+pub(super) fn items(ctx: &mut Ctx) {
+    let accs = accumulate(ctx);
+    let (with_skills, without_skills) = split(&ctx.per_session, |s| {
+        accs.used_in_session
+            .get(s)
+            .is_some_and(|names| names.iter().any(|n| accs.skills.contains_key(n)))
+    });
+    ctx.snap.success.with_skills = with_skills;
+    ctx.snap.success.without_skills = without_skills;
+    let days = day_list(&ctx.bounds, ctx.q);
+    ctx.snap.skills = to_stats(accs.skills, &days, &ctx.per_session);
+    ctx.snap.agents = to_stats(accs.agents, &days, &ctx.per_session);
+}
+
+fn accumulate<'a>(ctx: &Ctx<'a>) -> Accs<'a> {
+    let mut a = Accs::default();
+    for (c, fate) in &ctx.range_calls {
+        let (map, name) = match &c.kind {
+            CallKind::Skill(n) => (&mut a.skills, n),
+            CallKind::Agent(n) => (&mut a.agents, n),
+            CallKind::Plain => continue,
+        };
+        let acc = map.entry(name.clone()).or_default();
+        acc.count += 1;
+        acc.sessions.insert(c.session.clone());
+        acc.own.add(*fate);
+        *acc.daily.entry(local_date(c.ts, ctx.q)).or_default() += 1;
+        a.used_in_session
+            .entry(c.session.as_str())
+            .or_default()
+            .insert(name.clone());
+    }
+    // Previous range: project scope, no `--sessions` cut (those are "the latest N").
+    for c in ctx.calls.values() {
+        if !ctx.bounds.in_previous(c.ts) || !ctx.scoped.contains(c.session.as_str()) {
+            continue;
+        }
+        match &c.kind {
+            CallKind::Skill(n) => a.skills.entry(n.clone()).or_default().previous += 1,
+            CallKind::Agent(n) => a.agents.entry(n.clone()).or_default().previous += 1,
+            CallKind::Plain => {}
+        }
+    }
+    a
+}
+
+/// Success rate of the sessions that `uses`, and of the others.
+fn split(
+    per_session: &HashMap<&str, Tally>,
+    uses: impl Fn(&str) -> bool,
+) -> (Option<f64>, Option<f64>) {
+    let (mut with, mut without) = (Tally::default(), Tally::default());
+    for (s, t) in per_session {
+        if uses(s) {
+            with.merge(*t)
+        } else {
+            without.merge(*t)
+        }
+    }
+    (with.rate(), without.rate())
+}
+
+fn to_stats(
+    map: HashMap<String, ItemAcc>,
+    days: &[NaiveDate],
+    per_session: &HashMap<&str, Tally>,
+) -> Vec<ItemStat> {
+    let mut out: Vec<ItemStat> = map
+        .into_iter()
+        .filter(|(_, a)| a.count > 0 || a.previous > 0)
+        .map(|(name, a)| {
+            let (success_with, success_without) = split(per_session, |s| a.sessions.contains(s));
+            ItemStat {
+                trend_pct: trend(a.count as f64, a.previous as f64),
+                count: a.count,
+                previous_count: a.previous,
+                sessions: a.sessions.len() as u64,
+                success_rate: a.own.rate(),
+                source: Source::Transcripts,
+                prometheus_count: None,
+                daily: days
+                    .iter()
+                    .map(|d| DailyCount {
+                        date: d.format("%Y-%m-%d").to_string(),
+                        count: a.daily.get(d).copied().unwrap_or(0),
+                    })
+                    .collect(),
+                success_with: if a.count > 0 { success_with } else { None },
+                success_without: if a.count > 0 { success_without } else { None },
+                name,
+            }
+        })
+        .collect();
+    sort_items(&mut out);
+    out
+}
+
+/// The days of the range in the query's zone, at most `MAX_DAILY_BUCKETS` (the latest).
+fn day_list(b: &Bounds, q: &Query) -> Vec<NaiveDate> {
+    let first = local_date(b.start, q);
+    let last = local_date((b.end - 1).max(b.start), q);
+    let first = first.max(last - Duration::days(MAX_DAILY_BUCKETS - 1));
+    first.iter_days().take_while(|d| *d <= last).collect()
+}

@@ -1,0 +1,151 @@
+//! The snapshot, step by step. Each step is a short function over the shared [`Ctx`]: it
+//! reads what the steps before it left there and fills its part of the snapshot being
+//! built. Joins across files happen here: a tool call counts once per `tool_use.id`
+//! (resumed sessions copy history into new files), its outcome comes from whichever file
+//! holds the result, and tokens count once per API message.
+
+mod calls;
+pub(crate) mod insights;
+mod items;
+pub(crate) mod merge;
+mod missed;
+mod scope;
+mod stages;
+mod tokens;
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Query, Store};
+use crate::model::facts::{FileFacts, Millis, Outcome, Prompt, ToolCall};
+use crate::model::snapshot::{ItemStat, Snapshot};
+use crate::sources::catalog::Catalog;
+
+/// The picture for `q`, in order: scope, calls, items, stages, tokens, missed
+/// opportunities, Prometheus numbers beside the transcripts', findings.
+pub(super) fn snapshot(store: &Store, q: &Query, catalog: &Catalog) -> Snapshot {
+    let mut ctx = scope::scope(store, q, catalog);
+    calls::calls(&mut ctx);
+    items::items(&mut ctx);
+    stages::stages(&mut ctx);
+    tokens::tokens(&mut ctx);
+    missed::missed(&mut ctx);
+    let mut snap = ctx.snap;
+    merge::prometheus(&mut snap, store.prometheus.as_ref());
+    insights::findings(&mut snap, catalog);
+    snap
+}
+
+/// What the steps share: the inputs, the joins made so far, and the snapshot being built.
+struct Ctx<'a> {
+    q: &'a Query,
+    catalog: &'a Catalog,
+    files: Vec<&'a FileFacts>,
+    bounds: Bounds,
+    /// Sessions in the project scope, whatever their time.
+    scoped: HashSet<&'a str>,
+    /// Sessions in scope active in range, cut to the `--sessions N` most recent.
+    selected: HashSet<&'a str>,
+    /// One call per `tool_use.id`, from every file.
+    calls: HashMap<&'a str, &'a ToolCall>,
+    /// Calls in range in the selected sessions, in time order, with their fate.
+    range_calls: Vec<(&'a ToolCall, Fate)>,
+    /// Call tallies per selected session (for "with vs without").
+    per_session: HashMap<&'a str, Tally>,
+    /// Prompts in range in the selected sessions, copies counted once.
+    prompts: Vec<&'a Prompt>,
+    snap: Snapshot,
+}
+
+impl Ctx<'_> {
+    /// In range, and in one of the selected sessions.
+    fn counts(&self, ts: Millis, session: &str) -> bool {
+        self.bounds.contains(ts) && self.selected.contains(session)
+    }
+}
+
+/// What happened to one call, across all files. An [`Outcome`] is what one `tool_result`
+/// says; a call's fate also covers the call no file holds a result for (interrupted).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    Success,
+    Failure,
+    Rejected,
+    Interrupted,
+}
+
+impl Fate {
+    fn of(outcome: Option<Outcome>) -> Fate {
+        match outcome {
+            Some(Outcome::Success) => Fate::Success,
+            Some(Outcome::Failure) => Fate::Failure,
+            Some(Outcome::Rejected) => Fate::Rejected,
+            None => Fate::Interrupted,
+        }
+    }
+    fn failed(self) -> bool {
+        matches!(self, Fate::Failure | Fate::Rejected)
+    }
+}
+
+/// Decided calls: successes and failures (rejections included); interrupted ones left out.
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    success: u64,
+    failure: u64,
+}
+
+impl Tally {
+    fn add(&mut self, fate: Fate) {
+        match fate {
+            Fate::Success => self.success += 1,
+            Fate::Failure | Fate::Rejected => self.failure += 1,
+            Fate::Interrupted => {}
+        }
+    }
+    fn merge(&mut self, o: Tally) {
+        self.success += o.success;
+        self.failure += o.failure;
+    }
+    fn rate(self) -> Option<f64> {
+        let n = self.success + self.failure;
+        (n > 0).then(|| self.success as f64 / n as f64)
+    }
+}
+
+/// The range and the one before it, in milliseconds.
+struct Bounds {
+    start: Millis,
+    end: Millis,
+    prev_start: Millis,
+}
+
+impl Bounds {
+    fn contains(&self, ts: Millis) -> bool {
+        ts >= self.start && ts < self.end
+    }
+    fn in_previous(&self, ts: Millis) -> bool {
+        ts >= self.prev_start && ts < self.start
+    }
+}
+
+fn local_date(ms: Millis, q: &Query) -> NaiveDate {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .with_timezone(&q.timezone)
+        .date_naive()
+}
+
+/// Percent change; `None` when there is nothing to compare with.
+pub(crate) fn trend(current: f64, previous: f64) -> Option<f64> {
+    (previous > 0.0).then(|| (current - previous) / previous * 100.0)
+}
+
+/// Most used first, then by name.
+pub(crate) fn sort_items(items: &mut [ItemStat]) {
+    items.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,194 @@
+//! Step 1, scope: sessions merged over files, the range bounds, the sessions in the
+//! project and in range, and the snapshot's frame (scope, transcript source, diagnostics).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+
+use super::{Bounds, Ctx};
+use crate::model::facts::{FileFacts, Millis, SkipReason};
+use crate::model::snapshot::{SCHEMA_ID, ScopeInfo, Snapshot, Sources, TranscriptSource};
+use crate::sources::catalog::Catalog;
+use crate::store::{Query, Store};
+
+/// Session facts merged over every file that mentions the session.
+#[derive(Default)]
+struct SessionInfo<'a> {
+    first_ts: Millis,
+    last_ts: Millis,
+    cwd: Option<&'a str>,
+    sidechain_cwd: Option<&'a str>,
+}
+
+pub(super) fn scope<'a>(store: &'a Store, q: &'a Query, catalog: &'a Catalog) -> Ctx<'a> {
+    let files: Vec<&FileFacts> = store.files.values().collect();
+    let sessions = merge_sessions(&files);
+    let store_min = sessions.values().map(|s| s.first_ts).min();
+    let bounds = bounds(store_min, q);
+    let scoped: HashSet<&str> = sessions
+        .iter()
+        .filter(|(_, s)| match &q.project {
+            None => true,
+            Some(p) => in_project(s.cwd.or(s.sidechain_cwd), p),
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    let selected = select(&sessions, &scoped, &bounds, q.sessions);
+    let snap = frame(store, q, catalog, &files, sessions.len(), &bounds);
+    Ctx {
+        q,
+        catalog,
+        files,
+        bounds,
+        scoped,
+        selected,
+        calls: HashMap::new(),
+        range_calls: Vec::new(),
+        per_session: HashMap::new(),
+        prompts: Vec::new(),
+        snap,
+    }
+}
+
+/// Sessions across files, each with its earliest and latest fact and its working directory.
+fn merge_sessions<'a>(files: &[&'a FileFacts]) -> HashMap<&'a str, SessionInfo<'a>> {
+    let mut sessions: HashMap<&str, SessionInfo> = HashMap::new();
+    for f in files {
+        for (id, seen) in &f.sessions {
+            let s = sessions.entry(id.as_str()).or_insert(SessionInfo {
+                first_ts: seen.first_ts,
+                last_ts: seen.last_ts,
+                ..Default::default()
+            });
+            s.first_ts = s.first_ts.min(seen.first_ts);
+            s.last_ts = s.last_ts.max(seen.last_ts);
+            if s.cwd.is_none() {
+                s.cwd = seen.cwd.as_deref();
+            }
+            if s.sidechain_cwd.is_none() {
+                s.sidechain_cwd = seen.sidechain_cwd.as_deref();
+            }
+        }
+    }
+    sessions
+}
+
+/// The range, and the one before it; range `all` starts at the earliest fact.
+fn bounds(store_min: Option<Millis>, q: &Query) -> Bounds {
+    let end = q.now.timestamp_millis();
+    match q.range.length {
+        Some(len) => {
+            let len = len.num_milliseconds();
+            Bounds {
+                start: end - len,
+                end,
+                prev_start: end - 2 * len,
+            }
+        }
+        None => {
+            let start = store_min.unwrap_or(end).min(end);
+            Bounds {
+                start,
+                end,
+                prev_start: start,
+            }
+        }
+    }
+}
+
+/// Whether a session's working directory is inside the project.
+fn in_project(cwd: Option<&str>, project: &str) -> bool {
+    let project = project.trim_end_matches('/');
+    match cwd {
+        Some(c) => {
+            let c = c.trim_end_matches('/');
+            c == project
+                || (c.starts_with(project) && c.as_bytes().get(project.len()) == Some(&b'/'))
+                || project.is_empty()
+        }
+        None => false,
+    }
+}
+
+/// Sessions active in range (any call, prompt or entry there); `--sessions N` keeps the
+/// N most recent of them.
+fn select<'a>(
+    sessions: &HashMap<&'a str, SessionInfo>,
+    scoped: &HashSet<&'a str>,
+    b: &Bounds,
+    limit: Option<usize>,
+) -> HashSet<&'a str> {
+    let mut active: Vec<(&str, Millis)> = scoped
+        .iter()
+        .filter_map(|id| {
+            let s = &sessions[id];
+            (s.last_ts >= b.start && s.first_ts < b.end).then_some((*id, s.last_ts))
+        })
+        .collect();
+    active.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if let Some(n) = limit {
+        active.truncate(n);
+    }
+    active.iter().map(|(id, _)| *id).collect()
+}
+
+/// The snapshot before any numbers: scope, transcript source, diagnostics.
+fn frame(
+    store: &Store,
+    q: &Query,
+    catalog: &Catalog,
+    files: &[&FileFacts],
+    sessions: usize,
+    b: &Bounds,
+) -> Snapshot {
+    let mut diagnostics = store.diagnostics.clone();
+    diagnostics.extend(catalog.diagnostics.iter().cloned());
+    Snapshot {
+        schema: SCHEMA_ID.to_string(),
+        generated_at: q.now.to_rfc3339(),
+        scope: ScopeInfo {
+            project: q.project.clone(),
+            all_projects: q.project.is_none(),
+            range: q.range.label.clone(),
+            start: rfc3339(b.start),
+            end: rfc3339(b.end),
+            previous_start: rfc3339(b.prev_start),
+            timezone: q.timezone.name().to_string(),
+        },
+        sources: Sources {
+            transcripts: transcript_source(store, files, sessions),
+            prometheus: Default::default(),
+        },
+        diagnostics,
+        ..Default::default()
+    }
+}
+
+fn transcript_source(store: &Store, files: &[&FileFacts], sessions: usize) -> TranscriptSource {
+    let mut source = TranscriptSource {
+        dirs: store.dirs.clone(),
+        files: files.len() as u64,
+        sessions: sessions as u64,
+        ..Default::default()
+    };
+    let mut skipped: BTreeMap<SkipReason, u64> = BTreeMap::new();
+    for f in files {
+        source.lines += f.lines;
+        source.bytes += f.bytes;
+        for (r, n) in &f.skipped {
+            *skipped.entry(*r).or_default() += n;
+        }
+    }
+    source.skipped_lines = skipped.values().sum();
+    source.skipped_by_reason = skipped
+        .into_iter()
+        .map(|(r, n)| (r.as_str().to_string(), n))
+        .collect();
+    source
+}
+
+fn rfc3339(ms: Millis) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339()
+}

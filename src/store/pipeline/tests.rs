@@ -1,0 +1,264 @@
+//! The pipeline end to end, through `Store::snapshot`.
+
+use crate::model::facts::*;
+use crate::model::range::{RangeSpec, parse_range};
+use crate::sources::catalog::Catalog;
+use crate::store::{Query, Store, Update};
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
+
+const DAY: i64 = 86_400_000;
+
+fn now() -> DateTime<Utc> {
+    "2026-11-20T12:00:00Z".parse().unwrap()
+}
+
+fn ms_days_ago(d: f64) -> Millis {
+    now().timestamp_millis() - (d * DAY as f64) as i64
+}
+
+fn call(id: &str, name: &str, kind: CallKind, session: &str, ts: Millis) -> ToolCall {
+    ToolCall {
+        id: id.into(),
+        name: name.into(),
+        kind,
+        session: session.into(),
+        ts,
+        stage: None,
+        sidechain: false,
+    }
+}
+
+fn session(facts: &mut FileFacts, id: &str, cwd: &str, first: Millis, last: Millis) {
+    facts.sessions.insert(
+        id.into(),
+        SessionSeen {
+            first_ts: first,
+            last_ts: last,
+            cwd: Some(cwd.into()),
+            sidechain_cwd: None,
+        },
+    );
+}
+
+fn query(range: RangeSpec, project: Option<&str>) -> Query {
+    Query {
+        project: project.map(str::to_string),
+        range,
+        sessions: None,
+        timezone: chrono_tz::UTC,
+        now: now(),
+        redact: false,
+        all_examples: false,
+    }
+}
+
+fn result(id: &str, outcome: Outcome) -> ToolResult {
+    ToolResult {
+        tool_use_id: id.into(),
+        outcome,
+    }
+}
+
+/// Two sessions in two projects; s1 used a skill this week and twice last week.
+fn sample() -> Store {
+    let mut a = FileFacts::default();
+    session(&mut a, "s1", "/p/one", ms_days_ago(10.0), ms_days_ago(1.0));
+    let sk = |n: &str| CallKind::Skill(n.into());
+    a.calls = vec![
+        call(
+            "t1",
+            "Skill",
+            sk("superpowers:brainstorming"),
+            "s1",
+            ms_days_ago(1.0),
+        ),
+        call("t2", "Bash", CallKind::Plain, "s1", ms_days_ago(1.0) + 1),
+        call("t3", "Edit", CallKind::Plain, "s1", ms_days_ago(1.0) + 2),
+        call("t4", "Bash", CallKind::Plain, "s1", ms_days_ago(1.0) + 3),
+        call(
+            "p1",
+            "Skill",
+            sk("superpowers:brainstorming"),
+            "s1",
+            ms_days_ago(9.0),
+        ),
+        call(
+            "p2",
+            "Skill",
+            sk("superpowers:brainstorming"),
+            "s1",
+            ms_days_ago(9.5),
+        ),
+    ];
+    a.calls[1].stage = Some(Stage::Test);
+    a.calls[2].stage = Some(Stage::Implement);
+    a.calls[3].stage = Some(Stage::Test);
+    a.results = vec![
+        result("t1", Outcome::Success),
+        result("t2", Outcome::Failure),
+        result("t3", Outcome::Rejected),
+    ];
+    let mut b = FileFacts::default();
+    session(&mut b, "s2", "/p/two", ms_days_ago(2.0), ms_days_ago(2.0));
+    b.calls = vec![
+        call(
+            "u1",
+            "Agent",
+            CallKind::Agent("Explore".into()),
+            "s2",
+            ms_days_ago(2.0),
+        ),
+        call("u2", "Read", CallKind::Plain, "s2", ms_days_ago(2.0)),
+        // A resumed copy of s1's call: must count once.
+        call("t2", "Bash", CallKind::Plain, "s2", ms_days_ago(0.5)),
+    ];
+    b.results = vec![
+        result("u1", Outcome::Success),
+        result("u2", Outcome::Success),
+    ];
+    b.usage = vec![
+        Usage {
+            message_id: "m1".into(),
+            model: "opus".into(),
+            session: "s2".into(),
+            ts: ms_days_ago(2.0),
+            input: 10,
+            output: 1,
+            cache_creation: 0,
+            cache_read: 5,
+        },
+        Usage {
+            message_id: "m1".into(),
+            model: "opus".into(),
+            session: "s2".into(),
+            ts: ms_days_ago(2.0),
+            input: 10,
+            output: 7,
+            cache_creation: 0,
+            cache_read: 5,
+        },
+    ];
+    let mut store = Store::new(vec!["/home".into()]);
+    for (p, f) in [("/a.jsonl", a), ("/b.jsonl", b)] {
+        store.apply(Update::File {
+            path: PathBuf::from(p),
+            facts: f,
+            replace: false,
+        });
+    }
+    store
+}
+
+#[test]
+fn counts_dedupe_outcomes_and_trends() {
+    let store = sample();
+    let s = store.snapshot(&query(RangeSpec::days(7), None), &Catalog::default());
+    assert_eq!(
+        s.totals.tool_calls, 6,
+        "t2 counted once, p1/p2 outside range"
+    );
+    assert_eq!(s.totals.tool_success, 3);
+    assert_eq!(s.totals.tool_failure, 2);
+    assert_eq!(s.totals.tool_rejected, 1);
+    assert_eq!(s.totals.tool_interrupted, 1, "t4 has no result");
+    assert_eq!(s.totals.success_rate, Some(0.6));
+    assert_eq!(s.totals.sessions, 2);
+    let b = &s.skills[0];
+    assert_eq!(
+        (b.name.as_str(), b.count, b.previous_count),
+        ("superpowers:brainstorming", 1, 2)
+    );
+    assert_eq!(b.trend_pct, Some(-50.0));
+    assert_eq!(
+        b.daily.len(),
+        8,
+        "a rolling 7 days touches 8 calendar dates"
+    );
+    assert_eq!(b.daily.iter().map(|d| d.count).sum::<u64>(), 1);
+    assert_eq!(s.agents[0].trend_pct, None, "new item has no trend");
+    assert_eq!(
+        s.totals.tokens["opus"].output, 7,
+        "message counted once, most output kept"
+    );
+    assert_eq!(s.totals.tokens["opus"].input, 10);
+    let bash = s.tools.iter().find(|t| t.name == "Bash").unwrap();
+    assert_eq!((bash.count, bash.failures), (2, 1));
+    // s1 used a skill: its calls 1 ok of 3 decided; s2: 2 of 2.
+    assert_eq!(s.success.with_skills, Some(1.0 / 3.0));
+    assert_eq!(s.success.without_skills, Some(1.0));
+}
+
+#[test]
+fn stages_walk_sessions_in_time_order() {
+    let s = sample().snapshot(&query(RangeSpec::days(7), None), &Catalog::default());
+    assert_eq!(
+        s.stages.counts["test"], 2,
+        "test entered twice (test, implement, test)"
+    );
+    assert_eq!(s.stages.counts["implement"], 1);
+    assert_eq!(s.stages.sessions_reached["test"], 1);
+    assert_eq!(s.stages.sessions_with_stages, 1);
+    assert!(s.stages.missing.contains(&"review".to_string()));
+    assert!(!s.stages.missing.contains(&"test".to_string()));
+    assert_eq!(s.stages.transitions.len(), 2);
+}
+
+#[test]
+fn project_scope_and_session_limit() {
+    let store = sample();
+    let s = store.snapshot(
+        &query(RangeSpec::days(7), Some("/p/two")),
+        &Catalog::default(),
+    );
+    assert_eq!(s.totals.sessions, 1);
+    assert_eq!(s.totals.tool_calls, 2, "t2's earliest copy belongs to s1");
+    assert!(s.skills.is_empty());
+    let s = store.snapshot(&query(RangeSpec::days(7), Some("/p")), &Catalog::default());
+    assert_eq!(
+        s.totals.sessions, 2,
+        "sessions below the project path count"
+    );
+    let s = store.snapshot(
+        &query(RangeSpec::days(7), Some("/p/on")),
+        &Catalog::default(),
+    );
+    assert_eq!(
+        s.totals.sessions, 0,
+        "a prefix that is not a path component does not"
+    );
+    let mut q = query(RangeSpec::days(7), None);
+    q.sessions = Some(1);
+    let s = store.snapshot(&q, &Catalog::default());
+    assert_eq!(s.totals.sessions, 1);
+    assert_eq!(s.skills[0].count, 1, "s1 is the most recent session");
+}
+
+#[test]
+fn range_all_starts_at_the_first_fact() {
+    let s = sample().snapshot(
+        &query(parse_range("all").unwrap(), None),
+        &Catalog::default(),
+    );
+    assert_eq!(s.skills[0].count, 3);
+    assert_eq!(s.skills[0].previous_count, 0);
+    assert_eq!(s.scope.start, s.scope.previous_start);
+    assert_eq!(s.skills[0].daily.len(), 11);
+}
+
+#[test]
+fn replace_and_remove_drop_a_files_contribution() {
+    let mut store = sample();
+    store.apply(Update::Removed(PathBuf::from("/b.jsonl")));
+    let s = store.snapshot(&query(RangeSpec::days(7), None), &Catalog::default());
+    assert!(s.agents.is_empty());
+    assert_eq!(s.totals.tool_calls, 4);
+    store.apply(Update::File {
+        path: PathBuf::from("/a.jsonl"),
+        facts: FileFacts::default(),
+        replace: true,
+    });
+    let s = store.snapshot(&query(RangeSpec::days(7), None), &Catalog::default());
+    assert_eq!(s.totals.tool_calls, 0);
+    assert_eq!(s.stages.missing.len(), 6);
+}

@@ -1,0 +1,64 @@
+//! Step 5, tokens: prompts, commands, compactions and tokens in range in the selected
+//! sessions. Prompt copies (resumed sessions) count once; tokens once per API message.
+
+use std::collections::HashMap;
+
+use super::Ctx;
+use crate::model::facts::{Prompt, Usage};
+use crate::model::snapshot::CommandStat;
+
+pub(super) fn tokens(ctx: &mut Ctx) {
+    let mut prompts: Vec<&Prompt> = Vec::new();
+    let mut commands: HashMap<&str, u64> = HashMap::new();
+    let mut best_usage: HashMap<&str, &Usage> = HashMap::new();
+    for f in &ctx.files {
+        prompts.extend(f.prompts.iter().filter(|p| ctx.counts(p.ts, &p.session)));
+        for c in &f.commands {
+            if ctx.counts(c.ts, &c.session) {
+                *commands.entry(c.name.as_str()).or_default() += 1;
+            }
+        }
+        ctx.snap.totals.compactions += f
+            .compactions
+            .iter()
+            .filter(|c| ctx.counts(c.ts, &c.session))
+            .count() as u64;
+        for u in f.usage.iter().filter(|u| ctx.counts(u.ts, &u.session)) {
+            best_usage
+                .entry(u.message_id.as_str())
+                .and_modify(|old| {
+                    if u.output > old.output {
+                        *old = u;
+                    }
+                })
+                .or_insert(u);
+        }
+    }
+    prompts.sort_by(|a, b| (a.ts, &a.session, &a.text).cmp(&(b.ts, &b.session, &b.text)));
+    prompts.dedup_by(|a, b| a.ts == b.ts && a.session == b.session && a.text == b.text);
+    let totals = &mut ctx.snap.totals;
+    totals.prompts = prompts.len() as u64;
+    totals.sessions = ctx.selected.len() as u64;
+    for u in best_usage.values() {
+        let t = totals.tokens.entry(u.model.clone()).or_default();
+        t.input += u.input;
+        t.output += u.output;
+        t.cache_creation += u.cache_creation;
+        t.cache_read += u.cache_read;
+    }
+    ctx.prompts = prompts;
+    ctx.snap.commands = command_stats(commands);
+}
+
+/// Most used first, then by name.
+fn command_stats(commands: HashMap<&str, u64>) -> Vec<CommandStat> {
+    let mut out: Vec<CommandStat> = commands
+        .into_iter()
+        .map(|(name, count)| CommandStat {
+            name: name.to_string(),
+            count,
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+    out
+}
