@@ -323,3 +323,107 @@ fn written_hard_cases_are_reported_separately() {
         score.notes
     );
 }
+
+mod pasted {
+    //! Pasted material never asks for anything: alone it never flags, and appended to a
+    //! request it never adds a flag the request alone did not have.
+
+    use super::*;
+    use proptest::prelude::*;
+    use skilltop::sources::catalog::detector::History;
+
+    /// Words a paste may hold: item names, purpose words, request phrases.
+    const WORDS: [&str; 16] = [
+        "use the code-reviewer agent",
+        "systematic-debugging",
+        "review my branch",
+        "brainstorm",
+        "fix the failing tests",
+        "/writing-plans",
+        "address the PR comments",
+        "implement the plan",
+        "test-repo",
+        "debug",
+        "reviewer",
+        "it doesnt work",
+        "crash",
+        "tdd",
+        "please",
+        "value",
+    ];
+
+    fn words() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(&WORDS[..]), 1..5).prop_map(|w| w.join(" "))
+    }
+
+    /// One block of pasted material, as tools and terminals print it.
+    fn block() -> impl Strategy<Value = String> {
+        (0usize..7, words(), words(), 1u32..400).prop_map(|(kind, a, b, n)| match kind {
+            0 => format!("```\n{a}\n{b}\n```"),
+            1 => format!("2026-11-20T10:00:{:02}Z ERROR {a}\n2026-11-20T10:00:{:02}Z WARN {b}", n % 60, (n + 1) % 60),
+            2 => format!("Traceback (most recent call last):\n  File \"app.py\", line {n}, in run\nValueError: {a}"),
+            3 => format!("⏺ Bash({a})\n  ⎿  {b}"),
+            4 => format!("> {a}\n> {b}"),
+            5 => format!("{{\"level\":\"error\",\"msg\":\"{a}\",\"line\":{n}}}"),
+            _ => format!("--- FAIL: TestReview ({n}.00s)\n    review_test.go:{n}: {a}"),
+        })
+    }
+
+    fn paste() -> impl Strategy<Value = String> {
+        prop::collection::vec(block(), 1..4).prop_map(|b| b.join("\n\n"))
+    }
+
+    type Detector = skilltop::sources::catalog::detector::Detector;
+
+    /// Built once: the fixture catalog and the written requests.
+    static DETECTOR: std::sync::LazyLock<Detector> = std::sync::LazyLock::new(|| {
+        let catalog = Catalog::load(&[fixtures().join("catalog")], None, &BTreeMap::new());
+        Detector::new(&catalog.items)
+    });
+    static REQUESTS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        let set: Written =
+            toml::from_str(&fs::read_to_string(fixtures().join("prompts/hard.toml")).unwrap())
+                .unwrap();
+        set.prompt
+            .into_iter()
+            .map(|c| c.text.trim().to_string())
+            .collect()
+    });
+
+    fn detector() -> &'static Detector {
+        &DETECTOR
+    }
+
+    fn flags(d: &Detector, text: &str) -> Vec<usize> {
+        let mut v: Vec<usize> = d
+            .judge(text, ("s", 0), &|_| true, &History::default())
+            .flags
+            .iter()
+            .map(|f| f.item)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn a_prompt_of_pasted_material_only_never_flags(p in paste()) {
+            let d = detector();
+            prop_assert!(flags(d, &p).is_empty(), "{p:?} flagged {:?}", flags(d, &p));
+        }
+
+        #[test]
+        fn appending_a_paste_never_adds_a_flag(i in 0usize..220, p in paste()) {
+            let request = &REQUESTS[i % REQUESTS.len()];
+            let d = detector();
+            let alone = flags(d, request);
+            let with = flags(d, &format!("{request}\n\n{p}"));
+            prop_assert!(
+                with.iter().all(|f| alone.contains(f)),
+                "{request:?} + paste {p:?}: {with:?} not within {alone:?}"
+            );
+        }
+    }
+}

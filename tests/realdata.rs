@@ -76,7 +76,8 @@ fn all_projects_all_time_match_the_independent_count() {
     let mut want: Vec<(String, u64)> = [
         ("entire-engineering:workflows:review", 1),
         ("entire-engineering:workflows:work", 1),
-        ("github-pr-review", 3),
+        // 3 Skill calls and 1 typed `/github-pr-review` whose body loaded right after.
+        ("github-pr-review", 4),
         ("handgemacht:commit", 1),
         ("my-worktree-actors", 1),
         ("superpowers:brainstorming", 1),
@@ -90,6 +91,22 @@ fn all_projects_all_time_match_the_independent_count() {
     .collect();
     want.sort();
     assert_eq!(skills, want);
+    let gh = v["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "github-pr-review")
+        .unwrap();
+    assert_eq!(gh["invoked_by"]["user"], 1);
+    assert_eq!(gh["invoked_by"]["model"], 3);
+    assert!(
+        v["agents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a.get("invoked_by").is_none()),
+        "agents are not typed"
+    );
 
     let agents = counts(&v, "agents");
     assert_eq!(agents.iter().map(|a| a.1).sum::<u64>(), 38);

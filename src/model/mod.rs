@@ -3,7 +3,7 @@
 
 pub mod facts;
 pub mod format;
-pub(crate) mod names;
+pub mod names;
 pub mod prom;
 pub mod range;
 pub mod snapshot;

@@ -1,8 +1,8 @@
 //! How skill and agent names are compared.
 
-/// The names an invocation counts under for "was it used in this session": the full
-/// name and the part after the last `:` (`superpowers:brainstorming` ~ `brainstorming`).
-pub(crate) fn name_forms(name: &str) -> impl Iterator<Item = &str> {
-    let short = name.rsplit(':').next().unwrap_or(name);
-    std::iter::once(name).chain((short != name).then_some(short))
+/// One item under two names: `superpowers:brainstorming` and `brainstorming` (the part
+/// after the last `:`), in any case.
+pub fn same_name(a: &str, b: &str) -> bool {
+    let short = |n: &str| n.rsplit(':').next().unwrap_or(n).to_lowercase();
+    a.eq_ignore_ascii_case(b) || short(a) == short(b)
 }

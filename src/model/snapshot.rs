@@ -150,6 +150,16 @@ pub struct ItemStat {
     pub success_with: Option<f64>,
     #[serde(default)]
     pub success_without: Option<f64>,
+    /// Skills only: invocations typed by the user (`/name`) and chosen by the model (its
+    /// `Skill` calls); `count` is their sum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoked_by: Option<InvokedBy>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct InvokedBy {
+    pub user: u64,
+    pub model: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -255,6 +265,7 @@ pub enum InsightKind {
     LowSuccess,
     StageGap,
     MissedOpportunity,
+    NotChosen,
     NeverUsed,
 }
 
@@ -266,6 +277,7 @@ impl InsightKind {
             InsightKind::LowSuccess => "low_success",
             InsightKind::StageGap => "stage_gap",
             InsightKind::MissedOpportunity => "missed_opportunity",
+            InsightKind::NotChosen => "not_chosen",
             InsightKind::NeverUsed => "never_used",
         }
     }

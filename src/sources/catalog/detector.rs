@@ -82,6 +82,15 @@ pub struct Detector {
     name_owner: Vec<(usize, bool)>,
     /// User-added trigger phrases, compiled, per item.
     triggers: Vec<(usize, intent::Phrase, String)>,
+    /// Items by their short name, lowercase (`superpowers:brainstorming` → `brainstorming`).
+    by_short: HashMap<String, Vec<usize>>,
+    /// Per purpose: the items serving it, best affinity first.
+    servers: Vec<Vec<(usize, f32)>>,
+}
+
+/// The short name of an item as compared: after the last `:`, lowercase.
+pub fn short_key(name: &str) -> String {
+    short(name).to_lowercase()
 }
 
 /// TF-IDF vectors of earlier requests after which an item ran: the user's own words.
@@ -89,6 +98,8 @@ pub struct Detector {
 pub struct History {
     precedents: Vec<Precedent>,
     vectors: Vec<HashMap<String, f32>>,
+    /// Per word: the precedents holding it.
+    postings: HashMap<String, Vec<usize>>,
     idf: HashMap<String, f32>,
     /// The weight of a word never seen before.
     unseen: f32,
@@ -119,7 +130,7 @@ impl Detector {
             .filter(|d| d.kind != DefinitionKind::Command)
             .cloned()
             .collect();
-        let serves = items
+        let serves: Vec<Vec<(usize, f32)>> = items
             .iter()
             .map(|d| lexicon.affinity(&d.name, &d.description))
             .collect();
@@ -139,6 +150,16 @@ impl Detector {
                 triggers.push((i, intent::phrase(&t.to_lowercase()), t.clone()));
             }
         }
+        let mut by_short: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, d) in items.iter().enumerate() {
+            by_short.entry(short_key(&d.name)).or_default().push(i);
+        }
+        let mut servers: Vec<Vec<(usize, f32)>> = vec![Vec::new(); PURPOSES.len()];
+        for (i, s) in serves.iter().enumerate() {
+            for (p, a) in s {
+                servers[*p].push((i, *a));
+            }
+        }
         let names = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
@@ -151,6 +172,8 @@ impl Detector {
             names,
             name_owner,
             triggers,
+            by_short,
+            servers,
         }
     }
 
@@ -186,14 +209,26 @@ impl Detector {
         }
         let n = (n + docs.len()).max(1) as f32;
         let idf: HashMap<String, f32> = df
-            .into_iter()
-            .map(|(k, v)| (k, ((n + 1.0) / (v + 0.5)).ln().max(0.1)))
+            .iter()
+            .map(|(k, v)| (k.clone(), ((n + 1.0) / (v + 0.5)).ln().max(0.1)))
             .collect();
         let unseen = ((n + 1.0) / 0.5).ln();
-        let vectors = docs.iter().map(|d| tfidf(d, &idf, unseen)).collect();
+        let vectors: Vec<HashMap<String, f32>> =
+            docs.iter().map(|d| tfidf(d, &idf, unseen)).collect();
+        // Postings of the informative words only: a word in more than one request in
+        // twenty (and in more than three) says little of what is asked, and would make
+        // every request a candidate.
+        let informative = |w: &str| df.get(w).is_none_or(|&c| c <= 3.0 || c / n <= 0.05);
+        let mut postings: HashMap<String, Vec<usize>> = HashMap::new();
+        for (k, v) in vectors.iter().enumerate() {
+            for w in v.keys().filter(|w| informative(w)) {
+                postings.entry(w.clone()).or_default().push(k);
+            }
+        }
         History {
             precedents,
             vectors,
+            postings,
             idf,
             unseen,
             ran: HashMap::new(),
@@ -219,6 +254,13 @@ impl Detector {
             .any(|(p, a)| *a >= 1.0 && self.serves[item].iter().any(|(q, b)| q == p && *b >= 0.6))
     }
 
+    /// The items installed under `name` (either name form).
+    pub fn items_named(&self, name: &str) -> &[usize] {
+        self.by_short
+            .get(&short_key(name))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Do items `a` and `b` serve the same purpose (or share a short name)?
     pub fn same_purpose(&self, a: usize, b: usize) -> bool {
         short(&self.items[a].name) == short(&self.items[b].name)
@@ -236,7 +278,17 @@ impl Detector {
         available: &dyn Fn(usize) -> bool,
         history: &History,
     ) -> Judgement {
-        let split = prompt::split(text);
+        self.judge_split(prompt::split(text), key, available, history)
+    }
+
+    /// [`Detector::judge`] of a prompt already taken apart.
+    pub fn judge_split(
+        &self,
+        split: prompt::Split,
+        key: (&str, i64),
+        available: &dyn Fn(usize) -> bool,
+        history: &History,
+    ) -> Judgement {
         let mut cands: Vec<Flag> = Vec::new();
         match split.kind {
             PromptKind::Typed => {
@@ -328,12 +380,10 @@ impl Detector {
         out: &mut Vec<Flag>,
     ) {
         let ran = |i: usize| history.ran.get(&i).copied().unwrap_or(0);
-        let best = (0..self.items.len())
-            .filter(|&i| available(i))
-            .filter_map(|i| {
-                let a = self.serves[i].iter().find(|(q, _)| *q == p)?.1;
-                Some((i, a))
-            })
+        let best = self.servers[p]
+            .iter()
+            .copied()
+            .filter(|&(i, _)| available(i))
             .max_by(|a, b| {
                 a.1.total_cmp(&b.1)
                     .then_with(|| ran(a.0).cmp(&ran(b.0)))
@@ -367,24 +417,29 @@ impl Detector {
         // Per item: the similar earlier requests, best first. One coincidence is no habit:
         // it takes two.
         let mut similar: HashMap<usize, Vec<(f32, usize, Vec<String>)>> = HashMap::new();
-        for (k, (p, pv)) in h.precedents.iter().zip(&h.vectors).enumerate() {
-            if (p.key.0.as_str(), p.key.1) == key || !available(p.item) {
-                continue;
+        // Only precedents sharing two informative words or more count.
+        let mut shared_count: HashMap<usize, u32> = HashMap::new();
+        for w in v.keys() {
+            for &k in h.postings.get(w).map_or(&[][..], Vec::as_slice) {
+                *shared_count.entry(k).or_default() += 1;
             }
-            let mut shared: Vec<String> =
-                v.keys().filter(|s| pv.contains_key(*s)).cloned().collect();
-            shared.sort();
-            if shared.len() < 2 {
+        }
+        for (k, n) in shared_count {
+            let (p, pv) = (&h.precedents[k], &h.vectors[k]);
+            if n < 2 || (p.key.0.as_str(), p.key.1) == key || !available(p.item) {
                 continue;
             }
             let sim = cosine(&v, pv);
             if sim >= HISTORY_MIN {
+                let mut shared: Vec<String> =
+                    v.keys().filter(|s| pv.contains_key(*s)).cloned().collect();
+                shared.sort();
                 similar.entry(p.item).or_default().push((sim, k, shared));
             }
         }
         let mut best: HashMap<usize, (f32, usize, Vec<String>)> = HashMap::new();
         for (item, mut list) in similar {
-            list.sort_by(|a, b| b.0.total_cmp(&a.0));
+            list.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             if list.len() >= 2 {
                 best.insert(item, list.swap_remove(0));
             }

@@ -7,10 +7,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::detector::{Detector, Flag, Precedent, Signal};
+use super::detector::{Detector, Flag, Precedent, Signal, short_key};
 use super::prompt::{self, PromptKind};
 use super::{Catalog, Definition, DefinitionKind, example_text};
 use crate::model::facts::{CallKind, FileFacts, Millis, Prompt, to_datetime};
+pub use crate::model::names::same_name;
 use crate::model::snapshot::{ItemKind, MissedExample, MissedOpportunity};
 
 /// Examples kept per item (all of them with `--verbose`).
@@ -105,16 +106,13 @@ impl Catalog {
             }
         };
         let in_catalog = self.detector.items.len();
-        let requests: Vec<String> = prompts
-            .iter()
-            .map(|p| prompt::split(&p.text).request)
-            .collect();
+        let splits: Vec<prompt::Split> = prompts.iter().map(|p| prompt::split(&p.text)).collect();
         let mut history = d.history(
             precedents(d, prompts, &sessions.runs),
-            requests.iter().map(String::as_str),
+            splits.iter().map(|s| s.request.as_str()),
         );
         for r in &sessions.runs {
-            if let Some(i) = d.items.iter().position(|x| same_name(r.name, &x.name)) {
+            for &i in d.items_named(r.name) {
                 *history.ran.entry(i).or_default() += 1;
             }
         }
@@ -122,23 +120,44 @@ impl Catalog {
         for r in &sessions.runs {
             used.entry(r.session).or_default().push(r.name);
         }
-        let ran_anywhere: HashSet<&str> = sessions.runs.iter().map(|r| r.name).collect();
+        // Availability per item: in the catalog or run somewhere (sessions without a
+        // listing), or in the session's own listing; agents are never listed.
+        let mut default_available = vec![false; d.items.len()];
+        for a in default_available.iter_mut().take(in_catalog) {
+            *a = true;
+        }
+        for r in &sessions.runs {
+            for &i in d.items_named(r.name) {
+                default_available[i] = true;
+            }
+        }
+        let agents: Vec<bool> = d
+            .items
+            .iter()
+            .map(|x| x.kind == DefinitionKind::Agent)
+            .collect();
+        let mut per_session: HashMap<&str, Vec<bool>> = HashMap::new();
         // The last flag of each item in each session: a follow-up within the same thread
         // is the same occasion.
         let mut flagged: HashMap<(&str, usize), Millis> = HashMap::new();
         let mut out = Vec::new();
-        for p in prompts {
-            let listing = sessions.listings.get(p.session.as_str());
-            let available = |i: usize| {
-                let item = &d.items[i];
-                let listed = |l: &HashSet<&str>| l.iter().any(|n| same_name(n, &item.name));
-                match listing {
-                    _ if item.kind == DefinitionKind::Agent => true,
-                    Some(l) => listed(l),
-                    None => i < in_catalog || ran_anywhere.iter().any(|n| same_name(n, &item.name)),
+        for (p, split) in prompts.iter().zip(splits) {
+            let avail = per_session.entry(p.session.as_str()).or_insert_with(|| {
+                match sessions.listings.get(p.session.as_str()) {
+                    None => default_available.clone(),
+                    Some(listing) => {
+                        let mut v = agents.clone();
+                        for n in listing {
+                            for &i in d.items_named(n) {
+                                v[i] = true;
+                            }
+                        }
+                        v
+                    }
                 }
-            };
-            let j = d.judge(&p.text, (&p.session, p.ts), &available, &history);
+            });
+            let available = |i: usize| avail[i];
+            let j = d.judge_split(split, (&p.session, p.ts), &available, &history);
             for flag in j.flags {
                 let last = flagged.insert((p.session.as_str(), flag.item), p.ts);
                 if last.is_some_and(|t| p.ts - t < THREAD_MS) {
@@ -161,12 +180,12 @@ impl Catalog {
 
     /// Skills listed by sessions, and skills and agents run, that the catalog lacks.
     fn extra_items(&self, sessions: &Sessions) -> Vec<Definition> {
-        let known = |n: &str| self.detector.items.iter().any(|d| same_name(n, &d.name));
+        let known = |n: &str| !self.detector.items_named(n).is_empty();
         let mut extra: BTreeMap<String, Definition> = BTreeMap::new();
         let mut add = |name: &str, kind: DefinitionKind, description: &str| {
-            if !known(name) && !extra.values().any(|d| same_name(name, &d.name)) {
+            if !known(name) && !extra.contains_key(&short_key(name)) {
                 extra.insert(
-                    name.to_string(),
+                    short_key(name),
                     Definition {
                         name: name.to_string(),
                         kind,
@@ -241,12 +260,6 @@ fn example(o: &Occasion, redact: bool) -> MissedExample {
     }
 }
 
-/// `superpowers:brainstorming` and `brainstorming` are one item.
-pub fn same_name(a: &str, b: &str) -> bool {
-    let short = |n: &str| n.rsplit(':').next().unwrap_or(n).to_lowercase();
-    a.eq_ignore_ascii_case(b) || short(a) == short(b)
-}
-
 /// The requests after which an item ran: for each run, the last prompt of its session
 /// before it, if that prompt was typed by the human.
 fn precedents(d: &Detector, prompts: &[&Prompt], runs: &[Run]) -> Vec<Precedent> {
@@ -268,8 +281,8 @@ fn precedents(d: &Detector, prompts: &[&Prompt], runs: &[Run]) -> Vec<Precedent>
         if split.kind != PromptKind::Typed {
             continue;
         }
-        for (i, item) in d.items.iter().enumerate() {
-            if same_name(r.name, &item.name) && seen.insert((i, p.session.as_str(), p.ts)) {
+        for &i in d.items_named(r.name) {
+            if seen.insert((i, p.session.as_str(), p.ts)) {
                 out.push(Precedent {
                     item: i,
                     key: (p.session.clone(), p.ts),

@@ -1,26 +1,37 @@
 //! Step 8, findings and recommendations: judgement over a finished snapshot and the
-//! catalog (the README's "Missed opportunities and findings"). Thresholds are constants here and in the README.
+//! catalog (README "Findings"). Ranked by what the user can act on, each with its
+//! evidence; at most one finding per item and kind, none from a single event, and no
+//! nags: a stage the user rarely reaches and the items never used are one quiet line each.
 
 use std::collections::HashSet;
 
-use crate::model::names::name_forms;
+use crate::model::format::{percent, plural};
+use crate::model::names::same_name;
 use crate::model::snapshot::{
-    Insight, InsightKind, ItemStat, PromStatus, Severity, Snapshot, Source,
+    Insight, InsightKind, ItemKind, ItemStat, MissedOpportunity, PromStatus, Severity, Snapshot,
+    Source,
 };
 use crate::sources::catalog::{Catalog, DefinitionKind};
 
-/// Usage down by more than this (percent) while prompts still matched: declining.
+/// Usage down by more than this (percent) while prompts still called for it: declining.
 const DECLINE_PCT: f64 = -20.0;
+/// Fewest events behind a finding: calls for a success rate, prompts for a missed
+/// opportunity, invocations in the previous range for a decline.
+const MIN_EVENTS: u64 = 2;
 /// Fewest decided calls before an item's success rate means anything.
 const MIN_CALLS: u64 = 3;
 /// Success rate this far below the overall rate: medium; twice as far: high.
 const LOW_SUCCESS_GAP: f64 = 0.2;
-/// Sessions with a skill this much less successful than without: medium.
+/// Sessions with an item this much less successful than without: medium.
 const WITH_WITHOUT_GAP: f64 = 0.15;
 /// Fewest sessions on each side before comparing sessions with and without an item.
 const MIN_SESSIONS: u64 = 3;
-/// A stage reached in fewer than this share of the sessions is a gap.
+/// A stage reached in fewer than this share of the sessions is rarely reached.
 const STAGE_SHARE: f64 = 0.5;
+/// Missed opportunities from this many prompts up are high.
+const MANY_MISSED: u64 = 5;
+/// Names listed in a folded finding before "and N more".
+const LISTED: usize = 6;
 
 /// Step 8: the findings and their recommendations, set on the snapshot.
 pub(super) fn findings(snap: &mut Snapshot, catalog: &Catalog) {
@@ -32,22 +43,34 @@ pub(super) fn findings(snap: &mut Snapshot, catalog: &Catalog) {
 /// A finding and its recommendation.
 type Found = (Insight, String);
 
-/// Every finding, most severe first; within a severity by kind, then in the order they
-/// were found (stages in workflow order, items most used first).
+/// Every finding, most severe first; within a severity by what the user can act on first
+/// (missed requests, skills the model does not choose, failures, declines, workflow, the
+/// catalog), then in the order they were found (items most used first).
 pub(crate) fn derive(snap: &Snapshot, catalog: &Catalog) -> (Vec<Insight>, Vec<String>) {
     let mut found: Vec<Found> = Vec::new();
-    declining_missed(snap, &mut found);
-    low_success(snap, &mut found);
-    stage_gap(snap, &mut found);
     missed_opportunity(snap, &mut found);
+    not_chosen(snap, &mut found);
+    low_success(snap, &mut found);
+    declining_missed(snap, &mut found);
+    stage_gap(snap, &mut found);
     never_used(snap, catalog, &mut found);
-    // Stable: within a kind, the order they were found in.
     found.sort_by(|a, b| {
         b.0.severity
             .cmp(&a.0.severity)
-            .then_with(|| a.0.kind.cmp(&b.0.kind))
+            .then_with(|| rank(a.0.kind).cmp(&rank(b.0.kind)))
     });
     found.into_iter().unzip()
+}
+
+fn rank(kind: InsightKind) -> u8 {
+    match kind {
+        InsightKind::MissedOpportunity => 0,
+        InsightKind::NotChosen => 1,
+        InsightKind::LowSuccess => 2,
+        InsightKind::DecliningMissed => 3,
+        InsightKind::StageGap => 4,
+        InsightKind::NeverUsed => 5,
+    }
 }
 
 /// Skills, then agents, each with its kind's word.
@@ -67,45 +90,119 @@ fn overall_source(snap: &Snapshot) -> Source {
     }
 }
 
-/// Usage down by more than `DECLINE_PCT` while prompts still matched the item.
-fn declining_missed(snap: &Snapshot, found: &mut Vec<Found>) {
-    for (item, kind) in items(snap) {
-        let m = snap
-            .missed_opportunities
-            .iter()
-            .find(|m| same_item(&m.item, &item.name));
-        let (Some(trend), Some(m)) = (item.trend_pct, m) else {
-            continue;
+/// The first example of a missed opportunity, short, in quotes.
+fn example(m: &MissedOpportunity) -> String {
+    m.examples
+        .first()
+        .map(|e| {
+            let one_line: String = e.prompt.split_whitespace().collect::<Vec<_>>().join(" ");
+            let cut: String = one_line.chars().take(60).collect();
+            let more = if cut.len() < one_line.len() {
+                "…"
+            } else {
+                ""
+            };
+            format!(", e.g. “{cut}{more}”")
+        })
+        .unwrap_or_default()
+}
+
+/// Requests that called for an item in sessions where nothing of its purpose ran.
+fn missed_opportunity(snap: &Snapshot, found: &mut Vec<Found>) {
+    for m in snap
+        .missed_opportunities
+        .iter()
+        .filter(|m| m.count >= MIN_EVENTS)
+    {
+        let severity = if m.count >= MANY_MISSED {
+            Severity::High
+        } else {
+            Severity::Medium
         };
-        if trend < DECLINE_PCT {
-            found.push(finding(
-                InsightKind::DecliningMissed,
-                Severity::High,
-                &item.name,
-                format!(
-                    "{kind} {} used {} times, down {:.0}% from {}, while {} matched it without it",
-                    item.name,
-                    item.count,
-                    -trend,
-                    item.previous_count,
-                    plural(m.count, "prompt")
+        let why = m
+            .examples
+            .first()
+            .and_then(|e| e.evidence.clone())
+            .unwrap_or_else(|| "they called for it".into());
+        found.push(finding(
+            InsightKind::MissedOpportunity,
+            severity,
+            &m.item,
+            format!(
+                "{} called for {} in sessions where it never ran ({why}){}",
+                plural(m.count, "request"),
+                m.item,
+                example(m)
+            ),
+            Source::Transcripts,
+            match m.kind {
+                ItemKind::Skill => format!(
+                    "Type /{} (or ask for the skill by name) on requests like these: {} went \
+                     without it",
+                    m.item.rsplit(':').next().unwrap_or(&m.item),
+                    plural(m.count, "request")
                 ),
-                item.source,
-                format!(
-                    "Bring {} back: usage fell {:.0}% while {} prompts asked for it",
-                    item.name, -trend, m.count
+                ItemKind::Agent => format!(
+                    "Ask for the {} agent by name on requests like these: {} went without it",
+                    m.item,
+                    plural(m.count, "request")
                 ),
-            ));
-        }
+            },
+        ));
     }
 }
 
-/// Per item: a low success rate of its own calls, then sessions with it doing worse than
-/// those without.
+/// Skills the model never chooses by itself while the user types them or asks for them:
+/// their description does not match how the user asks.
+fn not_chosen(snap: &Snapshot, found: &mut Vec<Found>) {
+    let mut names: Vec<&str> = snap.skills.iter().map(|s| s.name.as_str()).collect();
+    for m in &snap.missed_opportunities {
+        if m.kind == ItemKind::Skill && !names.iter().any(|n| same_name(n, &m.item)) {
+            names.push(&m.item);
+        }
+    }
+    for name in names {
+        let row = snap.skills.iter().find(|s| s.name == name);
+        let by = row.and_then(|s| s.invoked_by).unwrap_or_default();
+        let missed = snap
+            .missed_opportunities
+            .iter()
+            .find(|m| same_name(&m.item, name))
+            .map_or(0, |m| m.count);
+        if by.model > 0 || by.user + missed < MIN_EVENTS || (by.user == 0 && missed < MIN_EVENTS) {
+            continue;
+        }
+        found.push(finding(
+            InsightKind::NotChosen,
+            Severity::Medium,
+            name,
+            match by.user {
+                0 => format!(
+                    "Claude never chose {name} by itself while {} called for it",
+                    plural(missed, "request")
+                ),
+                typed => format!(
+                    "Claude never chose {name} by itself: you typed it {} and {} more called \
+                     for it",
+                    plural(typed, "time"),
+                    plural(missed, "request")
+                ),
+            },
+            row.map_or(Source::Transcripts, |r| r.source),
+            format!(
+                "Rewrite the description of {name} in the words you use when you ask for it: the model picks skills by their descriptions"
+            ),
+        ));
+    }
+}
+
+/// Per item: a low success rate of its own calls, or else sessions with it doing worse
+/// than those without (one finding per item).
 fn low_success(snap: &Snapshot, found: &mut Vec<Found>) {
     for (item, kind) in items(snap) {
-        found.extend(low_own_success(snap, item, kind));
-        found.extend(worse_with(snap, item));
+        if let Some(f) = low_own_success(snap, item, kind).or_else(|| worse_with(snap, item)) {
+            found.push(f);
+        }
     }
 }
 
@@ -174,101 +271,109 @@ fn worse_with(snap: &Snapshot, item: &ItemStat) -> Option<Found> {
     ))
 }
 
-/// Expected stages reached in fewer than `STAGE_SHARE` of the sessions with any stage.
-fn stage_gap(snap: &Snapshot, found: &mut Vec<Found>) {
-    let st = &snap.stages;
-    if st.sessions_with_stages == 0 {
-        return;
-    }
-    let n = st.sessions_with_stages;
-    for stage in &st.order {
-        let reached = st.sessions_reached.get(stage).copied().unwrap_or(0);
-        if (reached as f64) < STAGE_SHARE * n as f64 {
-            let skipped = n - reached;
+/// Usage down by more than `DECLINE_PCT` against the user's own previous range while
+/// requests still called for the item.
+fn declining_missed(snap: &Snapshot, found: &mut Vec<Found>) {
+    for (item, kind) in items(snap) {
+        let m = snap
+            .missed_opportunities
+            .iter()
+            .find(|m| same_name(&m.item, &item.name));
+        let (Some(trend), Some(m)) = (item.trend_pct, m) else {
+            continue;
+        };
+        if trend < DECLINE_PCT && item.previous_count >= MIN_EVENTS {
             found.push(finding(
-                InsightKind::StageGap,
-                Severity::Medium,
-                stage,
-                format!("{stage} was skipped in {skipped}/{n} sessions"),
-                overall_source(snap),
+                InsightKind::DecliningMissed,
+                Severity::High,
+                &item.name,
                 format!(
-                    "{}: {stage} was skipped in {skipped}/{n} sessions",
-                    stage_advice(stage)
+                    "{kind} {} used {} times, down {:.0}% from {}, while {} called for it without it",
+                    item.name,
+                    item.count,
+                    -trend,
+                    item.previous_count,
+                    plural(m.count, "request")
+                ),
+                item.source,
+                format!(
+                    "Bring {} back: usage fell {:.0}% while {} asked for it",
+                    item.name,
+                    -trend,
+                    plural(m.count, "request")
                 ),
             ));
         }
     }
 }
 
-/// Items whose triggers matched two prompts or more in sessions that never invoked them.
-fn missed_opportunity(snap: &Snapshot, found: &mut Vec<Found>) {
-    for m in &snap.missed_opportunities {
-        let severity = match m.count {
-            0 | 1 => continue,
-            2 => Severity::Low,
-            _ => Severity::Medium,
-        };
-        let mut triggers: Vec<&str> = m
-            .examples
-            .iter()
-            .flat_map(|e| e.triggers.iter().map(String::as_str))
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        triggers.sort_unstable();
-        triggers.truncate(3);
-        found.push(finding(
-            InsightKind::MissedOpportunity,
-            severity,
-            &m.item,
-            format!(
-                "{} prompts matched {} ({}) in sessions that never invoked it",
-                m.count,
-                m.item,
-                triggers.join(", ")
-            ),
-            Source::Transcripts,
-            format!(
-                "Invoke {} when a prompt is about {}: {} prompts matched it without it",
-                m.item,
-                triggers.first().copied().unwrap_or("its triggers"),
-                m.count
-            ),
-        ));
+/// One quiet line for the expected stages reached in fewer than `STAGE_SHARE` of the
+/// sessions: how a user works is theirs to choose.
+fn stage_gap(snap: &Snapshot, found: &mut Vec<Found>) {
+    let st = &snap.stages;
+    let n = st.sessions_with_stages;
+    if n < MIN_SESSIONS {
+        return;
     }
+    let rare: Vec<String> = st
+        .order
+        .iter()
+        .filter_map(|stage| {
+            let reached = st.sessions_reached.get(stage).copied().unwrap_or(0);
+            ((reached as f64) < STAGE_SHARE * n as f64).then(|| format!("{stage} {reached}/{n}"))
+        })
+        .collect();
+    if rare.is_empty() {
+        return;
+    }
+    found.push(finding(
+        InsightKind::StageGap,
+        Severity::Low,
+        "workflow",
+        format!("stages reached in few sessions: {}", rare.join(", ")),
+        overall_source(snap),
+        "If you mean to use these stages, the Stages pane shows where sessions skip them"
+            .to_string(),
+    ));
 }
 
-/// Installed skills and agents not invoked in the range.
+/// One line for the installed skills and agents not invoked in the range.
 fn never_used(snap: &Snapshot, catalog: &Catalog, found: &mut Vec<Found>) {
     let used: HashSet<&str> = items(snap)
         .filter(|(i, _)| i.count > 0)
-        .flat_map(|(i, _)| name_forms(&i.name))
+        .map(|(i, _)| i.name.as_str())
         .collect();
-    for d in catalog.invocable() {
-        if name_forms(&d.name).any(|n| used.contains(n)) {
-            continue;
-        }
-        let kind = match d.kind {
-            DefinitionKind::Agent => "agent",
-            _ => "skill",
-        };
-        found.push(finding(
-            InsightKind::NeverUsed,
-            Severity::Low,
-            &d.name,
-            format!(
-                "{kind} {} is installed but was not invoked {}",
-                d.name,
-                range_phrase(&snap.scope.range)
-            ),
-            overall_source(snap),
-            format!(
-                "Remove {} or sharpen its description: not invoked {}",
-                d.name,
-                range_phrase(&snap.scope.range)
-            ),
-        ));
+    let idle: Vec<String> = catalog
+        .invocable()
+        .filter(|d| !used.iter().any(|u| same_name(u, &d.name)))
+        .map(|d| match d.kind {
+            DefinitionKind::Agent => format!("{} (agent)", d.name),
+            _ => d.name.clone(),
+        })
+        .collect();
+    if idle.is_empty() {
+        return;
     }
+    let mut listed = idle[..idle.len().min(LISTED)].join(", ");
+    if idle.len() > LISTED {
+        listed.push_str(&format!(" and {} more", idle.len() - LISTED));
+    }
+    let n = idle.len() as u64;
+    found.push(finding(
+        InsightKind::NeverUsed,
+        Severity::Low,
+        "installed",
+        format!(
+            "{} not invoked {}: {listed}",
+            plural(n, "installed item"),
+            range_phrase(&snap.scope.range)
+        ),
+        overall_source(snap),
+        format!(
+            "Remove what you do not need, or sharpen the descriptions of the rest ({} idle)",
+            n
+        ),
+    ));
 }
 
 fn finding(
@@ -291,10 +396,6 @@ fn finding(
     )
 }
 
-fn same_item(a: &str, b: &str) -> bool {
-    name_forms(a).any(|x| name_forms(b).any(|y| x == y))
-}
-
 /// "in the last 7d", or "in the whole history" for `all`.
 fn range_phrase(label: &str) -> String {
     if label == "all" || label.is_empty() {
@@ -304,36 +405,14 @@ fn range_phrase(label: &str) -> String {
     }
 }
 
-/// "1 prompt", "3 prompts".
-pub(crate) fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 fn pct(rate: f64) -> String {
-    format!("{:.0}%", rate * 100.0)
-}
-
-fn stage_advice(stage: &str) -> &'static str {
-    match stage {
-        "brainstorm" => "Brainstorm before building",
-        "plan" => "Write a plan before implementing",
-        "implement" => "Check that sessions reach implementation",
-        "test" => "Run the tests before review",
-        "review" => "Run code review before commits",
-        "commit" => "Commit finished work",
-        _ => "Follow the workflow",
-    }
+    percent(Some(rate), 0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::snapshot::MissedOpportunity;
-    use crate::model::snapshot::{ItemKind, MissedExample};
+    use crate::model::snapshot::{InvokedBy, MissedExample};
     use crate::sources::catalog::Definition;
 
     fn item(name: &str, count: u64, prev: u64, rate: Option<f64>) -> ItemStat {
@@ -349,6 +428,7 @@ mod tests {
             daily: vec![],
             success_with: None,
             success_without: None,
+            invoked_by: None,
         }
     }
 
@@ -383,18 +463,19 @@ mod tests {
     }
 
     #[test]
-    fn each_kind_with_its_severity_most_severe_first() {
+    fn each_kind_with_its_severity_most_actionable_first() {
         let mut s = Snapshot::default();
         s.success.overall = Some(0.9);
         s.skills = vec![
             item("superpowers:brainstorming", 1, 4, Some(1.0)),
             item("flaky", 5, 5, Some(0.3)),
         ];
+        s.skills[0].invoked_by = Some(InvokedBy { user: 0, model: 1 });
         s.totals.sessions = 10;
         s.skills[1].sessions = 4;
         s.skills[1].success_with = Some(0.6);
         s.skills[1].success_without = Some(0.9);
-        s.missed_opportunities = vec![missed("brainstorming", 3), missed("other", 2)];
+        s.missed_opportunities = vec![missed("brainstorming", 5), missed("other", 2)];
         s.stages.order = vec!["review".into(), "test".into()];
         s.stages.sessions_with_stages = 10;
         s.stages.sessions_reached.insert("review".into(), 6);
@@ -407,31 +488,78 @@ mod tests {
         assert_eq!(
             got,
             [
+                ("missed_opportunity", Severity::High, "brainstorming"),
+                ("low_success", Severity::High, "flaky"),
                 (
                     "declining_missed",
                     Severity::High,
                     "superpowers:brainstorming"
                 ),
-                ("low_success", Severity::High, "flaky"),
-                ("low_success", Severity::Medium, "flaky"),
-                ("stage_gap", Severity::Medium, "test"),
-                ("missed_opportunity", Severity::Medium, "brainstorming"),
-                ("missed_opportunity", Severity::Low, "other"),
-                ("never_used", Severity::Low, "idle"),
+                ("missed_opportunity", Severity::Medium, "other"),
+                ("not_chosen", Severity::Medium, "other"),
+                ("stage_gap", Severity::Low, "workflow"),
+                ("never_used", Severity::Low, "installed"),
             ]
         );
         assert_eq!(recs.len(), insights.len());
         assert!(
-            insights[0].message.contains("down 75% from 4"),
+            insights[0].message.contains("e.g. “p”"),
             "{}",
             insights[0].message
         );
         assert!(
-            recs[3].contains("test was skipped in 6/10 sessions"),
+            insights[2].message.contains("down 75% from 4"),
             "{}",
-            recs[3]
+            insights[2].message
         );
         assert!(insights[1].message.contains("30%") && insights[1].message.contains("90%"));
+        assert_eq!(
+            insights[5].message,
+            "stages reached in few sessions: test 4/10"
+        );
+        assert!(insights[6].message.contains("1 installed item not invoked"));
+        assert!(
+            insights[6].message.ends_with(": idle"),
+            "{}",
+            insights[6].message
+        );
+    }
+
+    #[test]
+    fn a_skill_only_ever_typed_is_not_chosen_by_the_model() {
+        let mut s = Snapshot {
+            skills: vec![item("github-pr-review", 15, 0, Some(1.0))],
+            ..Default::default()
+        };
+        s.skills[0].invoked_by = Some(InvokedBy { user: 15, model: 0 });
+        let (i, r) = derive(&s, &Catalog::default());
+        assert_eq!(i.len(), 1, "{i:?}");
+        assert_eq!(i[0].kind, InsightKind::NotChosen);
+        assert!(
+            i[0].message.contains("typed it 15 times"),
+            "{}",
+            i[0].message
+        );
+        assert!(r[0].contains("description"));
+        s.skills[0].invoked_by = Some(InvokedBy { user: 15, model: 1 });
+        assert!(
+            derive(&s, &Catalog::default()).0.is_empty(),
+            "the model chose it once"
+        );
+    }
+
+    #[test]
+    fn never_used_items_are_one_finding_that_lists_them() {
+        let names: Vec<String> = (0..9).map(|i| format!("s{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (i, _) = derive(&Snapshot::default(), &catalog(&refs));
+        assert_eq!(i.len(), 1);
+        assert!(
+            i[0].message.contains("9 installed items"),
+            "{}",
+            i[0].message
+        );
+        assert!(i[0].message.ends_with("s5 and 3 more"), "{}", i[0].message);
     }
 
     #[test]
@@ -441,12 +569,13 @@ mod tests {
     }
 
     #[test]
-    fn a_single_match_or_a_used_item_is_not_a_finding() {
-        let s = Snapshot {
+    fn a_single_event_is_not_a_finding() {
+        let mut s = Snapshot {
             skills: vec![item("a", 2, 2, Some(1.0))],
             missed_opportunities: vec![missed("b", 1)],
             ..Default::default()
         };
+        s.skills[0].invoked_by = Some(InvokedBy { user: 0, model: 2 });
         let (i, _) = derive(&s, &catalog(&["a"]));
         assert!(i.is_empty(), "{i:?}");
     }

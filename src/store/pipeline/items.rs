@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Duration, NaiveDate};
 
 use super::{Bounds, Ctx, Tally, local_date, sort_items, trend};
-use crate::model::facts::CallKind;
-use crate::model::snapshot::{DailyCount, ItemStat, Source};
+use crate::model::facts::{CallKind, FileFacts, Millis, SkillSeenHow};
+use crate::model::names::same_name;
+use crate::model::snapshot::{DailyCount, InvokedBy, ItemStat, Source};
 use crate::store::Query;
 
 /// At most this many daily buckets per item (range `all` over years of history).
@@ -16,32 +17,32 @@ const MAX_DAILY_BUCKETS: i64 = 400;
 #[derive(Default)]
 struct ItemAcc {
     count: u64,
+    /// Of `count`: typed by the user (skills only).
+    typed: u64,
     previous: u64,
     sessions: HashSet<String>,
     own: Tally,
     daily: BTreeMap<NaiveDate, u64>,
 }
 
-/// Skills and agents by name, and the item names used in each session.
+/// Skills and agents by name, and the sessions that used any skill. Skills and agents
+/// never share a map or a set: an agent named like a skill (`reviewer`) is not a skill.
 #[derive(Default)]
 struct Accs<'a> {
     skills: HashMap<String, ItemAcc>,
     agents: HashMap<String, ItemAcc>,
-    used_in_session: HashMap<&'a str, HashSet<String>>,
+    sessions_with_skills: HashSet<&'a str>,
 }
 
 pub(super) fn items(ctx: &mut Ctx) {
     let accs = accumulate(ctx);
-    let (with_skills, without_skills) = split(&ctx.per_session, |s| {
-        accs.used_in_session
-            .get(s)
-            .is_some_and(|names| names.iter().any(|n| accs.skills.contains_key(n)))
-    });
+    let (with_skills, without_skills) =
+        split(&ctx.per_session, |s| accs.sessions_with_skills.contains(s));
     ctx.snap.success.with_skills = with_skills;
     ctx.snap.success.without_skills = without_skills;
     let days = day_list(&ctx.bounds, ctx.q);
-    ctx.snap.skills = to_stats(accs.skills, &days, &ctx.per_session);
-    ctx.snap.agents = to_stats(accs.agents, &days, &ctx.per_session);
+    ctx.snap.skills = to_stats(accs.skills, &days, &ctx.per_session, true);
+    ctx.snap.agents = to_stats(accs.agents, &days, &ctx.per_session, false);
 }
 
 fn accumulate<'a>(ctx: &Ctx<'a>) -> Accs<'a> {
@@ -57,10 +58,32 @@ fn accumulate<'a>(ctx: &Ctx<'a>) -> Accs<'a> {
         acc.sessions.insert(c.session.clone());
         acc.own.add(*fate);
         *acc.daily.entry(local_date(c.ts, ctx.q)).or_default() += 1;
-        a.used_in_session
-            .entry(c.session.as_str())
-            .or_default()
-            .insert(name.clone());
+        if matches!(c.kind, CallKind::Skill(_)) {
+            a.sessions_with_skills.insert(c.session.as_str());
+        }
+    }
+    for t in typed_skills(&ctx.files) {
+        let in_range = ctx.counts(t.ts, t.session);
+        let in_previous = ctx.bounds.in_previous(t.ts) && ctx.scoped.contains(t.session);
+        if !in_range && !in_previous {
+            continue;
+        }
+        let key = a
+            .skills
+            .keys()
+            .find(|k| same_name(k, t.name))
+            .cloned()
+            .unwrap_or_else(|| t.name.to_string());
+        let acc = a.skills.entry(key).or_default();
+        if in_previous {
+            acc.previous += 1;
+            continue;
+        }
+        acc.count += 1;
+        acc.typed += 1;
+        acc.sessions.insert(t.session.to_string());
+        *acc.daily.entry(local_date(t.ts, ctx.q)).or_default() += 1;
+        a.sessions_with_skills.insert(t.session);
     }
     // Previous range: project scope, no `--sessions` cut (those are "the latest N").
     for c in ctx.calls.values() {
@@ -74,6 +97,40 @@ fn accumulate<'a>(ctx: &Ctx<'a>) -> Accs<'a> {
         }
     }
     a
+}
+
+/// A skill the user typed: a `/name` command whose skill body loaded right after it.
+struct Typed<'a> {
+    session: &'a str,
+    ts: Millis,
+    name: &'a str,
+}
+
+/// How long after a typed command its skill's body may load.
+const TYPED_LOAD_MS: Millis = 60_000;
+
+/// Typed skill invocations, once each (resumed sessions copy lines into new files).
+fn typed_skills<'a>(files: &[&'a FileFacts]) -> Vec<Typed<'a>> {
+    let mut seen: HashSet<(&str, Millis, &str)> = HashSet::new();
+    let mut out = Vec::new();
+    for f in files {
+        for c in &f.commands {
+            let loaded = f.skills_seen.iter().any(|s| {
+                s.how == SkillSeenHow::Loaded
+                    && s.session == c.session
+                    && (0..=TYPED_LOAD_MS).contains(&(s.ts - c.ts))
+                    && same_name(&s.name, &c.name)
+            });
+            if loaded && seen.insert((c.session.as_str(), c.ts, c.name.as_str())) {
+                out.push(Typed {
+                    session: &c.session,
+                    ts: c.ts,
+                    name: &c.name,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Success rate of the sessions that `uses`, and of the others.
@@ -96,6 +153,7 @@ fn to_stats(
     map: HashMap<String, ItemAcc>,
     days: &[NaiveDate],
     per_session: &HashMap<&str, Tally>,
+    skills: bool,
 ) -> Vec<ItemStat> {
     let mut out: Vec<ItemStat> = map
         .into_iter()
@@ -119,6 +177,10 @@ fn to_stats(
                     .collect(),
                 success_with: if a.count > 0 { success_with } else { None },
                 success_without: if a.count > 0 { success_without } else { None },
+                invoked_by: skills.then_some(InvokedBy {
+                    user: a.typed,
+                    model: a.count - a.typed,
+                }),
                 name,
             }
         })

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{sort_items, trend};
-use crate::model::names::name_forms;
+use crate::model::names::same_name;
 use crate::model::prom::{ItemCounts, PromData};
 use crate::model::snapshot::{
     DailyCount, Diagnostic, DiagnosticSource, ItemStat, PromTotals, PromTransition, Snapshot,
@@ -76,7 +76,7 @@ pub(crate) fn merge(snapshot: &mut Snapshot, data: &PromData) {
 
 fn merge_items(items: &mut Vec<ItemStat>, prom: &BTreeMap<String, ItemCounts>, days: &[String]) {
     for (name, c) in prom {
-        let same = |i: &ItemStat| name_forms(&i.name).any(|a| name_forms(name).any(|b| a == b));
+        let same = |i: &ItemStat| same_name(&i.name, name);
         let decided = c.success + c.failure;
         let rate = (decided > 0.0).then(|| c.success / decided);
         match items.iter_mut().find(|i| same(i)) {
@@ -111,6 +111,7 @@ fn merge_items(items: &mut Vec<ItemStat>, prom: &BTreeMap<String, ItemCounts>, d
                 },
                 success_with: None,
                 success_without: None,
+                invoked_by: None,
             }),
         }
     }
@@ -165,6 +166,7 @@ mod tests {
             daily: vec![],
             success_with: None,
             success_without: None,
+            invoked_by: None,
         });
         let mut facts = PromFacts::default();
         facts.skills.insert(

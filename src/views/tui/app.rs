@@ -265,6 +265,7 @@ mod tests {
             daily: vec![],
             success_with: None,
             success_without: None,
+            invoked_by: None,
         };
         let snap = Snapshot {
             skills: vec![
