@@ -125,10 +125,43 @@ fn sorted_prompts(facts: &[FileFacts]) -> Vec<&Prompt> {
 fn real_prompts_meet_the_precision_and_recall_bar() {
     let Some(home) = realdata() else { return };
     let root = home.parent().unwrap();
-    let catalog = Catalog::load(std::slice::from_ref(&home), None, &BTreeMap::new());
+    let homes = [home.clone(), root.join("claude-home-2")];
+    score_real(root, &homes, &fixtures().join("labels/realdata.toml"));
+}
+
+/// The same measure on a labelled set this project does not hold: `SKILLTOP_HELDOUT` names
+/// a folder of config directories (`claude-home*`, with `projects/`, `skills/`, `agents/`)
+/// and a `labels.toml` in the format of fixtures/labels/realdata.toml, paths relative to
+/// the folder. Without it the test says so and passes.
+#[test]
+fn held_out_prompts_when_given() {
+    let Some(root) = std::env::var_os("SKILLTOP_HELDOUT").map(std::path::PathBuf::from) else {
+        eprintln!("NOTICE: SKILLTOP_HELDOUT is not set; no held-out evaluation");
+        return;
+    };
+    let mut homes: Vec<std::path::PathBuf> = fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("projects").is_dir())
+        .collect();
+    homes.sort();
+    assert!(
+        !homes.is_empty(),
+        "no config directory in {}",
+        root.display()
+    );
+    score_real(&root, &homes, &root.join("labels.toml"));
+}
+
+/// Precision and recall over the labelled prompts of `homes` (the catalog is read from
+/// them too); fails under the bar.
+fn score_real(root: &Path, homes: &[std::path::PathBuf], labels: &Path) {
+    let catalog = Catalog::load(homes, None, &BTreeMap::new());
     let mut facts = Vec::new();
-    parse_home(&home, &mut facts);
-    parse_home(&root.join("claude-home-2"), &mut facts);
+    for h in homes {
+        parse_home(h, &mut facts);
+    }
     let refs: Vec<&FileFacts> = facts.iter().collect();
     let sessions = Sessions::from_facts(&refs, &|_| true);
     let prompts = sorted_prompts(&facts);
@@ -140,9 +173,8 @@ fn real_prompts_meet_the_precision_and_recall_bar() {
             .push(o.item.clone());
     }
 
-    let text = fs::read_to_string(fixtures().join("labels/realdata.toml")).unwrap();
+    let text = fs::read_to_string(labels).unwrap();
     let labels: RealLabels = toml::from_str(&text).unwrap();
-    assert!(labels.prompt.len() >= 150, "every human prompt is labelled");
     let (mut score, mut missed) = (Score::default(), Score::default());
     for l in labels.prompt.iter().filter(|l| l.kind != "command") {
         let key = key_of(root, &l.file, l.line).expect("a labelled line is an entry");
@@ -216,7 +248,10 @@ fn real_prompts_meet_the_precision_and_recall_bar() {
         missed.recall(),
         score.notes.join("\n")
     );
-    assert!(score.positives >= 20, "the real set has occasions to find");
+    assert!(
+        score.positives >= 10,
+        "the labelled set has occasions to find"
+    );
     assert!(
         score.precision() >= MIN_PRECISION && score.recall() >= MIN_RECALL,
         "real prompts: precision {:.2}, recall {:.2}\n{:#?}",

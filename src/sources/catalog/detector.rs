@@ -94,18 +94,65 @@ pub fn short_key(name: &str) -> String {
 }
 
 /// TF-IDF vectors of earlier requests after which an item ran: the user's own words.
+/// Words are numbered; vectors are sorted by word so a cosine is one merge.
 #[derive(Default)]
 pub struct History {
     precedents: Vec<Precedent>,
-    vectors: Vec<HashMap<String, f32>>,
-    /// Per word: the precedents holding it.
-    postings: HashMap<String, Vec<usize>>,
-    idf: HashMap<String, f32>,
+    vectors: Vec<Vec<(u32, f32)>>,
+    norms: Vec<f32>,
+    /// Per word: the precedents holding it (informative words only).
+    postings: Vec<Vec<u32>>,
+    words: HashMap<String, u32>,
+    names: Vec<String>,
+    idf: Vec<f32>,
     /// The weight of a word never seen before.
     unseen: f32,
     /// How often the user ran each item: between items that serve a purpose equally, the
     /// one this user reaches for.
     pub ran: HashMap<usize, u32>,
+}
+
+/// At most this many earlier requests, those sharing the most informative words, are
+/// compared with a request.
+const HISTORY_CANDIDATES: usize = 64;
+
+impl History {
+    /// The sorted TF-IDF vector of `stems`, and its norm.
+    fn vector(&self, stems: &[String]) -> (Vec<(u32, f32)>, f32) {
+        let mut counts: HashMap<u32, f32> = HashMap::new();
+        let mut unknown = 0.0f32;
+        for s in stems {
+            match self.words.get(s) {
+                Some(&id) => *counts.entry(id).or_default() += 1.0,
+                None => unknown += 1.0,
+            }
+        }
+        let mut v: Vec<(u32, f32)> = counts
+            .into_iter()
+            .map(|(id, n)| (id, (1.0 + n.ln()) * self.idf[id as usize]))
+            .collect();
+        v.sort_unstable_by_key(|x| x.0);
+        // Words no earlier request holds still make the request less like any of them.
+        let norm =
+            (v.iter().map(|x| x.1 * x.1).sum::<f32>() + unknown * self.unseen * self.unseen).sqrt();
+        (v, norm)
+    }
+}
+
+fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
 }
 
 /// What the detector says of one prompt.
@@ -184,69 +231,78 @@ impl Detector {
         precedents: Vec<Precedent>,
         requests: impl Iterator<Item = &'a str>,
     ) -> History {
+        let mut h = History::default();
+        let mut df: Vec<f32> = Vec::new();
+        let intern = |h: &mut History, s: String| -> u32 {
+            let next = h.names.len() as u32;
+            *h.words.entry(s.clone()).or_insert_with(|| {
+                h.names.push(s);
+                next
+            })
+        };
+        let count = |h: &mut History, df: &mut Vec<f32>, stems: Vec<String>| {
+            let mut ids: Vec<u32> = stems.into_iter().map(|s| intern(h, s)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for id in ids {
+                if df.len() <= id as usize {
+                    df.resize(id as usize + 1, 0.0);
+                }
+                df[id as usize] += 1.0;
+            }
+        };
+        let mut n = 0usize;
+        for r in requests {
+            n += 1;
+            count(&mut h, &mut df, self.content_stems(r));
+        }
         let docs: Vec<Vec<String>> = precedents
             .iter()
             .map(|p| self.content_stems(&p.text))
             .collect();
-        let mut df: HashMap<String, f32> = HashMap::new();
-        let mut n = 0usize;
-        for r in requests {
-            n += 1;
-            let mut seen = self.content_stems(r);
-            seen.sort();
-            seen.dedup();
-            for s in seen {
-                *df.entry(s).or_default() += 1.0;
-            }
-        }
+        // The precedents are among the requests: their words are counted there once.
         for d in &docs {
-            let mut seen: Vec<&String> = d.iter().collect();
-            seen.sort();
-            seen.dedup();
-            for s in seen {
-                *df.entry(s.clone()).or_default() += 1.0;
+            for s in d {
+                let id = intern(&mut h, s.clone());
+                if df.len() <= id as usize {
+                    df.resize(id as usize + 1, 0.0);
+                }
             }
         }
-        let n = (n + docs.len()).max(1) as f32;
-        let idf: HashMap<String, f32> = df
+        let n = n.max(1) as f32;
+        h.idf = df
             .iter()
-            .map(|(k, v)| (k.clone(), ((n + 1.0) / (v + 0.5)).ln().max(0.1)))
+            .map(|v| ((n + 1.0) / (v + 0.5)).ln().max(0.1))
             .collect();
-        let unseen = ((n + 1.0) / 0.5).ln();
-        let vectors: Vec<HashMap<String, f32>> =
-            docs.iter().map(|d| tfidf(d, &idf, unseen)).collect();
+        h.unseen = ((n + 1.0) / 0.5).ln();
         // Postings of the informative words only: a word in more than one request in
         // twenty (and in more than three) says little of what is asked, and would make
         // every request a candidate.
-        let informative = |w: &str| df.get(w).is_none_or(|&c| c <= 3.0 || c / n <= 0.05);
-        let mut postings: HashMap<String, Vec<usize>> = HashMap::new();
-        for (k, v) in vectors.iter().enumerate() {
-            for w in v.keys().filter(|w| informative(w)) {
-                postings.entry(w.clone()).or_default().push(k);
+        h.postings = vec![Vec::new(); df.len()];
+        for (k, d) in docs.iter().enumerate() {
+            let (v, norm) = h.vector(d);
+            for &(id, _) in &v {
+                let c = df[id as usize];
+                if c <= 3.0 || c / n <= 0.05 {
+                    h.postings[id as usize].push(k as u32);
+                }
             }
+            h.vectors.push(v);
+            h.norms.push(norm);
         }
-        History {
-            precedents,
-            vectors,
-            postings,
-            idf,
-            unseen,
-            ran: HashMap::new(),
-        }
+        h.precedents = precedents;
+        h
     }
 
     /// Does a run of `used` (a name as invoked, installed or not) cover item `item`: the
     /// same item, or one that serves the same purpose by its name?
     pub fn covers(&self, used: &str, item: usize) -> bool {
-        if short(used).eq_ignore_ascii_case(short(&self.items[item].name)) {
+        let key = short_key(used);
+        if key == short_key(&self.items[item].name) {
             return true;
         }
-        let serves = match self
-            .items
-            .iter()
-            .position(|d| d.name.eq_ignore_ascii_case(used))
-        {
-            Some(i) => self.serves[i].clone(),
+        let serves = match self.by_short.get(&key).and_then(|v| v.first()) {
+            Some(&i) => self.serves[i].clone(),
             None => self.lexicon.affinity(used, ""),
         };
         serves
@@ -293,9 +349,10 @@ impl Detector {
         match split.kind {
             PromptKind::Typed => {
                 let words = self.lexicon.words(&split.request);
+                let stems = content(&words);
                 self.named(&split.request, &words, available, &mut cands);
                 self.by_purpose(&words, available, history, &mut cands);
-                self.by_history(&split.request, key, available, history, &mut cands);
+                self.by_history(&stems, key, available, history, &mut cands);
             }
             PromptKind::PlanHandoff => {
                 if let Some(p) = PURPOSES.iter().position(|p| p.name == "executing a plan") {
@@ -403,7 +460,7 @@ impl Detector {
 
     fn by_history(
         &self,
-        request: &str,
+        stems: &[String],
         key: (&str, i64),
         available: &dyn Fn(usize) -> bool,
         h: &History,
@@ -412,39 +469,51 @@ impl Detector {
         if h.precedents.is_empty() {
             return;
         }
-        let stems = self.content_stems(request);
-        let v = tfidf(&stems, &h.idf, h.unseen);
-        // Per item: the similar earlier requests, best first. One coincidence is no habit:
-        // it takes two.
-        let mut similar: HashMap<usize, Vec<(f32, usize, Vec<String>)>> = HashMap::new();
-        // Only precedents sharing two informative words or more count.
-        let mut shared_count: HashMap<usize, u32> = HashMap::new();
-        for w in v.keys() {
-            for &k in h.postings.get(w).map_or(&[][..], Vec::as_slice) {
+        let (v, norm) = h.vector(stems);
+        if norm == 0.0 {
+            return;
+        }
+        // Only precedents sharing two informative words or more are compared, the ones
+        // sharing most first.
+        let mut shared_count: HashMap<u32, u32> = HashMap::new();
+        for &(id, _) in &v {
+            for &k in &h.postings[id as usize] {
                 *shared_count.entry(k).or_default() += 1;
             }
         }
-        for (k, n) in shared_count {
-            let (p, pv) = (&h.precedents[k], &h.vectors[k]);
-            if n < 2 || (p.key.0.as_str(), p.key.1) == key || !available(p.item) {
+        let mut candidates: Vec<(u32, u32)> =
+            shared_count.into_iter().filter(|c| c.1 >= 2).collect();
+        candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        candidates.truncate(HISTORY_CANDIDATES);
+        // Per item: how many similar earlier requests, and the most similar. One
+        // coincidence is no habit: it takes two.
+        let mut similar: HashMap<usize, (u32, f32, usize)> = HashMap::new();
+        for (k, _) in candidates {
+            let k = k as usize;
+            let p = &h.precedents[k];
+            if (p.key.0.as_str(), p.key.1) == key || !available(p.item) || h.norms[k] == 0.0 {
                 continue;
             }
-            let sim = cosine(&v, pv);
-            if sim >= HISTORY_MIN {
-                let mut shared: Vec<String> =
-                    v.keys().filter(|s| pv.contains_key(*s)).cloned().collect();
-                shared.sort();
-                similar.entry(p.item).or_default().push((sim, k, shared));
+            let sim = dot(&v, &h.vectors[k]) / (norm * h.norms[k]);
+            if sim < HISTORY_MIN {
+                continue;
+            }
+            let e = similar.entry(p.item).or_insert((0, 0.0, k));
+            e.0 += 1;
+            if sim > e.1 || (sim == e.1 && k < e.2) {
+                (e.1, e.2) = (sim, k);
             }
         }
-        let mut best: HashMap<usize, (f32, usize, Vec<String>)> = HashMap::new();
-        for (item, mut list) in similar {
-            list.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            if list.len() >= 2 {
-                best.insert(item, list.swap_remove(0));
+        for (item, (n, sim, k)) in similar {
+            if n < 2 {
+                continue;
             }
-        }
-        for (item, (sim, k, shared)) in best {
+            let mut shared: Vec<String> = v
+                .iter()
+                .filter(|(id, _)| h.vectors[k].binary_search_by_key(id, |x| x.0).is_ok())
+                .map(|(id, _)| h.names[*id as usize].clone())
+                .collect();
+            shared.sort();
             out.push(Flag {
                 item,
                 score: 0.5 + sim,
@@ -508,13 +577,18 @@ impl Detector {
     }
 
     fn content_stems(&self, text: &str) -> Vec<String> {
-        self.lexicon
-            .words(text)
-            .into_iter()
-            .map(|w| w.stem)
-            .filter(|s| s.chars().count() >= 3 && !STOP.contains(&s.as_str()))
-            .collect()
+        content(&self.lexicon.words(text))
     }
+}
+
+/// The stems of `words` that say something: three letters or more, not common.
+fn content(words: &[Word]) -> Vec<String> {
+    words
+        .iter()
+        .map(|w| &w.stem)
+        .filter(|s| s.chars().count() >= 3 && !STOP.contains(&s.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// Common words that say nothing of what is asked.
@@ -525,28 +599,6 @@ const STOP: [&str; 52] = [
     "it'", "your", "them", "they", "yes", "yeah", "okay", "sure", "thank", "thanks", "pls", "one",
     "too", "need", "want", "like",
 ];
-
-fn tfidf(stems: &[String], idf: &HashMap<String, f32>, unseen: f32) -> HashMap<String, f32> {
-    let mut v: HashMap<String, f32> = HashMap::new();
-    for s in stems {
-        *v.entry(s.clone()).or_default() += 1.0;
-    }
-    for (k, x) in v.iter_mut() {
-        *x = (1.0 + x.ln()) * idf.get(k).copied().unwrap_or(unseen);
-    }
-    v
-}
-
-fn cosine(a: &HashMap<String, f32>, b: &HashMap<String, f32>) -> f32 {
-    let dot: f32 = a.iter().filter_map(|(k, x)| b.get(k).map(|y| x * y)).sum();
-    let na: f32 = a.values().map(|x| x * x).sum::<f32>().sqrt();
-    let nb: f32 = b.values().map(|x| x * x).sum::<f32>().sqrt();
-    if na == 0.0 || nb == 0.0 {
-        0.0
-    } else {
-        dot / (na * nb)
-    }
-}
 
 /// Skills before agents when both serve a purpose equally: a skill is the lighter step.
 fn kind_rank(d: &Definition) -> u8 {

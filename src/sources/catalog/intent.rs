@@ -3,6 +3,9 @@
 //! purpose, read from their names and descriptions. Matching a request to a purpose and a
 //! purpose to an item replaces matching description clauses, which people never type.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// One purpose: cue phrases in requests, and the words that mark an item serving it.
@@ -244,11 +247,25 @@ const NEGATIONS: [&str; 9] = [
 
 pub struct Lexicon {
     stemmer: Stemmer,
+    /// Stems already computed: people reuse their words, and stemming is the costly part.
+    stems: Mutex<HashMap<String, String>>,
     /// Per purpose: strong and weak phrases, compiled.
     compiled: Vec<(Vec<Phrase>, Vec<Phrase>)>,
     vetoes: Vec<Vec<Phrase>>,
     item: Vec<(Vec<Phrase>, Vec<Phrase>)>,
+    /// The purposes whose phrases may start at a word: by exact stem, and by the first
+    /// three letters of a prefix (`fail*`), so a request only tries the phrases it can hold.
+    starts_exact: HashMap<String, Vec<PhraseRef>>,
+    starts_prefix: HashMap<String, Vec<PhraseRef>>,
+    /// Phrases whose first element is shorter than that (tried always).
+    starts_any: Vec<PhraseRef>,
 }
+
+/// A phrase of `Lexicon::compiled`: purpose, weak or strong, index.
+type PhraseRef = (usize, bool, usize);
+
+/// The stem cache is cleared past this many words.
+const STEM_CACHE: usize = 200_000;
 
 /// What a request asks for: a purpose, how strongly (1.0 is enough), the phrases found.
 #[derive(Debug, Clone, PartialEq)]
@@ -269,7 +286,7 @@ impl Lexicon {
         let stemmer = Stemmer::create(Algorithm::English);
         let compile =
             |list: &[&str]| -> Vec<Phrase> { list.iter().map(|p| compile(&stemmer, p)).collect() };
-        let compiled = PURPOSES
+        let compiled: Vec<(Vec<Phrase>, Vec<Phrase>)> = PURPOSES
             .iter()
             .map(|p| (compile(p.strong), compile(p.weak)))
             .collect();
@@ -278,12 +295,75 @@ impl Lexicon {
             .map(|p| (compile(p.item), compile(p.item_not)))
             .collect();
         let vetoes = PURPOSES.iter().map(|p| compile(p.veto)).collect();
+        let (mut starts_exact, mut starts_prefix) = (HashMap::new(), HashMap::new());
+        let mut starts_any = Vec::new();
+        for (i, (strong, weak)) in compiled.iter().enumerate() {
+            let all = strong
+                .iter()
+                .enumerate()
+                .map(|(k, p)| ((i, false, k), p))
+                .chain(weak.iter().enumerate().map(|(k, p)| ((i, true, k), p)));
+            for (r, p) in all {
+                let Some(first) = p.elements.first() else {
+                    continue;
+                };
+                for (s, prefix) in &first.alts {
+                    let key: String = s.chars().take(3).collect();
+                    if s.starts_with(['%', '=']) || (*prefix && key.chars().count() < 3) {
+                        starts_any.push(r);
+                    } else if *prefix {
+                        starts_prefix.entry(key).or_insert_with(Vec::new).push(r);
+                    } else {
+                        starts_exact
+                            .entry(s.clone())
+                            .or_insert_with(Vec::new)
+                            .push(r);
+                    }
+                }
+            }
+        }
+        starts_any.sort_unstable();
+        starts_any.dedup();
         Lexicon {
             stemmer,
+            stems: Mutex::new(HashMap::new()),
             compiled,
             vetoes,
             item,
+            starts_exact,
+            starts_prefix,
+            starts_any,
         }
+    }
+
+    /// The phrases `words` could hold: those starting at one of them, by purpose.
+    fn candidates(&self, words: &[Word]) -> Vec<PhraseRef> {
+        let mut out = self.starts_any.clone();
+        for w in words {
+            if let Some(v) = self.starts_exact.get(&w.stem) {
+                out.extend(v);
+            }
+            let key: String = w.stem.chars().take(3).collect();
+            if let Some(v) = self.starts_prefix.get(&key) {
+                out.extend(v);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn stem_of(&self, lower: &str) -> String {
+        let mut cache = self.stems.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = cache.get(lower) {
+            return s.clone();
+        }
+        if cache.len() > STEM_CACHE {
+            cache.clear();
+        }
+        let s = self.stemmer.stem(lower).into_owned();
+        cache.insert(lower.to_string(), s.clone());
+        s
     }
 
     /// The words of `text`, stemmed. Identifiers (`code-reviewer`, `src/a.rs`, `jdx/mise`,
@@ -317,7 +397,7 @@ impl Lexicon {
             let stem = if identifier {
                 format!("\u{1}{lower}")
             } else {
-                self.stemmer.stem(&lower).into_owned()
+                self.stem_of(&lower)
             };
             if KIND_WORDS.contains(&stem.as_str()) {
                 mark_item_name(&mut out);
@@ -337,22 +417,32 @@ impl Lexicon {
     /// The purposes `words` ask for, strongest first.
     pub fn asked(&self, words: &[Word]) -> Vec<Asked> {
         let mut out = Vec::new();
-        for (i, (strong, weak)) in self.compiled.iter().enumerate() {
+        let candidates = self.candidates(words);
+        for group in candidates.chunk_by(|a, b| a.0 == b.0) {
+            let i = group[0].0;
+            let (strong, weak) = &self.compiled[i];
+            let found = |r: &&PhraseRef| {
+                let p = if r.1 { &weak[r.2] } else { &strong[r.2] };
+                find(p, words).map(|span| quote(words, span))
+            };
+            let strong_found: Vec<String> = group
+                .iter()
+                .filter(|r| !r.1)
+                .filter_map(|r| found(&r))
+                .collect();
+            let weak_found: Vec<String> = group
+                .iter()
+                .filter(|r| r.1)
+                .filter_map(|r| found(&r))
+                .collect();
+            if strong_found.is_empty() && weak_found.is_empty() {
+                continue;
+            }
             if self.vetoes[i].iter().any(|p| find(p, words).is_some()) {
                 continue;
             }
-            let mut phrases = Vec::new();
-            let mut strength = 0.0f32;
-            for p in strong {
-                if let Some(span) = find(p, words) {
-                    phrases.push(quote(words, span));
-                    strength = strength.max(1.0);
-                }
-            }
-            let weak_found: Vec<String> = weak
-                .iter()
-                .filter_map(|p| find(p, words).map(|span| quote(words, span)))
-                .collect();
+            let mut strength: f32 = if strong_found.is_empty() { 0.0 } else { 1.0 };
+            let mut phrases = strong_found;
             // Weak phrases add up slowly: three different ones make a request, two do not.
             if !weak_found.is_empty() {
                 let weak = match weak_found.len() {
@@ -367,13 +457,11 @@ impl Lexicon {
                 };
                 phrases.extend(weak_found);
             }
-            if strength > 0.0 {
-                out.push(Asked {
-                    purpose: i,
-                    strength,
-                    phrases,
-                });
-            }
+            out.push(Asked {
+                purpose: i,
+                strength,
+                phrases,
+            });
         }
         let overruled: Vec<&str> = out
             .iter()

@@ -59,10 +59,18 @@ fn items(out: &mut String, title: &str, items: &[ItemStat]) {
         let _ = writeln!(out, "  none in range");
         return;
     }
+    let typed = items.iter().any(|i| i.invoked_by.is_some());
     let _ = writeln!(
         out,
-        "  {:<44} {:>6} {:>6} {:>10} {:>8} {:>8} {:>4}",
-        "name", "count", "prev", "trend", "sessions", "success", "src"
+        "  {:<44} {:>6} {:>6} {:>10} {:>8} {:>8} {:>4}{}",
+        "name",
+        "count",
+        "prev",
+        "trend",
+        "sessions",
+        "success",
+        "src",
+        if typed { "  typed/model" } else { "" }
     );
     for i in items {
         let mut count = i.count.to_string();
@@ -71,14 +79,16 @@ fn items(out: &mut String, title: &str, items: &[ItemStat]) {
         }
         let _ = writeln!(
             out,
-            "  {:<44} {:>6} {:>6} {:>10} {:>8} {:>8} {:>4}",
+            "  {:<44} {:>6} {:>6} {:>10} {:>8} {:>8} {:>4}{}",
             clip(&i.name, 44),
             count,
             i.previous_count,
             trend_label(i),
             i.sessions,
             percent(i.success_rate, 1),
-            source_mark(i.source)
+            source_mark(i.source),
+            i.invoked_by
+                .map_or(String::new(), |b| format!("  {:>5}/{}", b.user, b.model))
         );
     }
 }

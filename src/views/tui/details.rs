@@ -130,6 +130,12 @@ fn item(app: &App, it: &ItemStat, theme: Theme) -> Details {
         },
         it.sessions
     )));
+    if let Some(by) = it.invoked_by {
+        d.lines.push(Line::raw(format!(
+            "typed by you {} · chosen by Claude {}",
+            by.user, by.model
+        )));
+    }
     d.lines.push(Line::raw(format!(
         "success {} · tool success in sessions with it {} / without {}",
         percent(it.success_rate, 0),
