@@ -11,6 +11,8 @@
 //!
 //! `tests/layers.rs` fails when a lower layer imports a higher one.
 
+#![warn(clippy::too_many_lines)]
+
 pub mod model;
 pub mod run;
 pub mod settings;

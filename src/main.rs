@@ -1,3 +1,5 @@
+#![warn(clippy::too_many_lines)]
+
 fn main() {
     let cli = skilltop::settings::cli::parse_or_exit();
     if let Err(e) = color_eyre::install() {

@@ -7,6 +7,7 @@ use chrono::Utc;
 use color_eyre::eyre::WrapErr;
 
 use crate::model::facts::Update;
+use crate::model::format;
 use crate::model::snapshot::{PromStatus, Snapshot};
 use crate::settings::cli::{Cli, Format};
 use crate::settings::{self, ClaudeDirs, SettingsError, UsageError};
@@ -146,10 +147,7 @@ fn one_shot_snapshot(r: &Resolved) -> color_eyre::Result<Snapshot> {
     if matches!(p.status, PromStatus::Unreachable | PromStatus::Error) {
         eprintln!(
             "skilltop: warning: Prometheus {} ({}); showing transcripts only",
-            match p.status {
-                PromStatus::Unreachable => "unreachable",
-                _ => "error",
-            },
+            format::prom_status_word(p.status),
             p.error.as_deref().unwrap_or("no reason given")
         );
     }

@@ -1,5 +1,6 @@
 //! The engine end to end on the project's own fixture home (fixtures/claude-home): every
-//! counting rule of FORMATS.md §2–3 and §6, all three subagent layouts, and discovery.
+//! counting rule of the README's "Counting rules" (entries, outcomes, prompts, stages), all
+//! three subagent layouts, and discovery.
 //! The expected numbers are counted by hand from the fixture files.
 
 mod common;

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::model::facts::Stage;
+
 /// A config file that cannot be read or parsed; names the file (and the line).
 #[derive(Debug)]
 pub enum ConfigError {
@@ -106,6 +108,57 @@ pub struct StageRule {
     pub contains: String,
     pub stage: String,
 }
+
+/// A [`StageRule`] checked once, ready to apply: its stage is known and `contains` is
+/// lowercased. Settings compiles the config's rules; the transcript engine keeps them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomRule {
+    pub(crate) tool: String,
+    pub(crate) contains: String,
+    pub(crate) stage: Stage,
+}
+
+impl CustomRule {
+    /// Check every rule; the error names the first unknown stage.
+    pub fn compile(rules: &[StageRule]) -> Result<Vec<CustomRule>, UnknownStage> {
+        rules
+            .iter()
+            .map(|r| {
+                let stage =
+                    Stage::parse(&r.stage.to_ascii_lowercase()).ok_or_else(|| UnknownStage {
+                        stage: r.stage.clone(),
+                        tool: r.tool.clone(),
+                    })?;
+                Ok(CustomRule {
+                    tool: r.tool.clone(),
+                    contains: r.contains.to_lowercase(),
+                    stage,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A stage rule naming a stage that does not exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownStage {
+    pub stage: String,
+    pub tool: String,
+}
+
+impl std::fmt::Display for UnknownStage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unknown stage {:?} in a stage rule for tool {:?} (known: {})",
+            self.stage,
+            self.tool,
+            Stage::ALL.map(Stage::as_str).join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownStage {}
 
 pub(crate) fn default_path() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::config::ConfigError;
+use super::config::{ConfigError, UnknownStage};
 use super::prometheus::PrometheusError;
 use crate::model::range::BadRange;
 
@@ -19,9 +19,10 @@ pub enum UsageError {
         source: std::io::Error,
     },
     /// A stage rule naming an unknown stage.
-    StageRule { stage: String, tool: String },
-    /// A key binding in `[keys]` that cannot be used.
-    Keys(String),
+    StageRule(UnknownStage),
+    /// A key binding in `[keys]` that cannot be used (the dashboard's error type lives above
+    /// this layer, hence boxed).
+    Keys(Box<dyn std::error::Error + Send + Sync>),
     /// `display.range` in the config file is not a range.
     Range { value: String, reason: BadRange },
     /// The Prometheus endpoint or its timings.
@@ -41,14 +42,7 @@ impl std::fmt::Display for UsageError {
                 "--claude-dir {}: not a readable directory ({source})",
                 dir.display()
             ),
-            UsageError::StageRule { stage, tool } => write!(
-                f,
-                "config stages: unknown stage {stage:?} in a stage rule for tool {tool:?} \
-                 (known: {})",
-                crate::model::facts::Stage::ALL
-                    .map(crate::model::facts::Stage::as_str)
-                    .join(", ")
-            ),
+            UsageError::StageRule(e) => write!(f, "config stages: {e}"),
             UsageError::Keys(e) => write!(f, "config {e}"),
             UsageError::Range { value, reason } => {
                 write!(f, "config display.range {value:?}: {reason}")

@@ -17,10 +17,9 @@ use chrono_tz::Tz;
 pub use error::UsageError;
 pub(crate) use error::{SettingsError, SetupError};
 
-use crate::model::facts::Stage;
 use crate::model::range::{RangeSpec, parse_range};
 use cli::{Cli, Format};
-use config::StageRule;
+use config::CustomRule;
 use prometheus::PrometheusSettings;
 
 /// Everything the modes need, resolved once. `Keys` is the key bindings, built by the
@@ -37,8 +36,9 @@ pub(crate) struct Settings<Keys> {
     pub export: Option<PathBuf>,
     /// Where the Claude config directories come from.
     pub claude_dirs: ClaudeDirs,
-    /// Extra stage rules, checked: every stage they name exists.
-    pub stage_rules: Vec<StageRule>,
+    /// Extra stage rules, compiled once here (every stage they name exists); the
+    /// transcript engine keeps them.
+    pub stage_rules: Vec<CustomRule>,
     /// Extra trigger phrases per item name.
     pub triggers: BTreeMap<String, Vec<String>>,
     /// `None`: Prometheus is disabled (no endpoint, `--no-prometheus`, `--demo`).
@@ -87,7 +87,7 @@ pub(crate) fn expand_home(p: &Path) -> PathBuf {
 
 /// Resolve flags, environment and config file once. `keys` builds the key bindings from
 /// the config file's `[keys]` (its error is a usage error naming the binding).
-pub(crate) fn resolve<Keys, E: std::fmt::Display>(
+pub(crate) fn resolve<Keys, E: std::error::Error + Send + Sync + 'static>(
     cli: Cli,
     keys: impl FnOnce(&BTreeMap<String, String>) -> Result<Keys, E>,
 ) -> Result<Settings<Keys>, SettingsError> {
@@ -98,8 +98,8 @@ pub(crate) fn resolve<Keys, E: std::fmt::Display>(
             return Err(UsageError::ClaudeDir { dir, source }.into());
         }
     }
-    check_stage_rules(&config.stages.rules)?;
-    let keys = keys(&config.keys).map_err(|e| UsageError::Keys(e.to_string()))?;
+    let stage_rules = CustomRule::compile(&config.stages.rules).map_err(UsageError::StageRule)?;
+    let keys = keys(&config.keys).map_err(|e| UsageError::Keys(Box::new(e)))?;
     let range = match (&cli.range, &config.display.range) {
         (Some(r), _) => r.clone(),
         (None, Some(r)) => parse_range(r).map_err(|reason| UsageError::Range {
@@ -142,7 +142,7 @@ pub(crate) fn resolve<Keys, E: std::fmt::Display>(
         days: cli.days,
         export: cli.export,
         claude_dirs,
-        stage_rules: config.stages.rules,
+        stage_rules,
         triggers: config.triggers,
         prometheus,
         project: if all_projects {
@@ -166,20 +166,6 @@ pub(crate) fn resolve<Keys, E: std::fmt::Display>(
             || config.display.theme.as_deref() == Some("mono"),
         no_color: no_color.is_some(),
     })
-}
-
-/// Every stage a rule names must exist.
-fn check_stage_rules(rules: &[StageRule]) -> Result<(), UsageError> {
-    match rules
-        .iter()
-        .find(|r| Stage::parse(&r.stage.to_ascii_lowercase()).is_none())
-    {
-        Some(r) => Err(UsageError::StageRule {
-            stage: r.stage.clone(),
-            tool: r.tool.clone(),
-        }),
-        None => Ok(()),
-    }
 }
 
 /// `--demo`: the sample data and its clock (`--now` still wins).
@@ -214,13 +200,14 @@ mod tests {
 
     #[test]
     fn an_unknown_stage_is_a_usage_error_naming_the_rule() {
-        let rule = |stage: &str| StageRule {
+        let rule = |stage: &str| config::StageRule {
             tool: "Bash".into(),
             contains: String::new(),
             stage: stage.into(),
         };
-        assert!(check_stage_rules(&[rule("Test"), rule("deploy")]).is_ok());
-        let e = check_stage_rules(&[rule("test"), rule("nope")]).unwrap_err();
+        assert!(CustomRule::compile(&[rule("Test"), rule("deploy")]).is_ok());
+        let e =
+            UsageError::StageRule(CustomRule::compile(&[rule("test"), rule("nope")]).unwrap_err());
         assert_eq!(
             e.to_string(),
             "config stages: unknown stage \"nope\" in a stage rule for tool \"Bash\" (known: \

@@ -17,6 +17,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use super::intent::{self, Lexicon, PURPOSES, Word};
 use super::prompt::{self, PromptKind};
 use super::{Definition, DefinitionKind};
+use crate::model::format::short_name;
 
 /// Score at which a request calls for an item.
 pub const THRESHOLD: f32 = 1.0;
@@ -90,7 +91,7 @@ pub struct Detector {
 
 /// The short name of an item as compared: after the last `:`, lowercase.
 pub fn short_key(name: &str) -> String {
-    short(name).to_lowercase()
+    short_name(name).to_lowercase()
 }
 
 /// TF-IDF vectors of earlier requests after which an item ran: the user's own words.
@@ -319,7 +320,7 @@ impl Detector {
 
     /// Do items `a` and `b` serve the same purpose (or share a short name)?
     pub fn same_purpose(&self, a: usize, b: usize) -> bool {
-        short(&self.items[a].name) == short(&self.items[b].name)
+        short_name(&self.items[a].name) == short_name(&self.items[b].name)
             || self.serves[a]
                 .iter()
                 .any(|(p, x)| *x >= 1.0 && self.serves[b].iter().any(|(q, _)| q == p))
@@ -608,14 +609,10 @@ fn kind_rank(d: &Definition) -> u8 {
     }
 }
 
-fn short(name: &str) -> &str {
-    name.rsplit(':').next().unwrap_or(name)
-}
-
 /// The ways an item is written in a request: `plugin:name`, `name`, `name with spaces`.
 fn name_forms(name: &str) -> Vec<String> {
     let lower = name.to_lowercase();
-    let s = short(&lower).to_string();
+    let s = short_name(&lower).to_string();
     let mut v = vec![lower.clone(), s.clone(), s.replace(['-', '_'], " ")];
     v.sort();
     v.dedup();

@@ -1,4 +1,4 @@
-//! YAML frontmatter of skill, agent and command files (FORMATS.md §4).
+//! YAML frontmatter of skill, agent and command files: `name`, `description` and the rest.
 
 use serde::Deserialize;
 

@@ -103,7 +103,7 @@ impl Catalog {
             }
         }
         for d in &mut load.items {
-            let short = d.name.rsplit(':').next().unwrap_or(&d.name);
+            let short = crate::model::format::short_name(&d.name);
             d.triggers = extra_triggers
                 .get(&d.name)
                 .or_else(|| extra_triggers.get(short))

@@ -15,8 +15,8 @@ use rayon::prelude::*;
 
 use crate::model::facts::Update;
 use crate::model::snapshot::{Diagnostic, DiagnosticSource};
+use crate::settings::config::CustomRule;
 
-use parse::CustomRule;
 use tail::{Cursor, ReadStats};
 
 /// Owns one cursor per transcript file.
@@ -24,8 +24,9 @@ use tail::{Cursor, ReadStats};
 pub struct Engine {
     /// Config directories (each holding `projects/`).
     pub dirs: Vec<PathBuf>,
-    /// Extra stage rules from the config file, tried before the built-in ones.
-    pub stage_rules: Vec<crate::settings::config::StageRule>,
+    /// Extra stage rules from the config file, compiled once by the settings, tried before
+    /// the built-in ones.
+    pub stage_rules: Vec<CustomRule>,
     cursors: HashMap<PathBuf, Cursor>,
     /// Bytes read so far, for the tests and benchmarks that prove appends are read once.
     pub stats: Arc<ReadStats>,
@@ -110,18 +111,6 @@ impl Engine {
     }
 
     fn read(&mut self, paths: Vec<PathBuf>) -> (Vec<Update>, Vec<Diagnostic>) {
-        let rules = match CustomRule::compile(&self.stage_rules) {
-            Ok(r) => r,
-            Err(message) => {
-                // `settings::resolve` rejects bad rules first; this keeps the engine safe alone.
-                let diag = Diagnostic {
-                    source: DiagnosticSource::Config,
-                    path: None,
-                    message,
-                };
-                return (Vec::new(), vec![diag]);
-            }
-        };
         let mut work: Vec<(PathBuf, Cursor)> = paths
             .into_iter()
             .map(|p| {
@@ -132,10 +121,10 @@ impl Engine {
                 (p, cursor)
             })
             .collect();
-        let stats = &self.stats;
+        let (rules, stats) = (&self.stage_rules, &self.stats);
         let results: Vec<_> = work
             .par_iter_mut()
-            .map(|(path, cursor)| cursor.read(path, &rules, stats))
+            .map(|(path, cursor)| cursor.read(path, rules, stats))
             .collect();
         let mut updates = Vec::new();
         let mut diagnostics = Vec::new();

@@ -1,4 +1,5 @@
-//! One line in, facts out (FORMATS.md §2–3, stages §6).
+//! One line in, facts out: the entry types, tool calls, outcomes, prompts and stages of the
+//! README's "Counting rules" and "Where the data comes from" (section Transcripts).
 //!
 //! Speed: no `serde_json::Value`. The big entry types (`progress`, `file-history-snapshot`)
 //! are recognised by a byte search and never parsed; the rest is deserialized once into
@@ -23,13 +24,15 @@ use crate::model::facts::{
     PROMPT_KEEP_BYTES, Prompt, SessionSeen, SkillListing, SkillSeen, SkillSeenHow, SkipReason,
     Stage, ToolCall, ToolResult, Usage,
 };
-use crate::settings::config::StageRule;
+use crate::model::format;
+use crate::settings::config::CustomRule;
 
 /// Longer lines are counted as `too_long` and not parsed: a transcript line is one message,
 /// and tens of megabytes (a pasted log, a big tool result) are real, hundreds are not.
 pub const MAX_LINE_BYTES: usize = 64 << 20;
 
-/// Entry types of FORMATS.md §2. Anything else is counted as `unknown_type`.
+/// The top-level `type`s Claude Code writes in a transcript line. Anything else is counted as
+/// `unknown_type`.
 const KNOWN_TYPES: [&str; 12] = [
     "user",
     "assistant",
@@ -50,7 +53,8 @@ const KNOWN_TYPES: [&str; 12] = [
 /// theirs; such lines are not checked for JSON validity.
 const FAST_SKIP: [&[u8]; 2] = [b"progress", b"file-history-snapshot"];
 
-/// User texts that are not prompts (FORMATS.md §3), besides the meta flags.
+/// User texts that are not prompts (interruptions, skill bodies, traces, caveats, local
+/// command and shell output, task notifications), besides the meta flags.
 const NOT_PROMPT_PREFIXES: [&str; 8] = [
     "[Request interrupted by user",
     "Base directory for this skill:",
@@ -76,38 +80,6 @@ pub struct FileContext {
     pub session: Option<String>,
     /// A subagent file (`agent-*.jsonl`, flat or under `subagents/`).
     pub subagent: bool,
-}
-
-/// A stage rule from the config file, ready to apply.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CustomRule {
-    tool: String,
-    contains: String,
-    stage: Stage,
-}
-
-impl CustomRule {
-    /// Check every rule; the error names the first unknown stage.
-    pub fn compile(rules: &[StageRule]) -> Result<Vec<CustomRule>, String> {
-        rules
-            .iter()
-            .map(|r| {
-                let stage = Stage::parse(&r.stage.to_ascii_lowercase()).ok_or_else(|| {
-                    format!(
-                        "unknown stage {:?} in a stage rule for tool {:?} (known: {})",
-                        r.stage,
-                        r.tool,
-                        Stage::ALL.map(Stage::as_str).join(", ")
-                    )
-                })?;
-                Ok(CustomRule {
-                    tool: r.tool.clone(),
-                    contains: r.contains.to_lowercase(),
-                    stage,
-                })
-            })
-            .collect()
-    }
 }
 
 /// Parse a buffer of complete lines (it ends with `\n`, or is a final line known to be
@@ -310,7 +282,12 @@ fn listing(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
         .filter_map(|l| l.split_once(':'))
         .map(|(n, d)| (n.trim(), d.trim()))
         .filter(|(n, _)| !n.is_empty() && !n.contains(' '))
-        .map(|(n, d)| (n.to_owned(), cut(d, LISTED_DESCRIPTION_BYTES).to_owned()))
+        .map(|(n, d)| {
+            (
+                n.to_owned(),
+                format::cut_bytes(d, LISTED_DESCRIPTION_BYTES).to_owned(),
+            )
+        })
         .collect();
     if !skills.is_empty() {
         out.listings.push(SkillListing {
@@ -409,7 +386,7 @@ fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
     out.prompts.push(Prompt {
         session: cx.session.to_owned(),
         ts: cx.ts,
-        text: cut(text, PROMPT_KEEP_BYTES).to_owned(),
+        text: format::cut_bytes(text, PROMPT_KEEP_BYTES).to_owned(),
     });
 }
 
@@ -467,18 +444,6 @@ fn outcome(b: &Block) -> Outcome {
     }
 }
 
-/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
-pub fn cut(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
-}
-
 fn raw_str(raw: &RawValue) -> Option<Cow<'_, str>> {
     serde_json::from_str::<Cow<str>>(raw.get()).ok()
 }
@@ -518,7 +483,9 @@ fn classify_call(
     (kind, stage)
 }
 
-/// FORMATS.md §6.
+/// The built-in stage rules (README, "Counting rules"): a `Skill` or `Task`/`Agent` named
+/// like a stage, `Edit`/`Write` → implement, `Bash` running tests → test, `git commit` →
+/// commit, `git push` → deploy.
 fn builtin_stage(name: &str, kind: &CallKind, command: &str) -> Option<Stage> {
     match (name, kind) {
         (_, CallKind::Skill(skill)) => {
@@ -801,6 +768,7 @@ struct Input<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::config::StageRule;
 
     fn parse(lines: &[&str]) -> FileFacts {
         let mut out = FileFacts::default();
@@ -875,7 +843,7 @@ mod tests {
             contains: "x".into(),
             stage: "ship".into(),
         }]);
-        assert!(bad.unwrap_err().contains("\"ship\""));
+        assert!(bad.unwrap_err().to_string().contains("\"ship\""));
     }
 
     #[test]

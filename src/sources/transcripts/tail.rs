@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::model::facts::Update;
 use crate::model::facts::{FileFacts, SkipReason};
 
-use super::parse::{self, CustomRule, FileContext, MAX_LINE_BYTES};
+use super::parse::{self, FileContext, MAX_LINE_BYTES};
+use crate::settings::config::CustomRule;
 
 /// Bytes per read: large enough that syscalls do not matter, small enough for many threads.
 const CHUNK: usize = 1 << 20;

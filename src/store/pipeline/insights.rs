@@ -139,7 +139,7 @@ fn missed_opportunity(snap: &Snapshot, found: &mut Vec<Found>) {
                 ItemKind::Skill => format!(
                     "Type /{} (or ask for the skill by name) on requests like these: {} went \
                      without it",
-                    m.item.rsplit(':').next().unwrap_or(&m.item),
+                    m.item,
                     plural(m.count, "request")
                 ),
                 ItemKind::Agent => format!(

@@ -56,7 +56,7 @@ impl Action {
 
 /// A key as written in the config file: `q`, `R`, `?`, `ctrl-c`, `tab`, `shift-tab`,
 /// `enter`, `esc`, `up`, `down`, `f5`, `space`.
-pub(crate) fn parse_key(s: &str) -> Result<KeyEvent, String> {
+pub(crate) fn parse_key(s: &str) -> Result<KeyEvent, UnknownKey> {
     let lower = s.to_ascii_lowercase();
     let (mods, rest) = match lower.split_once('-') {
         Some(("ctrl", r)) if !r.is_empty() => (KeyModifiers::CONTROL, r),
@@ -91,16 +91,52 @@ pub(crate) fn parse_key(s: &str) -> Result<KeyEvent, String> {
                 } else {
                     c.to_ascii_lowercase()
                 }),
-                _ => {
-                    return Err(format!(
-                        "unknown key {s:?} (try \"q\", \"ctrl-c\", \"tab\", \"f5\")"
-                    ));
-                }
+                _ => return Err(UnknownKey(s.to_string())),
             }
         }
     };
     Ok(KeyEvent::new(code, mods))
 }
+
+/// A key name that names no key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownKey(pub String);
+
+impl std::fmt::Display for UnknownKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unknown key {:?} (try \"q\", \"ctrl-c\", \"tab\", \"f5\")",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownKey {}
+
+/// A `[keys]` entry of the config file that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindingError {
+    /// The name is not one of [`Action::ALL`].
+    UnknownAction(String),
+    /// The action exists; its key does not.
+    BadKey { action: String, key: UnknownKey },
+}
+
+impl std::fmt::Display for BindingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BindingError::UnknownAction(name) => write!(
+                f,
+                "keys: unknown action {name:?} (known: {})",
+                Action::ALL.map(|a| a.0).join(", ")
+            ),
+            BindingError::BadKey { action, key } => write!(f, "keys.{action}: {key}"),
+        }
+    }
+}
+
+impl std::error::Error for BindingError {}
 
 #[derive(Debug, Clone)]
 pub struct Bindings {
@@ -110,7 +146,7 @@ pub struct Bindings {
 impl Bindings {
     /// The defaults with the config file's `[keys]` applied: a rebound action loses its
     /// default keys (Ctrl-C always quits).
-    pub fn new(config: &BTreeMap<String, String>) -> Result<Bindings, String> {
+    pub fn new(config: &BTreeMap<String, String>) -> Result<Bindings, BindingError> {
         let mut defaults: Vec<(&str, Action)> = vec![
             ("tab", Action::NextPane),
             ("shift-tab", Action::PrevPane),
@@ -139,19 +175,17 @@ impl Bindings {
                 .iter()
                 .find(|(n, _, _)| n == name)
                 .map(|(_, a, _)| *a)
-                .ok_or_else(|| {
-                    format!(
-                        "keys: unknown action {name:?} (known: {})",
-                        Action::ALL.map(|a| a.0).join(", ")
-                    )
-                })?;
-            let k = parse_key(key).map_err(|e| format!("keys.{name}: {e}"))?;
+                .ok_or_else(|| BindingError::UnknownAction(name.clone()))?;
+            let k = parse_key(key).map_err(|key| BindingError::BadKey {
+                action: name.clone(),
+                key,
+            })?;
             rebound.push((k, action));
         }
         let mut map = HashMap::new();
         for (key, action) in defaults {
             if rebound.iter().all(|(_, a)| *a != action) {
-                let k = parse_key(key)?;
+                let k = parse_key(key).expect("the default keys parse");
                 map.insert((k.code, k.modifiers), action);
             }
         }
@@ -267,8 +301,10 @@ mod tests {
     #[test]
     fn bad_bindings_say_what_is_wrong() {
         let e = Bindings::new(&BTreeMap::from([("fly".into(), "f".into())])).unwrap_err();
-        assert!(e.contains("unknown action \"fly\""), "{e}");
+        assert_eq!(e, BindingError::UnknownAction("fly".into()));
+        assert!(e.to_string().contains("unknown action \"fly\""), "{e}");
         let e = Bindings::new(&BTreeMap::from([("quit".into(), "hyper-q".into())])).unwrap_err();
-        assert!(e.contains("keys.quit"), "{e}");
+        assert!(matches!(&e, BindingError::BadKey { action, .. } if action == "quit"));
+        assert!(e.to_string().contains("keys.quit"), "{e}");
     }
 }
