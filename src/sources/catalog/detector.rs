@@ -10,7 +10,9 @@
 //! At most one item per request, unless two are asked for by name; a purpose-level match
 //! needs a margin over a different purpose.
 
-use std::collections::HashMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -115,15 +117,15 @@ pub struct History {
 
 /// At most this many earlier requests, those sharing the most informative words, are
 /// compared with a request.
-const HISTORY_CANDIDATES: usize = 64;
+const HISTORY_CANDIDATES: usize = 16;
 
 impl History {
     /// The sorted TF-IDF vector of `stems`, and its norm.
-    fn vector(&self, stems: &[String]) -> (Vec<(u32, f32)>, f32) {
-        let mut counts: HashMap<u32, f32> = HashMap::new();
+    fn vector(&self, stems: &[Arc<str>]) -> (Vec<(u32, f32)>, f32) {
+        let mut counts: HashMap<u32, f32> = HashMap::default();
         let mut unknown = 0.0f32;
         for s in stems {
-            match self.words.get(s) {
+            match self.words.get(&**s) {
                 Some(&id) => *counts.entry(id).or_default() += 1.0,
                 None => unknown += 1.0,
             }
@@ -154,6 +156,14 @@ fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
         }
     }
     sum
+}
+
+/// A prompt read once by [`Detector::prepare`].
+pub struct Prepared {
+    pub split: prompt::Split,
+    words: Vec<Word>,
+    /// The stems that say something, for the history.
+    pub stems: Vec<Arc<str>>,
 }
 
 /// What the detector says of one prompt.
@@ -198,7 +208,7 @@ impl Detector {
                 triggers.push((i, intent::phrase(&t.to_lowercase()), t.clone()));
             }
         }
-        let mut by_short: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_short: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, d) in items.iter().enumerate() {
             by_short.entry(short_key(&d.name)).or_default().push(i);
         }
@@ -232,17 +242,29 @@ impl Detector {
         precedents: Vec<Precedent>,
         requests: impl Iterator<Item = &'a str>,
     ) -> History {
+        let stems: Vec<Vec<Arc<str>>> = requests.map(|r| self.content_stems(r)).collect();
+        self.history_of(precedents, stems.iter().map(Vec::as_slice))
+    }
+
+    /// [`Detector::history`] over the content stems of the requests.
+    pub fn history_of<'a>(
+        &self,
+        precedents: Vec<Precedent>,
+        requests: impl Iterator<Item = &'a [Arc<str>]>,
+    ) -> History {
         let mut h = History::default();
         let mut df: Vec<f32> = Vec::new();
-        let intern = |h: &mut History, s: String| -> u32 {
-            let next = h.names.len() as u32;
-            *h.words.entry(s.clone()).or_insert_with(|| {
-                h.names.push(s);
-                next
-            })
+        let intern = |h: &mut History, s: &str| -> u32 {
+            if let Some(&id) = h.words.get(s) {
+                return id;
+            }
+            let id = h.names.len() as u32;
+            h.words.insert(s.to_string(), id);
+            h.names.push(s.to_string());
+            id
         };
-        let count = |h: &mut History, df: &mut Vec<f32>, stems: Vec<String>| {
-            let mut ids: Vec<u32> = stems.into_iter().map(|s| intern(h, s)).collect();
+        let count = |h: &mut History, df: &mut Vec<f32>, stems: &[Arc<str>]| {
+            let mut ids: Vec<u32> = stems.iter().map(|s| intern(h, s)).collect();
             ids.sort_unstable();
             ids.dedup();
             for id in ids {
@@ -255,16 +277,16 @@ impl Detector {
         let mut n = 0usize;
         for r in requests {
             n += 1;
-            count(&mut h, &mut df, self.content_stems(r));
+            count(&mut h, &mut df, r);
         }
-        let docs: Vec<Vec<String>> = precedents
+        let docs: Vec<Vec<Arc<str>>> = precedents
             .iter()
             .map(|p| self.content_stems(&p.text))
             .collect();
         // The precedents are among the requests: their words are counted there once.
         for d in &docs {
             for s in d {
-                let id = intern(&mut h, s.clone());
+                let id = intern(&mut h, s);
                 if df.len() <= id as usize {
                     df.resize(id as usize + 1, 0.0);
                 }
@@ -338,7 +360,19 @@ impl Detector {
         self.judge_split(prompt::split(text), key, available, history)
     }
 
-    /// [`Detector::judge`] of a prompt already taken apart.
+    /// A prompt taken apart and read once: its request, words and content stems.
+    pub fn prepare(&self, text: &str) -> Prepared {
+        let split = prompt::split(text);
+        let words = self.lexicon.words(&split.request);
+        let stems = content(&words);
+        Prepared {
+            split,
+            words,
+            stems,
+        }
+    }
+
+    /// [`Detector::judge`] of a prepared prompt.
     pub fn judge_split(
         &self,
         split: prompt::Split,
@@ -346,14 +380,30 @@ impl Detector {
         available: &dyn Fn(usize) -> bool,
         history: &History,
     ) -> Judgement {
+        let words = self.lexicon.words(&split.request);
+        let stems = content(&words);
+        let p = Prepared {
+            split,
+            words,
+            stems,
+        };
+        self.judge_prepared(&p, key, available, history)
+    }
+
+    pub fn judge_prepared(
+        &self,
+        p: &Prepared,
+        key: (&str, i64),
+        available: &dyn Fn(usize) -> bool,
+        history: &History,
+    ) -> Judgement {
         let mut cands: Vec<Flag> = Vec::new();
+        let split = &p.split;
         match split.kind {
             PromptKind::Typed => {
-                let words = self.lexicon.words(&split.request);
-                let stems = content(&words);
-                self.named(&split.request, &words, available, &mut cands);
-                self.by_purpose(&words, available, history, &mut cands);
-                self.by_history(&stems, key, available, history, &mut cands);
+                self.named(&split.request, &p.words, available, &mut cands);
+                self.by_purpose(&p.words, available, history, &mut cands);
+                self.by_history(&p.stems, key, available, history, &mut cands);
             }
             PromptKind::PlanHandoff => {
                 if let Some(p) = PURPOSES.iter().position(|p| p.name == "executing a plan") {
@@ -461,7 +511,7 @@ impl Detector {
 
     fn by_history(
         &self,
-        stems: &[String],
+        stems: &[Arc<str>],
         key: (&str, i64),
         available: &dyn Fn(usize) -> bool,
         h: &History,
@@ -476,7 +526,7 @@ impl Detector {
         }
         // Only precedents sharing two informative words or more are compared, the ones
         // sharing most first.
-        let mut shared_count: HashMap<u32, u32> = HashMap::new();
+        let mut shared_count: HashMap<u32, u32> = HashMap::default();
         for &(id, _) in &v {
             for &k in &h.postings[id as usize] {
                 *shared_count.entry(k).or_default() += 1;
@@ -488,7 +538,7 @@ impl Detector {
         candidates.truncate(HISTORY_CANDIDATES);
         // Per item: how many similar earlier requests, and the most similar. One
         // coincidence is no habit: it takes two.
-        let mut similar: HashMap<usize, (u32, f32, usize)> = HashMap::new();
+        let mut similar: HashMap<usize, (u32, f32, usize)> = HashMap::default();
         for (k, _) in candidates {
             let k = k as usize;
             let p = &h.precedents[k];
@@ -577,28 +627,28 @@ impl Detector {
         vec![top]
     }
 
-    fn content_stems(&self, text: &str) -> Vec<String> {
+    fn content_stems(&self, text: &str) -> Vec<Arc<str>> {
         content(&self.lexicon.words(text))
     }
 }
 
 /// The stems of `words` that say something: three letters or more, not common.
-fn content(words: &[Word]) -> Vec<String> {
+fn content(words: &[Word]) -> Vec<Arc<str>> {
     words
         .iter()
         .map(|w| &w.stem)
-        .filter(|s| s.chars().count() >= 3 && !STOP.contains(&s.as_str()))
+        .filter(|s| s.len() >= 3 && STOP.binary_search(&&***s).is_err())
         .cloned()
         .collect()
 }
 
-/// Common words that say nothing of what is asked.
+/// Common words that say nothing of what is asked (sorted: binary search).
 const STOP: [&str; 52] = [
-    "the", "and", "for", "you", "can", "this", "that", "with", "not", "are", "was", "but", "have",
-    "has", "all", "our", "out", "now", "let", "lets", "pleas", "just", "then", "from", "into",
-    "what", "when", "how", "why", "there", "here", "some", "also", "would", "could", "should",
-    "it'", "your", "them", "they", "yes", "yeah", "okay", "sure", "thank", "thanks", "pls", "one",
-    "too", "need", "want", "like",
+    "all", "also", "and", "are", "but", "can", "could", "for", "from", "has", "have", "here",
+    "how", "into", "it'", "just", "let", "lets", "like", "need", "not", "now", "okay", "one",
+    "our", "out", "pleas", "pls", "should", "some", "sure", "thank", "thanks", "that", "the",
+    "them", "then", "there", "they", "this", "too", "want", "was", "what", "when", "why", "with",
+    "would", "yeah", "yes", "you", "your",
 ];
 
 /// Skills before agents when both serve a purpose equally: a skill is the lighter step.

@@ -3,8 +3,8 @@
 //! purpose, read from their names and descriptions. Matching a request to a purpose and a
 //! purpose to an item replaces matching description clauses, which people never type.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::{Arc, Mutex};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -235,8 +235,8 @@ pub struct Phrase {
 /// A word of a request: its stem, as written (lowercase), and whether it ends a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
-    pub stem: String,
-    pub raw: String,
+    pub stem: Arc<str>,
+    pub raw: Arc<str>,
     pub end: bool,
 }
 
@@ -248,7 +248,7 @@ const NEGATIONS: [&str; 9] = [
 pub struct Lexicon {
     stemmer: Stemmer,
     /// Stems already computed: people reuse their words, and stemming is the costly part.
-    stems: Mutex<HashMap<String, String>>,
+    stems: Mutex<HashMap<Box<str>, Spelled>>,
     /// Per purpose: strong and weak phrases, compiled.
     compiled: Vec<(Vec<Phrase>, Vec<Phrase>)>,
     vetoes: Vec<Vec<Phrase>>,
@@ -263,6 +263,9 @@ pub struct Lexicon {
 
 /// A phrase of `Lexicon::compiled`: purpose, weak or strong, index.
 type PhraseRef = (usize, bool, usize);
+
+/// A word as written (lowercase) and its stem.
+type Spelled = (Arc<str>, Arc<str>);
 
 /// The stem cache is cleared past this many words.
 const STEM_CACHE: usize = 200_000;
@@ -295,7 +298,7 @@ impl Lexicon {
             .map(|p| (compile(p.item), compile(p.item_not)))
             .collect();
         let vetoes = PURPOSES.iter().map(|p| compile(p.veto)).collect();
-        let (mut starts_exact, mut starts_prefix) = (HashMap::new(), HashMap::new());
+        let (mut starts_exact, mut starts_prefix) = (HashMap::default(), HashMap::default());
         let mut starts_any = Vec::new();
         for (i, (strong, weak)) in compiled.iter().enumerate() {
             let all = strong
@@ -326,7 +329,7 @@ impl Lexicon {
         starts_any.dedup();
         Lexicon {
             stemmer,
-            stems: Mutex::new(HashMap::new()),
+            stems: Mutex::new(HashMap::default()),
             compiled,
             vetoes,
             item,
@@ -337,15 +340,21 @@ impl Lexicon {
     }
 
     /// The phrases `words` could hold: those starting at one of them, by purpose.
-    fn candidates(&self, words: &[Word]) -> Vec<PhraseRef> {
-        let mut out = self.starts_any.clone();
-        for w in words {
-            if let Some(v) = self.starts_exact.get(&w.stem) {
-                out.extend(v);
+    /// Each with the word it may start at (`usize::MAX`: anywhere).
+    fn candidates(&self, words: &[Word]) -> Vec<(PhraseRef, usize)> {
+        let mut out: Vec<(PhraseRef, usize)> =
+            self.starts_any.iter().map(|r| (*r, usize::MAX)).collect();
+        for (i, w) in words.iter().enumerate() {
+            if let Some(v) = self.starts_exact.get(&*w.stem) {
+                out.extend(v.iter().map(|r| (*r, i)));
             }
-            let key: String = w.stem.chars().take(3).collect();
-            if let Some(v) = self.starts_prefix.get(&key) {
-                out.extend(v);
+            let end = w
+                .stem
+                .char_indices()
+                .nth(3)
+                .map_or(w.stem.len(), |(i, _)| i);
+            if let Some(v) = self.starts_prefix.get(&w.stem[..end]) {
+                out.extend(v.iter().map(|r| (*r, i)));
             }
         }
         out.sort_unstable();
@@ -353,7 +362,9 @@ impl Lexicon {
         out
     }
 
-    fn stem_of(&self, lower: &str) -> String {
+    /// The word as written and its stem, shared: a user's words repeat, and stemming and
+    /// allocating per word would cost most of the detector's time.
+    fn stem_of(&self, lower: &str) -> Spelled {
         let mut cache = self.stems.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(s) = cache.get(lower) {
             return s.clone();
@@ -361,9 +372,9 @@ impl Lexicon {
         if cache.len() > STEM_CACHE {
             cache.clear();
         }
-        let s = self.stemmer.stem(lower).into_owned();
-        cache.insert(lower.to_string(), s.clone());
-        s
+        let entry: Spelled = (lower.into(), self.stemmer.stem(lower).into());
+        cache.insert(lower.into(), entry.clone());
+        entry
     }
 
     /// The words of `text`, stemmed. Identifiers (`code-reviewer`, `src/a.rs`, `jdx/mise`,
@@ -373,6 +384,7 @@ impl Lexicon {
     pub fn words(&self, text: &str) -> Vec<Word> {
         let text = without_quotes(text);
         let mut out: Vec<Word> = Vec::new();
+        let mut lower = String::new();
         for raw in text.split_whitespace() {
             let end = raw.ends_with(['.', '?', '!', ';']) || raw.ends_with(':');
             let t = raw.trim_matches(|c: char| !c.is_alphanumeric());
@@ -386,27 +398,25 @@ impl Lexicon {
                 .char_indices()
                 .skip(1)
                 .any(|(i, c)| c.is_uppercase() && t[..i].chars().any(char::is_lowercase));
-            let lower: String = t
-                .to_lowercase()
-                .chars()
-                .filter(|c| *c != '\'' && *c != '’')
-                .collect();
+            lower.clear();
+            for c in t.chars().filter(|c| *c != '\'' && *c != '’') {
+                lower.extend(c.to_lowercase());
+            }
             let identifier = camel
                 || lower.contains(['/', '_', '.', ':', '#', '@', '=', '\\'])
                 || (lower.contains('-') && !is_plain_compound(&lower));
-            let stem = if identifier {
-                format!("\u{1}{lower}")
+            let (raw, stem) = if identifier {
+                (
+                    Arc::from(lower.as_str()),
+                    Arc::from(format!("\u{1}{lower}")),
+                )
             } else {
                 self.stem_of(&lower)
             };
-            if KIND_WORDS.contains(&stem.as_str()) {
+            if KIND_WORDS.contains(&&*stem) {
                 mark_item_name(&mut out);
             }
-            out.push(Word {
-                stem,
-                raw: lower,
-                end,
-            });
+            out.push(Word { stem, raw, end });
         }
         if let Some(w) = out.last_mut() {
             w.end = true;
@@ -418,23 +428,28 @@ impl Lexicon {
     pub fn asked(&self, words: &[Word]) -> Vec<Asked> {
         let mut out = Vec::new();
         let candidates = self.candidates(words);
-        for group in candidates.chunk_by(|a, b| a.0 == b.0) {
-            let i = group[0].0;
+        for group in candidates.chunk_by(|a, b| a.0.0 == b.0.0) {
+            let i = group[0].0.0;
             let (strong, weak) = &self.compiled[i];
-            let found = |r: &&PhraseRef| {
+            // One result per phrase: the first start where it is found.
+            let mut strong_found: Vec<String> = Vec::new();
+            let mut weak_found: Vec<String> = Vec::new();
+            for phrase in group.chunk_by(|a, b| a.0 == b.0) {
+                let r = phrase[0].0;
                 let p = if r.1 { &weak[r.2] } else { &strong[r.2] };
-                find(p, words).map(|span| quote(words, span))
-            };
-            let strong_found: Vec<String> = group
-                .iter()
-                .filter(|r| !r.1)
-                .filter_map(|r| found(&r))
-                .collect();
-            let weak_found: Vec<String> = group
-                .iter()
-                .filter(|r| r.1)
-                .filter_map(|r| found(&r))
-                .collect();
+                let span = phrase.iter().find_map(|&(_, start)| match start {
+                    usize::MAX => find(p, words),
+                    s => find_at(p, words, s),
+                });
+                if let Some(span) = span {
+                    let list = if r.1 {
+                        &mut weak_found
+                    } else {
+                        &mut strong_found
+                    };
+                    list.push(quote(words, span));
+                }
+            }
             if strong_found.is_empty() && weak_found.is_empty() {
                 continue;
             }
@@ -504,11 +519,11 @@ const KIND_WORDS: [&str; 5] = ["skill", "agent", "subag", "plugin", "sub-ag"];
 fn mark_item_name(words: &mut [Word]) {
     const STOPS: [&str; 6] = ["the", "a", "an", "your", "my", "this"];
     for w in words.iter_mut().rev().take(2) {
-        if w.end || STOPS.contains(&w.stem.as_str()) {
+        if w.end || STOPS.contains(&&*w.stem) {
             break;
         }
         if !w.stem.starts_with('\u{1}') {
-            w.stem = format!("\u{1}{}", w.stem);
+            w.stem = format!("\u{1}{}", w.stem).into();
         }
     }
 }
@@ -615,11 +630,11 @@ fn element_matches(e: &Element, w: &Word) -> bool {
         if let Some(inner) = s.strip_prefix('%') {
             w.stem.starts_with('\u{1}') && w.stem.contains(inner)
         } else if let Some(exact) = s.strip_prefix('=') {
-            w.raw == exact
+            &*w.raw == exact
         } else if *prefix {
             w.stem.starts_with(s.as_str())
         } else {
-            w.stem == *s
+            *w.stem == **s
         }
     })
 }
@@ -627,43 +642,40 @@ fn element_matches(e: &Element, w: &Word) -> bool {
 /// Where `p` occurs in `words` (first and last word), within one sentence and not negated
 /// just before.
 pub fn find(p: &Phrase, words: &[Word]) -> Option<(usize, usize)> {
+    (0..words.len()).find_map(|i| find_at(p, words, i))
+}
+
+/// `p` starting at word `i`, within one sentence and not negated just before.
+fn find_at(p: &Phrase, words: &[Word], i: usize) -> Option<(usize, usize)> {
     let first = p.elements.first()?;
-    'start: for i in 0..words.len() {
-        if !element_matches(first, &words[i]) {
-            continue;
-        }
-        let mut at = i;
-        for e in &p.elements[1..] {
-            if words[at].end {
-                continue 'start;
-            }
-            let mut found = None;
-            for (j, w) in words.iter().enumerate().skip(at + 1).take(e.gap + 1) {
-                if element_matches(e, w) {
-                    found = Some(j);
-                    break;
-                }
-                if w.end {
-                    break;
-                }
-            }
-            match found {
-                Some(j) => at = j,
-                None => continue 'start,
-            }
-        }
-        if !negated(words, i) {
-            return Some((i, at));
-        }
+    if !element_matches(first, words.get(i)?) {
+        return None;
     }
-    None
+    let mut at = i;
+    for e in &p.elements[1..] {
+        if words[at].end {
+            return None;
+        }
+        let mut found = None;
+        for (j, w) in words.iter().enumerate().skip(at + 1).take(e.gap + 1) {
+            if element_matches(e, w) {
+                found = Some(j);
+                break;
+            }
+            if w.end {
+                break;
+            }
+        }
+        at = found?;
+    }
+    (!negated(words, i)).then_some((i, at))
 }
 
 /// The words of `words[span]` as written: the evidence shown for a match.
 pub fn quote(words: &[Word], (from, to): (usize, usize)) -> String {
     words[from..=to]
         .iter()
-        .map(|w| w.raw.as_str())
+        .map(|w| &*w.raw)
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -671,9 +683,10 @@ pub fn quote(words: &[Word], (from, to): (usize, usize)) -> String {
 /// A negation among the three words before `i`, in the same sentence.
 pub fn negated(words: &[Word], i: usize) -> bool {
     let from = i.saturating_sub(3);
-    words[from..i].iter().enumerate().any(|(k, w)| {
-        NEGATIONS.contains(&w.stem.as_str()) && !words[from + k..i].iter().any(|x| x.end)
-    })
+    words[from..i]
+        .iter()
+        .enumerate()
+        .any(|(k, w)| NEGATIONS.contains(&&*w.stem) && !words[from + k..i].iter().any(|x| x.end))
 }
 
 #[cfg(test)]

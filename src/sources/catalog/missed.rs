@@ -7,8 +7,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::detector::{Detector, Flag, Precedent, Signal, short_key};
-use super::prompt::{self, PromptKind};
+use rayon::prelude::*;
+
+use super::detector::{Detector, Flag, Judgement, Precedent, Prepared, Signal, short_key};
+use super::prompt::PromptKind;
 use super::{Catalog, Definition, DefinitionKind, example_text};
 use crate::model::facts::{CallKind, FileFacts, Millis, Prompt, to_datetime};
 pub use crate::model::names::same_name;
@@ -106,10 +108,11 @@ impl Catalog {
             }
         };
         let in_catalog = self.detector.items.len();
-        let splits: Vec<prompt::Split> = prompts.iter().map(|p| prompt::split(&p.text)).collect();
-        let mut history = d.history(
-            precedents(d, prompts, &sessions.runs),
-            splits.iter().map(|s| s.request.as_str()),
+        // Each prompt is read once, on every core.
+        let prepared: Vec<Prepared> = prompts.par_iter().map(|p| d.prepare(&p.text)).collect();
+        let mut history = d.history_of(
+            precedents(d, prompts, &prepared, &sessions.runs),
+            prepared.iter().map(|p| p.stems.as_slice()),
         );
         for r in &sessions.runs {
             for &i in d.items_named(r.name) {
@@ -137,12 +140,8 @@ impl Catalog {
             .map(|x| x.kind == DefinitionKind::Agent)
             .collect();
         let mut per_session: HashMap<&str, Vec<bool>> = HashMap::new();
-        // The last flag of each item in each session: a follow-up within the same thread
-        // is the same occasion.
-        let mut flagged: HashMap<(&str, usize), Millis> = HashMap::new();
-        let mut out = Vec::new();
-        for (p, split) in prompts.iter().zip(splits) {
-            let avail = per_session.entry(p.session.as_str()).or_insert_with(|| {
+        for p in prompts {
+            per_session.entry(p.session.as_str()).or_insert_with(|| {
                 match sessions.listings.get(p.session.as_str()) {
                     None => default_available.clone(),
                     Some(listing) => {
@@ -156,8 +155,20 @@ impl Catalog {
                     }
                 }
             });
-            let available = |i: usize| avail[i];
-            let j = d.judge_split(split, (&p.session, p.ts), &available, &history);
+        }
+        let judgements: Vec<Judgement> = prompts
+            .par_iter()
+            .zip(&prepared)
+            .map(|(p, pr)| {
+                let avail = &per_session[p.session.as_str()];
+                d.judge_prepared(pr, (&p.session, p.ts), &|i| avail[i], &history)
+            })
+            .collect();
+        // The last flag of each item in each session: a follow-up within the same thread
+        // is the same occasion.
+        let mut flagged: HashMap<(&str, usize), Millis> = HashMap::new();
+        let mut out = Vec::new();
+        for (p, j) in prompts.iter().zip(judgements) {
             for flag in j.flags {
                 let last = flagged.insert((p.session.as_str(), flag.item), p.ts);
                 if last.is_some_and(|t| p.ts - t < THREAD_MS) {
@@ -262,10 +273,18 @@ fn example(o: &Occasion, redact: bool) -> MissedExample {
 
 /// The requests after which an item ran: for each run, the last prompt of its session
 /// before it, if that prompt was typed by the human.
-fn precedents(d: &Detector, prompts: &[&Prompt], runs: &[Run]) -> Vec<Precedent> {
-    let mut by_session: HashMap<&str, Vec<&Prompt>> = HashMap::new();
-    for p in prompts {
-        by_session.entry(p.session.as_str()).or_default().push(p);
+fn precedents(
+    d: &Detector,
+    prompts: &[&Prompt],
+    prepared: &[Prepared],
+    runs: &[Run],
+) -> Vec<Precedent> {
+    let mut by_session: HashMap<&str, Vec<(&Prompt, &Prepared)>> = HashMap::new();
+    for (p, pr) in prompts.iter().zip(prepared) {
+        by_session
+            .entry(p.session.as_str())
+            .or_default()
+            .push((p, pr));
     }
     let mut seen: HashSet<(usize, &str, Millis)> = HashSet::new();
     let mut out = Vec::new();
@@ -273,11 +292,11 @@ fn precedents(d: &Detector, prompts: &[&Prompt], runs: &[Run]) -> Vec<Precedent>
         let Some(list) = by_session.get(r.session) else {
             continue;
         };
-        let before = list.partition_point(|p| p.ts <= r.ts);
-        let Some(p) = before.checked_sub(1).map(|i| list[i]) else {
+        let before = list.partition_point(|(p, _)| p.ts <= r.ts);
+        let Some((p, pr)) = before.checked_sub(1).map(|i| list[i]) else {
             continue;
         };
-        let split = prompt::split(&p.text);
+        let split = &pr.split;
         if split.kind != PromptKind::Typed {
             continue;
         }
