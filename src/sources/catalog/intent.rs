@@ -394,10 +394,13 @@ impl Lexicon {
                 }
                 continue;
             }
-            let camel = t
-                .char_indices()
-                .skip(1)
-                .any(|(i, c)| c.is_uppercase() && t[..i].chars().any(char::is_lowercase));
+            // An upper-case letter after a lower-case one: `BrainstormingBoard`, `iPhone`.
+            let mut seen_lower = false;
+            let camel = t.chars().any(|c| {
+                let camel = seen_lower && c.is_uppercase();
+                seen_lower |= c.is_lowercase();
+                camel
+            });
             lower.clear();
             for c in t.chars().filter(|c| *c != '\'' && *c != '’') {
                 lower.extend(c.to_lowercase());

@@ -3,6 +3,10 @@
 //! Only the request can call for a skill or agent: a pasted log that names `reviewer` asks
 //! for nothing. Text Claude Code writes on the human's behalf is told apart too.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 /// Who wrote the prompt, as far as its text tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptKind {
@@ -180,6 +184,36 @@ fn typed_prefix(line: &str) -> Option<&str> {
     (words >= 3 && prose && !looks_pasted(head)).then_some(head)
 }
 
+/// Marks of tool output anywhere in a line, found in one pass (case-insensitive).
+static OUTPUT_MARKS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let marks = [
+        "traceback (most recent call last)",
+        "during handling of the above exception",
+        "the above exception was the direct cause",
+        "file \"",
+        "error[e",
+        "warning[",
+        "--> ",
+        "=== run",
+        "--- fail",
+        "--- pass",
+        "fail\t",
+        "ok  \t",
+        "npm err",
+        "panicked at",
+        "|debu|",
+        "|info|",
+        "|warn|",
+        "|erro|",
+        "level=",
+        "\"level\":",
+    ];
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(marks)
+        .expect("the output marks are valid patterns")
+});
+
 /// One line that reads as output, code or a capture rather than something typed to Claude.
 fn looks_pasted(line: &str) -> bool {
     let t = line.trim();
@@ -230,31 +264,9 @@ fn looks_pasted(line: &str) -> bool {
         return true;
     }
     let lower = t.to_ascii_lowercase();
-    const ANYWHERE: [&str; 20] = [
-        "traceback (most recent call last)",
-        "during handling of the above exception",
-        "the above exception was the direct cause",
-        "file \"",
-        "error[e",
-        "warning[",
-        "--> ",
-        "=== run",
-        "--- fail",
-        "--- pass",
-        "fail\t",
-        "ok  \t",
-        "npm err",
-        "panicked at",
-        "|debu|",
-        "|info|",
-        "|warn|",
-        "|erro|",
-        "level=",
-        "\"level\":",
-    ];
     // How tools start their lines; a human writes "I get an error: x".
     const AT_START: [&str; 5] = ["error: ", "warning: ", "fatal: ", "goroutine ", "e   "];
-    if ANYWHERE.iter().any(|m| lower.contains(m)) || AT_START.iter().any(|m| lower.starts_with(m)) {
+    if OUTPUT_MARKS.is_match(t) || AT_START.iter().any(|m| lower.starts_with(m)) {
         return true;
     }
     if lower.starts_with("at ") && (t.contains('(') || t.contains(".go:") || t.contains(".rs:")) {
