@@ -151,3 +151,40 @@ fn table_is_the_default_when_stdout_is_not_a_terminal() {
         assert!(text.contains(section), "table has {section}:\n{text}");
     }
 }
+
+/// Values that used to panic (exit 101) end in one line and exit 2, from flags and from the
+/// config file.
+#[test]
+fn hostile_values_never_panic() {
+    let cases: &[&[&str]] = &[
+        &["--range", "é"],
+        &["--range", "7д"],
+        &["--range", "dé"],
+        &["--days", "2147483647", "--quick-stats"],
+        &["--days", "18446744073709551615", "--quick-stats"],
+    ];
+    for args in cases {
+        let out = run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(args[0]), "{args:?}: {err}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    for (text, names) in [
+        ("[display]\nrange = \"dé\"\n", "display.range"),
+        ("[display]\nrange = \"é\"\n", "display.range"),
+        (
+            "[prometheus]\nendpoint = \"http://127.0.0.1:1\"\npoll_interval_secs = 18446744073709551615\n",
+            "poll_interval_secs",
+        ),
+    ] {
+        std::fs::write(&cfg, text).unwrap();
+        let out = run(&["--config", cfg.to_str().unwrap(), "--format", "json"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{text}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{text}: {err}");
+        assert!(err.contains(names), "{text}: {err}");
+    }
+}

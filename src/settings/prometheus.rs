@@ -6,6 +6,10 @@ use std::time::Duration;
 
 use crate::settings::config::PrometheusConfig;
 
+/// The longest timeout or poll interval accepted: one day (larger values overflow the
+/// timers' clock arithmetic).
+pub const MAX_SECS: u64 = 86_400;
+
 /// A Prometheus setting that cannot be used; names where the value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrometheusError {
@@ -20,8 +24,8 @@ pub enum PrometheusError {
         from: &'static str,
         endpoint: String,
     },
-    /// A timeout or poll interval of 0 seconds.
-    ZeroDuration,
+    /// A timeout or poll interval outside 1 to [`MAX_SECS`] seconds.
+    DurationOutOfRange,
 }
 
 impl std::fmt::Display for PrometheusError {
@@ -38,9 +42,11 @@ impl std::fmt::Display for PrometheusError {
                     "{from}: {endpoint:?} must start with http:// or https://"
                 )
             }
-            PrometheusError::ZeroDuration => {
-                f.write_str("prometheus.timeout_secs and poll_interval_secs must be at least 1")
-            }
+            PrometheusError::DurationOutOfRange => write!(
+                f,
+                "config prometheus.timeout_secs and poll_interval_secs accept 1 to {MAX_SECS} \
+                 seconds"
+            ),
         }
     }
 }
@@ -149,8 +155,9 @@ impl PrometheusSettings {
                 (None, None) => Auth::None,
             },
         };
-        if cfg.timeout_secs == 0 || cfg.poll_interval_secs == 0 {
-            return Err(PrometheusError::ZeroDuration);
+        let secs = 1..=MAX_SECS;
+        if !secs.contains(&cfg.timeout_secs) || !secs.contains(&cfg.poll_interval_secs) {
+            return Err(PrometheusError::DurationOutOfRange);
         }
         Ok(Some(PrometheusSettings {
             endpoint: url.as_str().trim_end_matches('/').to_string(),
@@ -247,5 +254,19 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("--prometheus-endpoint"), "{e}");
+    }
+
+    #[test]
+    fn durations_are_range_checked() {
+        for (timeout_secs, poll_interval_secs) in [(0, 30), (5, 0), (5, u64::MAX), (u64::MAX, 30)] {
+            let cfg = PrometheusConfig {
+                timeout_secs,
+                poll_interval_secs,
+                ..Default::default()
+            };
+            let e = PrometheusSettings::resolve(Some("http://x:1"), false, &cfg).unwrap_err();
+            assert_eq!(e, PrometheusError::DurationOutOfRange);
+            assert!(e.to_string().contains("poll_interval_secs"));
+        }
     }
 }
