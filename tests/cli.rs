@@ -188,3 +188,26 @@ fn hostile_values_never_panic() {
         assert!(err.contains(names), "{text}: {err}");
     }
 }
+
+/// `skilltop --format json | head -3`: a closed stdout ends the run quietly with 141
+/// (128 + SIGPIPE, as a shell reports for `cat`), never a panic.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let home = fixtures().join("claude-home");
+    for format in ["json", "table", "dashboard"] {
+        let mut child = bin()
+            .args(["--format", format, "--claude-dir", home.to_str().unwrap()])
+            .args(["--all-projects", "--range", "all", "--no-prometheus"])
+            .args(["--now", "2026-11-24T00:00:00Z"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before the report is written.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(141), "{format}: {err}");
+        assert!(err.is_empty(), "{format}: nothing on stderr: {err}");
+    }
+}
