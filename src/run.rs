@@ -61,19 +61,33 @@ fn emit(text: &str) -> Result<(), Error> {
     }
 }
 
-/// A line on stderr; a closed stderr is ignored (`eprintln!` would panic).
+/// A message on stderr, through the one sanitiser (control characters escaped); a closed
+/// stderr is ignored (`eprintln!` would panic).
 pub fn warn(line: &str) {
     use std::io::Write;
+    let line = crate::model::format::terminal_safe(line);
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
-/// What follows `skilltop: ` on stderr: the usage error's line, or the report with its
-/// causes.
+/// What follows `skilltop: ` on stderr: the usage error's line, or the error with its
+/// causes on one line.
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Usage(u) => write!(f, "{u}"),
-            Error::Failed(report) => write!(f, "{report:?}"),
+            Error::Failed(report) => {
+                // One line: the error and its causes, no backtrace, no colours.
+                let chain: Vec<String> = report
+                    .chain()
+                    .map(|e| {
+                        e.to_string()
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .collect();
+                f.write_str(&chain.join(": "))
+            }
             Error::BrokenPipe => Ok(()),
         }
     }

@@ -211,3 +211,91 @@ fn a_closed_pipe_ends_quietly() {
         assert!(err.is_empty(), "{format}: nothing on stderr: {err}");
     }
 }
+
+/// No raw control character from the data reaches a terminal: names from transcripts and
+/// frontmatter, diagnostic paths, quick-stats names and stderr messages are shown escaped.
+#[test]
+fn control_characters_are_shown_escaped_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    std::fs::create_dir_all(home.join("projects/-x")).unwrap();
+    std::fs::write(
+        home.join("projects/-x/s.jsonl"),
+        r#"{"type":"assistant","sessionId":"s1","timestamp":"2026-11-20T10:00:00Z","cwd":"/x","message":{"id":"m1","content":[{"type":"tool_use","id":"t1","name":"Skill","input":{"skill":"x\u001b]0;pwned\u0007"}}]}}
+"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(home.join("agents")).unwrap();
+    std::fs::write(
+        home.join("agents/ok.md"),
+        "---\nname: \"ag\\e]52;c;QUFB\\a\"\ndescription: helps\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.join("agents/e\x1b[2J.md"),
+        "---\nname: bad\ndescription: x: y: z\n---\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(home.join("session-summaries")).unwrap();
+    std::fs::write(
+        home.join("session-summaries/2026-11-20_a.json"),
+        r#"{"total_tools":1,"tool_breakdown":{"B\u001b]0;t\u0007":1},"project":"p\u009b2J"}"#,
+    )
+    .unwrap();
+    let raw = |bytes: &[u8]| {
+        String::from_utf8_lossy(bytes)
+            .chars()
+            .filter(|c| c.is_control() && *c != '\n')
+            .count()
+    };
+    let common = [
+        "--claude-dir",
+        home.to_str().unwrap(),
+        "--all-projects",
+        "--range",
+        "all",
+        "--no-prometheus",
+        "--now",
+        "2026-11-24T00:00:00Z",
+    ];
+    for format in ["table", "dashboard"] {
+        let out = bin()
+            .args(["--format", format, "--verbose"])
+            .args(common)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{format}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(raw(&out.stdout), 0, "{format}: {text:?}");
+        assert!(text.contains(r"x\e]0;pwned\x07"), "{format}: {text}");
+        if format == "table" {
+            assert!(text.contains(r"ag\e]52;c;QUFB\x07"), "{text}");
+            assert!(text.contains(r"agents/e\e[2J.md"), "{text}");
+        }
+    }
+    let out = bin()
+        .args(["--quick-stats", "--days", "30"])
+        .args(&common[..2])
+        .args(["--now", "2026-11-24T00:00:00Z"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(raw(&out.stdout), 0, "{text:?}");
+    assert!(
+        text.contains(r"B\e]0;t\x07") && text.contains(r"p\u{9b}2J"),
+        "{text}"
+    );
+    // stderr: an export that fails names its path, escaped, on one line.
+    let target = home.join("no\x1b]0;x\x07dir/x.json");
+    let out = bin()
+        .args(common)
+        .arg("--export")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(raw(&out.stderr), 0, "{err:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains(r"no\e]0;x\x07dir"), "{err}");
+}

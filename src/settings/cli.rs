@@ -129,7 +129,10 @@ pub fn parse_or_exit() -> Cli {
             match e.kind() {
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => e.exit(),
                 _ => {
-                    eprintln!("{}", one_line_error(&e.render().to_string()));
+                    use std::io::Write;
+                    let line = one_line_error(&e.render().to_string());
+                    let line = crate::model::format::terminal_line(&line);
+                    let _ = writeln!(std::io::stderr().lock(), "{line}");
                     std::process::exit(super::UsageError::EXIT_CODE);
                 }
             }

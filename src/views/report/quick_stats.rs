@@ -137,7 +137,13 @@ pub fn run(
     Ok(render(&q))
 }
 
+/// The totals as text for a terminal (through the one sanitiser: tool and project names
+/// and the reasons of skipped files come from outside).
 pub fn render(q: &QuickStats) -> String {
+    crate::model::format::terminal_safe(&render_raw(q)).into_owned()
+}
+
+fn render_raw(q: &QuickStats) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
