@@ -265,3 +265,130 @@ fn a_transcript_deleted_while_being_read_is_dropped_cleanly() {
     let (updates, diags) = engine.refresh(std::slice::from_ref(&ghost));
     assert!(updates.is_empty() && diags.is_empty());
 }
+
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().unwrap().success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+/// Run `cmd` and fail (killing it) when it does not end within 30 s: a hang is a failure.
+fn output_within(mut cmd: Command) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("skilltop hung on a non-regular file");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// FIFOs, devices (also behind symlinks, as a repository can ship them) and oversized
+/// definitions are never read: each is named in a diagnostic, the run ends, no count moves.
+#[test]
+fn fifos_devices_and_huge_files_are_refused_unread() {
+    let (_d, home) = home();
+    let before = snapshot(&home);
+    mkfifo(&home.join("projects/-good/fifo.jsonl"));
+    std::os::unix::fs::symlink("/dev/zero", home.join("projects/-good/zero.jsonl")).unwrap();
+    for sub in ["agents", "commands", "session-summaries"] {
+        fs::create_dir_all(home.join(sub)).unwrap();
+    }
+    mkfifo(&home.join("agents/fifo.md"));
+    mkfifo(&home.join("commands/x.md"));
+    mkfifo(&home.join("session-summaries/2026-11-23_fifo.json"));
+    std::os::unix::fs::symlink("/dev/zero", home.join("agents/helper.md")).unwrap();
+    std::os::unix::fs::symlink("/dev/stdin", home.join("agents/stdin.md")).unwrap();
+    let huge = format!(
+        "---\nname: huge\ndescription: {}\n---\n",
+        "x".repeat(4_100_000)
+    );
+    fs::write(home.join("agents/huge.md"), huge).unwrap();
+
+    let mut cmd = bin();
+    cmd.args(["--format", "json", "--range", "all", "--all-projects"])
+        .args(["--no-prometheus", "--now", NOW, "--claude-dir"])
+        .arg(&home);
+    let out = output_within(cmd);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_snapshot(&v);
+    let d = diagnostics(&v);
+    for (name, why) in [
+        ("fifo.jsonl", "not a regular file (a FIFO)"),
+        ("zero.jsonl", "not a regular file (a character device)"),
+        ("agents/fifo.md", "not a regular file (a FIFO)"),
+        ("commands/x.md", "not a regular file (a FIFO)"),
+        (
+            "agents/helper.md",
+            "not a regular file (a character device)",
+        ),
+        ("agents/stdin.md", "not a regular file"),
+        ("agents/huge.md", "larger than 4.0 MB"),
+    ] {
+        let hit = v["diagnostics"].as_array().unwrap().iter().any(|x| {
+            x["path"].as_str().is_some_and(|p| p.ends_with(name))
+                && x["message"].as_str().is_some_and(|m| m.contains(why))
+        });
+        assert!(hit, "{name}: {why} in {d}");
+    }
+    assert_eq!(v["totals"], before["totals"], "no count moved");
+    assert_eq!(v["skills"], before["skills"]);
+
+    let mut cmd = bin();
+    cmd.args([
+        "--quick-stats",
+        "--days",
+        "30",
+        "--now",
+        NOW,
+        "--claude-dir",
+    ])
+    .arg(&home);
+    let out = output_within(cmd);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        text.contains("2026-11-23_fifo.json: not a regular file (a FIFO)"),
+        "{text}"
+    );
+}
+
+/// `--config` naming a device, a FIFO or a huge file is a one-line usage error, at once.
+#[test]
+fn a_config_file_that_is_not_a_small_regular_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.toml");
+    mkfifo(&fifo);
+    let big = dir.path().join("big.toml");
+    fs::write(&big, format!("# {}\n", "x".repeat(1_100_000))).unwrap();
+    for (path, why) in [
+        (
+            Path::new("/dev/zero"),
+            "not a regular file (a character device)",
+        ),
+        (fifo.as_path(), "not a regular file (a FIFO)"),
+        (big.as_path(), "larger than 1.0 MB"),
+    ] {
+        let mut cmd = bin();
+        cmd.args(["--format", "json", "--no-prometheus", "--config"])
+            .arg(path);
+        let out = output_within(cmd);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(why), "{path:?}: {err}");
+    }
+}

@@ -367,3 +367,56 @@ fn a_panic_in_a_background_task_restores_the_terminal() {
         "a panic is an error exit: {screen}"
     );
 }
+
+/// A FIFO created under `projects/` while the dashboard runs is never opened: the view
+/// keeps refreshing (an appended call shows) and `q` still quits at once.
+#[test]
+fn a_fifo_created_while_running_freezes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("demo");
+    copy_dir(&fixtures().join("demo"), &home);
+    let Some(t) = Tmux::start(
+        "fifo",
+        dir.path(),
+        &[
+            "--claude-dir",
+            home.to_str().unwrap(),
+            "--all-projects",
+            "--range",
+            "all",
+            "--no-prometheus",
+            "--now",
+            "2026-11-24T12:00:00Z",
+        ],
+    ) else {
+        return;
+    };
+    t.wait("the panes", |s| s.contains("transcripts: 26 files"));
+    let file = first_transcript(&home);
+    let fifo = file.with_file_name("fifo.jsonl");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    std::io::Write::write_all(
+        &mut f,
+        skill_line("e2e-fifo", "2026-11-24T08:00:00Z", "/e2e").as_bytes(),
+    )
+    .unwrap();
+    drop(f);
+    t.wait("the appended skill after the FIFO", |s| {
+        s.contains("zz-live-skill")
+    });
+    t.keys("q");
+    let took = t.wait("the exit", |s| s.contains("EXITED:0"));
+    assert!(took < Duration::from_secs(5), "quit took {took:?}");
+    assert!(!t.alternate_screen());
+}

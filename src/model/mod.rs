@@ -2,6 +2,7 @@
 //! and the snapshot (the published JSON schema). Depends on nothing else in the crate.
 
 pub mod facts;
+pub mod files;
 pub mod format;
 pub mod names;
 pub mod prom;

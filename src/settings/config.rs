@@ -11,7 +11,7 @@ use serde::Deserialize;
 pub enum ConfigError {
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::model::files::ReadError,
     },
     Invalid {
         path: PathBuf,
@@ -23,7 +23,7 @@ impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ConfigError::Read { path, source } => {
-                write!(f, "cannot read config file {}: {source}", path.display())
+                write!(f, "config file {}: {source}", path.display())
             }
             ConfigError::Invalid { path, source } => {
                 write!(f, "invalid config file {}: {source}", path.display())
@@ -125,13 +125,15 @@ pub(crate) fn load(path: Option<&Path>) -> Result<ConfigFile, ConfigError> {
             None => return Ok(ConfigFile::default()),
         },
     };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
-            return Ok(ConfigFile::default());
-        }
-        Err(source) => return Err(ConfigError::Read { path, source }),
-    };
+    // A regular file of at most 1 MB: `--config /dev/zero` or a FIFO is refused.
+    let text =
+        match crate::model::files::read_capped_string(&path, crate::model::files::SMALL_FILE_CAP) {
+            Ok(t) => t,
+            Err(e) if e.io_kind() == Some(std::io::ErrorKind::NotFound) && !explicit => {
+                return Ok(ConfigFile::default());
+            }
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
     parse(&text).map_err(|source| ConfigError::Invalid { path, source })
 }
 

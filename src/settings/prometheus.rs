@@ -188,7 +188,8 @@ pub(crate) fn display_url(endpoint: &str) -> String {
 
 /// `PROMETHEUS_ENDPOINT=...` from the hook plugin's env file (`export`, quotes tolerated).
 fn endpoint_env(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text =
+        crate::model::files::read_capped_string(path, crate::model::files::SMALL_FILE_CAP).ok()?;
     text.lines().find_map(|l| {
         let l = l.trim();
         let l = l.strip_prefix("export ").unwrap_or(l);

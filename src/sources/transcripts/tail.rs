@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::model::facts::Update;
 use crate::model::facts::{FileFacts, SkipReason};
+use crate::model::files::ReadError;
 
 use super::parse::{self, CustomRule, FileContext, MAX_LINE_BYTES};
 
@@ -68,14 +69,16 @@ impl Cursor {
         rules: &[CustomRule],
         stats: &ReadStats,
     ) -> io::Result<Option<Update>> {
-        let mut file = match File::open(path) {
+        // Never blocks: a FIFO or a device (also behind a symlink) is refused unopened.
+        let mut file = match crate::model::files::open_regular(path) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(ReadError::Io(e)) if e.kind() == io::ErrorKind::NotFound => {
                 let was_seen = self.seen();
                 *self = Cursor::new(std::mem::take(&mut self.ctx));
                 return Ok(was_seen.then(|| Update::Removed(path.to_path_buf())));
             }
-            Err(e) => return Err(e),
+            Err(ReadError::Io(e)) => return Err(e),
+            Err(e) => return Err(io::Error::other(e.to_string())),
         };
         let meta = file.metadata()?;
         if !meta.is_file() {

@@ -93,7 +93,7 @@ fn file_date(path: &Path) -> Option<NaiveDate> {
 }
 
 fn read_summary(path: &Path) -> Result<Summary> {
-    let text = std::fs::read_to_string(path).wrap_err("cannot read")?;
+    let text = crate::model::files::read_capped_string(path, crate::model::files::SMALL_FILE_CAP)?;
     serde_json::from_str(&text).wrap_err("not a session summary")
 }
 
