@@ -52,6 +52,8 @@ pub(crate) struct PrometheusConfig {
     pub endpoint: Option<String>,
     pub poll_interval_secs: u64,
     pub timeout_secs: u64,
+    /// The largest answer read from the server, in MB (1 to 4096; default 32).
+    pub max_body_mb: u64,
     /// Bearer token; prefer `SKILLTOP_PROMETHEUS_TOKEN` in the environment.
     pub bearer_token: Option<String>,
     pub username: Option<String>,
@@ -68,6 +70,7 @@ impl Default for PrometheusConfig {
             endpoint: None,
             poll_interval_secs: 30,
             timeout_secs: 5,
+            max_body_mb: 32,
             bearer_token: None,
             username: None,
             password: None,

@@ -10,6 +10,9 @@ use crate::settings::config::PrometheusConfig;
 /// timers' clock arithmetic).
 pub const MAX_SECS: u64 = 86_400;
 
+/// The largest `prometheus.max_body_mb` accepted.
+pub const MAX_BODY_MB: u64 = 4096;
+
 /// A Prometheus setting that cannot be used; names where the value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrometheusError {
@@ -26,6 +29,8 @@ pub enum PrometheusError {
     },
     /// A timeout or poll interval outside 1 to [`MAX_SECS`] seconds.
     DurationOutOfRange,
+    /// `max_body_mb` outside 1 to [`MAX_BODY_MB`].
+    BodyCapOutOfRange,
 }
 
 impl std::fmt::Display for PrometheusError {
@@ -47,6 +52,10 @@ impl std::fmt::Display for PrometheusError {
                 "config prometheus.timeout_secs and poll_interval_secs accept 1 to {MAX_SECS} \
                  seconds"
             ),
+            PrometheusError::BodyCapOutOfRange => write!(
+                f,
+                "config prometheus.max_body_mb accepts 1 to {MAX_BODY_MB} (MB)"
+            ),
         }
     }
 }
@@ -60,6 +69,8 @@ pub struct PrometheusSettings {
     pub endpoint: String,
     pub timeout: Duration,
     pub poll_interval: Duration,
+    /// The largest answer read, in bytes: past it the download stops and nothing is decoded.
+    pub max_body_bytes: u64,
     pub auth: Auth,
     /// Sent as `X-Scope-OrgID` (Mimir, Cortex, Thanos receive).
     pub tenant: Option<String>,
@@ -85,6 +96,7 @@ impl std::fmt::Debug for PrometheusSettings {
             .field("endpoint", &self.display_endpoint())
             .field("timeout", &self.timeout)
             .field("poll_interval", &self.poll_interval)
+            .field("max_body_bytes", &self.max_body_bytes)
             .field("auth", &auth)
             .field("tenant", &self.tenant)
             .field("matchers", &self.matchers)
@@ -159,10 +171,14 @@ impl PrometheusSettings {
         if !secs.contains(&cfg.timeout_secs) || !secs.contains(&cfg.poll_interval_secs) {
             return Err(PrometheusError::DurationOutOfRange);
         }
+        if !(1..=MAX_BODY_MB).contains(&cfg.max_body_mb) {
+            return Err(PrometheusError::BodyCapOutOfRange);
+        }
         Ok(Some(PrometheusSettings {
             endpoint: url.as_str().trim_end_matches('/').to_string(),
             timeout: Duration::from_secs(cfg.timeout_secs),
             poll_interval: Duration::from_secs(cfg.poll_interval_secs),
+            max_body_bytes: cfg.max_body_mb * 1_000_000,
             auth,
             tenant: env("SKILLTOP_PROMETHEUS_TENANT").or_else(|| cfg.tenant.clone()),
             matchers: cfg.matchers.clone(),
@@ -223,6 +239,7 @@ mod tests {
             endpoint: "https://alice:hunter2@mimir.example/prometheus".into(),
             timeout: Duration::from_secs(1),
             poll_interval: Duration::from_secs(1),
+            max_body_bytes: 1_000_000,
             auth: Auth::Bearer("tok-SECRET".into()),
             tenant: Some("team".into()),
             matchers: vec![],
