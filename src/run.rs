@@ -27,6 +27,10 @@ pub enum Error {
     /// stdout was closed under us (`skilltop --format json | head -3`): nothing is printed
     /// and the exit code is 141 (128 + SIGPIPE), what a shell reports for `cat` there.
     BrokenPipe,
+    /// The dashboard ended on a terminating signal (HUP, INT, QUIT, TERM) after restoring
+    /// the terminal: nothing is printed and the exit code is 128 + its number, as a shell
+    /// reports a program the signal killed.
+    Signal(i32),
 }
 
 impl Error {
@@ -38,12 +42,13 @@ impl Error {
             Error::Usage(_) => UsageError::EXIT_CODE,
             Error::Failed(_) => 1,
             Error::BrokenPipe => Self::BROKEN_PIPE_EXIT_CODE,
+            Error::Signal(n) => 128 + n,
         }
     }
 
     /// Whether the error ends the run without a message (a closed pipe).
     pub fn is_quiet(&self) -> bool {
-        matches!(self, Error::BrokenPipe)
+        matches!(self, Error::BrokenPipe | Error::Signal(_))
     }
 }
 
@@ -88,7 +93,7 @@ impl std::fmt::Display for Error {
                     .collect();
                 f.write_str(&chain.join(": "))
             }
-            Error::BrokenPipe => Ok(()),
+            Error::BrokenPipe | Error::Signal(_) => Ok(()),
         }
     }
 }
@@ -224,7 +229,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         None => None,
     };
     let Some(format) = format else {
-        return Ok(run_dashboard(r)?);
+        return match run_dashboard(r)? {
+            Some(signal) => Err(Error::Signal(signal)),
+            None => Ok(()),
+        };
     };
     let snap = one_shot_snapshot(&r)?;
     let text = match format {
@@ -243,7 +251,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     emit(&text)
 }
 
-fn run_dashboard(r: Resolved) -> color_eyre::Result<()> {
+/// `Some(n)`: the dashboard ended on signal `n`, the terminal restored.
+fn run_dashboard(r: Resolved) -> color_eyre::Result<Option<i32>> {
     let catalog = load_catalog(&r);
     let engine = new_engine(&r);
     let store = new_store(&r);

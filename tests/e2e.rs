@@ -333,7 +333,7 @@ fn prometheus_down_breaks_nothing_and_sigterm_restores_the_terminal() {
     t.wait("the next range", |s| s.contains("range 7d"));
     let pid = program_pid(&t);
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    t.wait("the exit", |s| s.contains("EXITED:0"));
+    t.wait("the exit", |s| s.contains("EXITED:143"));
     assert!(!t.alternate_screen(), "the alternate screen is left");
 }
 
@@ -419,4 +419,38 @@ fn a_fifo_created_while_running_freezes_nothing() {
     let took = t.wait("the exit", |s| s.contains("EXITED:0"));
     assert!(took < Duration::from_secs(5), "quit took {took:?}");
     assert!(!t.alternate_screen());
+}
+
+/// Every terminal-ending signal (HUP, INT, QUIT, TERM) restores the terminal (main screen,
+/// cursor shown) and exits with 128 + its number.
+#[test]
+fn terminating_signals_restore_the_terminal_and_exit_128_plus_n() {
+    for (sig, code) in [("HUP", 129), ("INT", 130), ("QUIT", 131), ("TERM", 143)] {
+        let dir = tempfile::tempdir().unwrap();
+        let Some(t) = Tmux::start(&format!("sig{sig}"), dir.path(), &["--demo"]) else {
+            return;
+        };
+        t.wait("the demo data", |s| s.contains("test-driven-development"));
+        assert!(t.alternate_screen());
+        let pid = program_pid(&t);
+        Command::new("kill")
+            .args([&format!("-{sig}"), &pid])
+            .status()
+            .unwrap();
+        let want = format!("EXITED:{code}");
+        t.wait(&want, |s| s.contains(&want));
+        assert!(
+            !t.alternate_screen(),
+            "SIG{sig}: the alternate screen is left"
+        );
+        let out = Command::new("tmux")
+            .args(["-L", &t.socket, "display-message", "-p", "#{cursor_flag}"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "1",
+            "SIG{sig}: the cursor is shown again"
+        );
+    }
 }
