@@ -299,3 +299,49 @@ fn control_characters_are_shown_escaped_everywhere() {
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains(r"no\e]0;x\x07dir"), "{err}");
 }
+
+/// An export that cannot be written says so in one line (no backtrace, no colours) and
+/// touches nothing: a missing folder, a device behind a symlink, a directory.
+#[test]
+fn export_failures_are_one_line_and_touch_nothing() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full.json");
+    std::os::unix::fs::symlink("/dev/full", &full).unwrap();
+    for (target, why) in [
+        ("/nonexistent/dir/x.json", "does not exist"),
+        (
+            full.to_str().unwrap(),
+            "not a regular file (a character device)",
+        ),
+        (dir.path().to_str().unwrap(), "it is a directory"),
+    ] {
+        let out = bin()
+            .args(["--no-prometheus", "--all-projects", "--export", target])
+            .args([
+                "--claude-dir",
+                fixtures().join("claude-home").to_str().unwrap(),
+            ])
+            .env("RUST_BACKTRACE", "1")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{target}: {err}");
+        assert_eq!(err.lines().count(), 1, "{target}: {err}");
+        assert!(err.starts_with("skilltop: cannot export to"), "{err}");
+        assert!(err.contains(why), "{target}: {err}");
+        assert!(!err.contains('\x1b'), "{err}");
+    }
+    assert!(
+        std::fs::symlink_metadata(&full)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::metadata("/dev/full")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}
