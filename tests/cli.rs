@@ -345,3 +345,28 @@ fn export_failures_are_one_line_and_touch_nothing() {
             .is_char_device()
     );
 }
+
+/// Secrets in a URL that does not parse, or on the line of a config parse error, are not
+/// echoed: the value is redacted, the position kept.
+#[test]
+fn secrets_never_reach_stderr() {
+    let out = run(&["--prometheus-endpoint", "http://u:PASS@host:99999"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        !err.contains("PASS") && err.contains("http://***@host:99999"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        "[prometheus]\nendpoint = \"http://127.0.0.1:9\"\nbearer_token = \"tok-SECRET\n",
+    )
+    .unwrap();
+    let out = run(&["--config", cfg.to_str().unwrap(), "--format", "json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(!err.contains("SECRET") && err.contains("line 3"), "{err}");
+}

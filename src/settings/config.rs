@@ -13,9 +13,13 @@ pub enum ConfigError {
         path: PathBuf,
         source: crate::model::files::ReadError,
     },
+    /// Where and why, on one line; secret values (`bearer_token`, `password`) are never
+    /// echoed.
     Invalid {
         path: PathBuf,
-        source: toml::de::Error,
+        line: usize,
+        column: usize,
+        message: String,
     },
 }
 
@@ -25,9 +29,16 @@ impl std::fmt::Display for ConfigError {
             ConfigError::Read { path, source } => {
                 write!(f, "config file {}: {source}", path.display())
             }
-            ConfigError::Invalid { path, source } => {
-                write!(f, "invalid config file {}: {source}", path.display())
-            }
+            ConfigError::Invalid {
+                path,
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "invalid config file {}, line {line}, column {column}: {message}",
+                path.display()
+            ),
         }
     }
 }
@@ -137,7 +148,40 @@ pub(crate) fn load(path: Option<&Path>) -> Result<ConfigFile, ConfigError> {
             }
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
-    parse(&text).map_err(|source| ConfigError::Invalid { path, source })
+    parse(&text).map_err(|e| invalid(path, &text, &e))
+}
+
+/// Keys whose values are secrets: never shown in an error.
+const SECRET_KEYS: [&str; 3] = ["bearer_token", "password", "username"];
+
+/// A parse error as one line naming the position, without the source excerpt toml prints
+/// (it would show a secret on its line), and with the value of a secret key on the
+/// error's line replaced by `***` wherever the message repeats it.
+fn invalid(path: PathBuf, text: &str, e: &toml::de::Error) -> ConfigError {
+    let offset = e.span().map_or(0, |s| s.start).min(text.len());
+    let before = text.get(..offset).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let mut message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    let source_line = text.lines().nth(line - 1).unwrap_or("");
+    if let Some((key, value)) = source_line.split_once('=') {
+        let key = key.trim().trim_matches(['"', '\'']);
+        if SECRET_KEYS.contains(&key) {
+            let value = value.trim();
+            let inner = value.trim_matches(['"', '\'']);
+            for v in [value, inner] {
+                if !v.is_empty() {
+                    message = message.replace(v, "***");
+                }
+            }
+        }
+    }
+    ConfigError::Invalid {
+        path,
+        line,
+        column,
+        message,
+    }
 }
 
 pub(crate) fn parse(text: &str) -> Result<ConfigFile, toml::de::Error> {
@@ -178,6 +222,27 @@ mod tests {
         assert_eq!(c.keys["quit"], "x");
         assert_eq!(c.stages.rules[0].stage, "test");
         assert_eq!(c.triggers["brainstorming"], ["design idea"]);
+    }
+
+    #[test]
+    fn errors_are_one_line_with_the_position_and_no_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        for text in [
+            "[prometheus]\nbearer_token = \"tok-SECRET\n",
+            "[prometheus]\nbearer_token = tok-SECRET\n",
+            "[prometheus]\npassword = 'tok-SECRET' x\n",
+            "[prometheus]\nbearer_token = \"tok-SECRET\"\nbearer_token = \"tok-SECRET\"\n",
+        ] {
+            std::fs::write(&p, text).unwrap();
+            let e = load(Some(&p)).unwrap_err().to_string();
+            assert!(!e.contains("SECRET"), "{e}");
+            assert!(!e.contains('\n'), "{e}");
+            assert!(e.contains(", line "), "{e}");
+        }
+        std::fs::write(&p, "[prometheus]\ntimeout_secs = \"x\"\n").unwrap();
+        let e = load(Some(&p)).unwrap_err().to_string();
+        assert!(e.contains("line 2, column 16"), "{e}");
     }
 
     #[test]

@@ -143,11 +143,14 @@ impl PrometheusSettings {
         };
         let url = reqwest::Url::parse(endpoint.trim()).map_err(|e| PrometheusError::NotAUrl {
             from,
-            endpoint: endpoint.clone(),
+            endpoint: redact_userinfo(&endpoint),
             reason: e.to_string(),
         })?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(PrometheusError::NotHttp { from, endpoint });
+            return Err(PrometheusError::NotHttp {
+                from,
+                endpoint: redact_userinfo(&endpoint),
+            });
         }
         let auth = match (
             env("SKILLTOP_PROMETHEUS_TOKEN"),
@@ -199,6 +202,18 @@ pub(crate) fn display_url(endpoint: &str) -> String {
             u.as_str().trim_end_matches('/').to_string()
         }
         Err(_) => "(invalid URL)".into(),
+    }
+}
+
+/// `endpoint` with the credentials of its authority (`user:password@`) replaced by `***`,
+/// the rest kept where it was: for errors about a URL that does not even parse.
+pub(crate) fn redact_userinfo(endpoint: &str) -> String {
+    let start = endpoint.find("://").map_or(0, |i| i + 3);
+    let rest = &endpoint[start..];
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{}***{}", &endpoint[..start], &rest[at..]),
+        None => endpoint.to_string(),
     }
 }
 
@@ -272,6 +287,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("--prometheus-endpoint"), "{e}");
+    }
+
+    #[test]
+    fn credentials_of_a_bad_url_are_not_echoed() {
+        for (bad, shown) in [
+            ("http://u:PASS@host:99999", "http://***@host:99999"),
+            ("ftp://u:PASS@host/x@y", "ftp://***@host/x@y"),
+            ("u:PASS@host:99999", "***@host:99999"),
+        ] {
+            let e = PrometheusSettings::resolve(Some(bad), false, &Default::default())
+                .unwrap_err()
+                .to_string();
+            assert!(!e.contains("PASS"), "{e}");
+            assert!(e.contains(shown), "{e}");
+        }
+        assert_eq!(redact_userinfo("http://h:1/a@b"), "http://h:1/a@b");
     }
 
     #[test]
