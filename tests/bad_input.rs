@@ -392,3 +392,43 @@ fn a_config_file_that_is_not_a_small_regular_file_is_refused() {
         assert!(err.contains(why), "{path:?}: {err}");
     }
 }
+
+/// A compaction in a copied file counts once (as tool calls do); a UTF-8 BOM at the start
+/// of a file keeps its first line; a broken line that begins like a `progress` entry is
+/// counted in `skipped_by_reason`.
+#[test]
+fn copies_boms_and_broken_progress_lines_are_exact() {
+    let (_d, home) = home();
+    let dir = home.join("projects/-good");
+    let compaction = r#"{"type":"system","subtype":"compact_boundary","sessionId":"s1","timestamp":"2026-11-20T10:00:05Z","cwd":"/good"}"#;
+    let mut s1 = fs::read_to_string(dir.join("s1.jsonl")).unwrap();
+    s1 += compaction;
+    s1.push('\n');
+    fs::write(dir.join("s1.jsonl"), &s1).unwrap();
+    fs::write(dir.join("s1-copy.jsonl"), &s1).unwrap();
+    let v = snapshot(&home);
+    assert_eq!(v["totals"]["tool_calls"], 3, "calls deduplicated");
+    assert_eq!(v["totals"]["compactions"], 1, "compactions deduplicated");
+
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(good_lines("s2", 2).as_bytes());
+    fs::write(dir.join("s2.jsonl"), bom).unwrap();
+    let v = snapshot(&home);
+    assert_eq!(v["totals"]["tool_calls"], 5, "the BOM's line is read");
+    assert_eq!(v["sources"]["transcripts"]["skipped_lines"], 0);
+
+    fs::write(
+        dir.join("s3.jsonl"),
+        "{\"type\":\"progress\",\"data\":{\"x\":\n{\"type\":\"progress\",\"data\":{}}\n",
+    )
+    .unwrap();
+    let v = snapshot(&home);
+    assert_eq!(
+        skipped(&v, "invalid_json"),
+        1,
+        "{}",
+        v["sources"]["transcripts"]
+    );
+    assert_eq!(v["sources"]["transcripts"]["skipped_lines"], 1);
+    assert_eq!(v["totals"]["tool_calls"], 5);
+}

@@ -47,7 +47,8 @@ const KNOWN_TYPES: [&str; 12] = [
 
 /// Known types that carry nothing we count and can be large. Claude Code writes the
 /// top-level `type` of these before their payload, so the first `"type":"` of the line is
-/// theirs; such lines are not checked for JSON validity.
+/// theirs; such lines are only checked to be JSON (without building anything), so a broken
+/// one is counted in `skipped_by_reason` like any other.
 const FAST_SKIP: [&[u8]; 2] = [b"progress", b"file-history-snapshot"];
 
 /// User texts that are not prompts (FORMATS.md §3), besides the meta flags.
@@ -133,11 +134,18 @@ pub fn parse_line(line: &[u8], file: &FileContext, rules: &[CustomRule], out: &m
         return;
     }
     let line = line.trim_ascii();
+    // A UTF-8 byte order mark (editors write one at the start of a file) is not content.
+    let line = line
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(line)
+        .trim_ascii_start();
     if line.is_empty() {
         return;
     }
     if let Some(ty) = first_type(line)
         && FAST_SKIP.contains(&ty)
+        && line.first() == Some(&b'{')
+        && serde_json::from_slice::<IgnoredAny>(line).is_ok()
     {
         return;
     }
