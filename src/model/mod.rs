@@ -4,6 +4,8 @@
 pub mod facts;
 pub mod files;
 pub mod format;
+#[cfg(test)]
+pub(crate) mod fuzzing;
 pub mod names;
 pub mod prom;
 pub mod range;

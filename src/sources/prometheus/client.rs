@@ -344,6 +344,34 @@ fn decode(status: u16, content_type: &str, body: String) -> Result<String, PromE
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            crate::model::fuzzing::cases()
+        ))]
+        /// Fuzz target `prometheus`: any answer decodes or fails without a panic, an error
+        /// is one short line, and decoded data parses as the result types.
+        #[test]
+        fn fuzz_prometheus(bytes in crate::model::fuzzing::inputs("prometheus")) {
+            let body = String::from_utf8_lossy(&bytes).into_owned();
+            for status in [200, 400, 503] {
+                match decode(status, "application/json", body.clone()) {
+                    Ok(data) => {
+                        if let Ok(d) = parse::<QueryData>(&data) {
+                            let _ = parse_value_json::<Vec<VectorItem>>(d.result.clone());
+                            let _ = parse_value_json::<Vec<MatrixItem>>(d.result);
+                        }
+                        let _ = parse::<Vec<String>>(&data);
+                    }
+                    Err(e) => {
+                        let line = e.to_string();
+                        proptest::prop_assert!(!line.contains('\n'), "{}", line);
+                        proptest::prop_assert!(line.chars().count() < 400, "{}", line);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn envelope_before_status() {
         let e = decode(

@@ -810,6 +810,25 @@ struct Input<'a> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            crate::model::fuzzing::cases()
+        ))]
+        /// Fuzz target `lines`: any bytes parse without a panic, every line is counted, and
+        /// no more lines are skipped than were read.
+        #[test]
+        fn fuzz_lines(bytes in crate::model::fuzzing::inputs("lines")) {
+            let mut out = FileFacts::default();
+            parse_lines(&bytes, &FileContext::default(), &[], &mut out);
+            let newlines = bytes.iter().filter(|b| **b == b'\n').count() as u64;
+            let tail = u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
+            proptest::prop_assert_eq!(out.lines, newlines + tail);
+            proptest::prop_assert_eq!(out.bytes, bytes.len() as u64);
+            let skipped: u64 = out.skipped.values().sum();
+            proptest::prop_assert!(skipped <= out.lines);
+        }
+    }
+
     fn parse(lines: &[&str]) -> FileFacts {
         let mut out = FileFacts::default();
         let buf = lines.join("\n") + "\n";
