@@ -432,3 +432,34 @@ fn copies_boms_and_broken_progress_lines_are_exact() {
     assert_eq!(v["sources"]["transcripts"]["skipped_lines"], 1);
     assert_eq!(v["totals"]["tool_calls"], 5);
 }
+
+/// A symlink loop (or a linked folder) created while watching reaches the same files under
+/// new paths: each file is read once, under the path it was first seen at.
+#[test]
+fn the_same_file_under_a_new_path_is_read_once() {
+    let (_d, home) = home();
+    let dir = home.join("projects/-good");
+    let mut engine = Engine::new(vec![home.clone()]);
+    let (updates, _) = engine.scan();
+    let files = |u: &[Update]| {
+        u.iter()
+            .filter(|u| matches!(u, Update::File { .. }))
+            .count()
+    };
+    assert_eq!(files(&updates), 1);
+    fs::create_dir_all(dir.join("s1")).unwrap();
+    let link = dir.join("s1/loop");
+    std::os::unix::fs::symlink(&dir, &link).unwrap();
+    let (updates, diags) = engine.refresh(std::slice::from_ref(&link));
+    assert_eq!(files(&updates), 0, "nothing new: {updates:?}");
+    assert!(
+        diags.iter().any(|d| d.message.contains("counted once")),
+        "{diags:?}"
+    );
+    // A full rescan agrees, and so does a fresh run.
+    let (updates, _) = engine.scan();
+    assert_eq!(files(&updates), 0);
+    let v = snapshot(&home);
+    assert_eq!(v["sources"]["transcripts"]["files"], 1, "{}", v["sources"]);
+    assert_eq!(v["totals"]["tool_calls"], 3);
+}

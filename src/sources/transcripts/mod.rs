@@ -27,6 +27,10 @@ pub struct Engine {
     /// Extra stage rules from the config file, tried before the built-in ones.
     pub stage_rules: Vec<crate::settings::config::StageRule>,
     cursors: HashMap<PathBuf, Cursor>,
+    /// (device, inode) of each file read, to the path it is read under: the same file
+    /// reached again through a symlink (a linked folder, a loop created while watching) or a
+    /// hard link is read once.
+    inodes: HashMap<(u64, u64), PathBuf>,
     /// Bytes read so far, for the tests and benchmarks that prove appends are read once.
     pub stats: Arc<ReadStats>,
 }
@@ -122,6 +126,8 @@ impl Engine {
                 return (Vec::new(), vec![diag]);
             }
         };
+        let mut diagnostics = Vec::new();
+        let paths = self.one_path_per_file(paths, &mut diagnostics);
         let mut work: Vec<(PathBuf, Cursor)> = paths
             .into_iter()
             .map(|p| {
@@ -138,7 +144,6 @@ impl Engine {
             .map(|(path, cursor)| cursor.read(path, &rules, stats))
             .collect();
         let mut updates = Vec::new();
-        let mut diagnostics = Vec::new();
         for ((path, cursor), result) in work.into_iter().zip(results) {
             match result {
                 Ok(update) => {
@@ -162,6 +167,52 @@ impl Engine {
             }
         }
         (updates, diagnostics)
+    }
+}
+
+impl Engine {
+    /// `paths` without the new ones that are a file already read under another path (the
+    /// first path a file is seen under stays its only one); each one left out is named.
+    fn one_path_per_file(
+        &mut self,
+        paths: Vec<PathBuf>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<PathBuf> {
+        use std::os::unix::fs::MetadataExt;
+        let mut kept = Vec::with_capacity(paths.len());
+        let mut batch: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+        for p in paths {
+            if self.cursors.contains_key(&p) {
+                kept.push(p);
+                continue;
+            }
+            let Ok(m) = std::fs::metadata(&p) else {
+                kept.push(p);
+                continue;
+            };
+            let id = (m.dev(), m.ino());
+            match self.inodes.get(&id) {
+                Some(first)
+                    if *first != p
+                        && (self.cursors.contains_key(first) || batch.contains(first)) =>
+                {
+                    diagnostics.push(Diagnostic {
+                        source: DiagnosticSource::Transcripts,
+                        path: Some(p.display().to_string()),
+                        message: format!(
+                            "the same file as {} (a link); counted once",
+                            first.display()
+                        ),
+                    });
+                }
+                _ => {
+                    self.inodes.insert(id, p.clone());
+                    batch.insert(p.clone());
+                    kept.push(p);
+                }
+            }
+        }
+        kept
     }
 }
 
