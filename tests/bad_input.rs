@@ -463,3 +463,42 @@ fn the_same_file_under_a_new_path_is_read_once() {
     assert_eq!(v["sources"]["transcripts"]["files"], 1, "{}", v["sources"]);
     assert_eq!(v["totals"]["tool_calls"], 3);
 }
+
+/// `R` (`Engine::rebuild`) reads everything again from scratch: even an edit no check can
+/// see (same size, same first and last bytes, modification time put back) is repaired,
+/// and a file gone meanwhile is removed.
+#[test]
+fn a_rebuild_repairs_what_incremental_reads_cannot_see() {
+    let (_d, home) = home();
+    let dir = home.join("projects/-good");
+    let path = dir.join("big.jsonl");
+    let data = good_lines("big", 9).repeat(20);
+    fs::write(&path, &data).unwrap();
+    let mtime = fs::metadata(&path).unwrap().modified().unwrap();
+    let mut engine = Engine::new(vec![home.clone()]);
+    let mut store = Store::new(vec![]);
+    let (updates, _) = engine.scan();
+    updates.into_iter().for_each(|u| store.apply(u));
+    let names = |store: &Store| format!("{:?}", store.file_facts(&path).unwrap().calls);
+    assert!(!names(&store).contains("edited"));
+
+    // The same size, an edit in the middle only, the old modification time.
+    let mid = data.len() / 2;
+    let at = data[mid..].find("brainstorming").unwrap() + mid;
+    let mut edited = data.clone();
+    edited.replace_range(at..at + "brainstorming".len(), "edited-skill!");
+    fs::write(&path, &edited).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let (updates, _) = engine.scan();
+    assert!(updates.is_empty(), "invisible to incremental reads");
+    fs::remove_file(dir.join("s1.jsonl")).unwrap();
+    let (updates, _) = engine.rebuild();
+    updates.into_iter().for_each(|u| store.apply(u));
+    assert!(names(&store).contains("edited-skill!"), "{}", names(&store));
+    assert!(store.file_facts(&dir.join("s1.jsonl")).is_none());
+}

@@ -49,6 +49,19 @@ impl Engine {
         self.scan_with_progress(|_, _| {})
     }
 
+    /// Forget everything read and read every transcript again, whole (the dashboard's `R`):
+    /// each known file is first reported removed, then each found file read from its start,
+    /// so no fact of an earlier read survives, whatever changed unnoticed.
+    pub fn rebuild(&mut self) -> (Vec<Update>, Vec<Diagnostic>) {
+        let mut known: Vec<PathBuf> = self.cursors.drain().map(|(p, _)| p).collect();
+        known.sort();
+        self.inodes.clear();
+        let mut updates: Vec<Update> = known.into_iter().map(Update::Removed).collect();
+        let (more, diagnostics) = self.scan();
+        updates.extend(more);
+        (updates, diagnostics)
+    }
+
     /// `scan`, calling `progress(files read, files found)` as it goes (the dashboard's
     /// gauge during the first scan).
     pub fn scan_with_progress(

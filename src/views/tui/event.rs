@@ -155,7 +155,7 @@ pub(crate) fn read_off_thread(
             Why::FirstScan => engine.scan_with_progress(|done, total| {
                 let _ = tx.send(Event::Progress(Progress { done, total }));
             }),
-            Why::Rescan => engine.scan(),
+            Why::Rescan => engine.rebuild(),
             Why::Refresh => engine.refresh(&paths),
         };
         let _ = tx.send(Event::Read(Read {
