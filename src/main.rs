@@ -3,10 +3,12 @@
 fn main() {
     let cli = skilltop::settings::cli::parse_or_exit();
     if let Err(e) = color_eyre::install() {
-        eprintln!("skilltop: cannot install the error handler: {e}");
+        skilltop::run::warn(&format!("skilltop: cannot install the error handler: {e}"));
     }
     if let Err(e) = skilltop::run::run(cli) {
-        eprintln!("skilltop: {e}");
+        if !e.is_quiet() {
+            skilltop::run::warn(&format!("skilltop: {e}"));
+        }
         std::process::exit(e.exit_code());
     }
 }

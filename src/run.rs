@@ -25,24 +25,76 @@ pub enum Error {
     Usage(UsageError),
     /// Anything else (the setup, I/O, the terminal): the error and its causes, exit code 1.
     Failed(color_eyre::Report),
+    /// stdout was closed under us (`skilltop --format json | head -3`): nothing is printed
+    /// and the exit code is 141 (128 + SIGPIPE), what a shell reports for `cat` there.
+    BrokenPipe,
+    /// The dashboard ended on a terminating signal (HUP, INT, QUIT, TERM) after restoring
+    /// the terminal: nothing is printed and the exit code is 128 + its number, as a shell
+    /// reports a program the signal killed.
+    Signal(i32),
 }
 
 impl Error {
+    /// The exit code of a run that stopped on a closed stdout.
+    pub const BROKEN_PIPE_EXIT_CODE: i32 = 141;
+
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => UsageError::EXIT_CODE,
             Error::Failed(_) => 1,
+            Error::BrokenPipe => Self::BROKEN_PIPE_EXIT_CODE,
+            Error::Signal(n) => 128 + n,
         }
+    }
+
+    /// Whether the error ends the run without a message (a closed pipe).
+    pub fn is_quiet(&self) -> bool {
+        matches!(self, Error::BrokenPipe | Error::Signal(_))
     }
 }
 
-/// What follows `skilltop: ` on stderr: the usage error's line, or the report with its
-/// causes.
+/// Write a report to stdout. A closed pipe ends the run quietly ([`Error::BrokenPipe`]);
+/// `print!` would panic there.
+fn emit(text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::BrokenPipe),
+        Err(e) => Err(Error::Failed(
+            color_eyre::Report::new(e).wrap_err("cannot write the report to stdout"),
+        )),
+    }
+}
+
+/// A message on stderr, through the one sanitiser (control characters escaped); a closed
+/// stderr is ignored (`eprintln!` would panic).
+pub fn warn(line: &str) {
+    use std::io::Write;
+    let line = crate::model::format::terminal_safe(line);
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// What follows `skilltop: ` on stderr: the usage error's line, or the error with its
+/// causes on one line.
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Usage(u) => write!(f, "{u}"),
-            Error::Failed(report) => write!(f, "{report:?}"),
+            Error::Failed(report) => {
+                // One line: the error and its causes, no backtrace, no colours.
+                let chain: Vec<String> = report
+                    .chain()
+                    .map(|e| {
+                        e.to_string()
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .collect();
+                f.write_str(&chain.join(": "))
+            }
+            Error::BrokenPipe | Error::Signal(_) => Ok(()),
         }
     }
 }
@@ -145,11 +197,11 @@ fn one_shot_snapshot(r: &Resolved) -> color_eyre::Result<Snapshot> {
     let snap = store.snapshot(&r.query, &catalog);
     let p = &snap.sources.prometheus;
     if matches!(p.status, PromStatus::Unreachable | PromStatus::Error) {
-        eprintln!(
+        warn(&format!(
             "skilltop: warning: Prometheus {} ({}); showing transcripts only",
             format::prom_status_word(p.status),
             p.error.as_deref().unwrap_or("no reason given")
-        );
+        ));
     }
     Ok(snap)
 }
@@ -160,13 +212,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     let s = &r.settings;
     if s.quick_stats {
         let text = report::quick_stats::run(&r.dirs, s.days, r.query.now, s.format)?;
-        print!("{text}");
-        return Ok(());
+        return emit(&text);
     }
     if let Some(path) = &s.export {
         let snap = one_shot_snapshot(&r)?;
         report::export::write_snapshot(path, &snap)?;
-        eprintln!("skilltop: snapshot written to {}", path.display());
+        warn(&format!("skilltop: snapshot written to {}", path.display()));
         return Ok(());
     }
     let stdout_tty = std::io::stdout().is_terminal();
@@ -176,7 +227,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         None => None,
     };
     let Some(format) = format else {
-        return Ok(run_dashboard(r)?);
+        return match run_dashboard(r)? {
+            Some(signal) => Err(Error::Signal(signal)),
+            None => Ok(()),
+        };
     };
     let snap = one_shot_snapshot(&r)?;
     let text = match format {
@@ -192,11 +246,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             crate::views::tui::dashboard::render(&snap, width, color, &r.query)
         }
     };
-    print!("{text}");
-    Ok(())
+    emit(&text)
 }
 
-fn run_dashboard(r: Resolved) -> color_eyre::Result<()> {
+/// `Some(n)`: the dashboard ended on signal `n`, the terminal restored.
+fn run_dashboard(r: Resolved) -> color_eyre::Result<Option<i32>> {
     let catalog = load_catalog(&r);
     let engine = new_engine(&r);
     let store = new_store(&r);

@@ -265,3 +265,240 @@ fn a_transcript_deleted_while_being_read_is_dropped_cleanly() {
     let (updates, diags) = engine.refresh(std::slice::from_ref(&ghost));
     assert!(updates.is_empty() && diags.is_empty());
 }
+
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().unwrap().success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+/// Run `cmd` and fail (killing it) when it does not end within 30 s: a hang is a failure.
+fn output_within(mut cmd: Command) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("skilltop hung on a non-regular file");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// FIFOs, devices (also behind symlinks, as a repository can ship them) and oversized
+/// definitions are never read: each is named in a diagnostic, the run ends, no count moves.
+#[test]
+fn fifos_devices_and_huge_files_are_refused_unread() {
+    let (_d, home) = home();
+    let before = snapshot(&home);
+    mkfifo(&home.join("projects/-good/fifo.jsonl"));
+    std::os::unix::fs::symlink("/dev/zero", home.join("projects/-good/zero.jsonl")).unwrap();
+    for sub in ["agents", "commands", "session-summaries"] {
+        fs::create_dir_all(home.join(sub)).unwrap();
+    }
+    mkfifo(&home.join("agents/fifo.md"));
+    mkfifo(&home.join("commands/x.md"));
+    mkfifo(&home.join("session-summaries/2026-11-23_fifo.json"));
+    std::os::unix::fs::symlink("/dev/zero", home.join("agents/helper.md")).unwrap();
+    std::os::unix::fs::symlink("/dev/stdin", home.join("agents/stdin.md")).unwrap();
+    let huge = format!(
+        "---\nname: huge\ndescription: {}\n---\n",
+        "x".repeat(4_100_000)
+    );
+    fs::write(home.join("agents/huge.md"), huge).unwrap();
+
+    let mut cmd = bin();
+    cmd.args(["--format", "json", "--range", "all", "--all-projects"])
+        .args(["--no-prometheus", "--now", NOW, "--claude-dir"])
+        .arg(&home);
+    let out = output_within(cmd);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_snapshot(&v);
+    let d = diagnostics(&v);
+    for (name, why) in [
+        ("fifo.jsonl", "not a regular file (a FIFO)"),
+        ("zero.jsonl", "not a regular file (a character device)"),
+        ("agents/fifo.md", "not a regular file (a FIFO)"),
+        ("commands/x.md", "not a regular file (a FIFO)"),
+        (
+            "agents/helper.md",
+            "not a regular file (a character device)",
+        ),
+        ("agents/stdin.md", "not a regular file"),
+        ("agents/huge.md", "larger than 4.0 MB"),
+    ] {
+        let hit = v["diagnostics"].as_array().unwrap().iter().any(|x| {
+            x["path"].as_str().is_some_and(|p| p.ends_with(name))
+                && x["message"].as_str().is_some_and(|m| m.contains(why))
+        });
+        assert!(hit, "{name}: {why} in {d}");
+    }
+    assert_eq!(v["totals"], before["totals"], "no count moved");
+    assert_eq!(v["skills"], before["skills"]);
+
+    let mut cmd = bin();
+    cmd.args([
+        "--quick-stats",
+        "--days",
+        "30",
+        "--now",
+        NOW,
+        "--claude-dir",
+    ])
+    .arg(&home);
+    let out = output_within(cmd);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        text.contains("2026-11-23_fifo.json: not a regular file (a FIFO)"),
+        "{text}"
+    );
+}
+
+/// `--config` naming a device, a FIFO or a huge file is a one-line usage error, at once.
+#[test]
+fn a_config_file_that_is_not_a_small_regular_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.toml");
+    mkfifo(&fifo);
+    let big = dir.path().join("big.toml");
+    fs::write(&big, format!("# {}\n", "x".repeat(1_100_000))).unwrap();
+    for (path, why) in [
+        (
+            Path::new("/dev/zero"),
+            "not a regular file (a character device)",
+        ),
+        (fifo.as_path(), "not a regular file (a FIFO)"),
+        (big.as_path(), "larger than 1.0 MB"),
+    ] {
+        let mut cmd = bin();
+        cmd.args(["--format", "json", "--no-prometheus", "--config"])
+            .arg(path);
+        let out = output_within(cmd);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(why), "{path:?}: {err}");
+    }
+}
+
+/// A compaction in a copied file counts once (as tool calls do); a UTF-8 BOM at the start
+/// of a file keeps its first line; a broken line that begins like a `progress` entry is
+/// counted in `skipped_by_reason`.
+#[test]
+fn copies_boms_and_broken_progress_lines_are_exact() {
+    let (_d, home) = home();
+    let dir = home.join("projects/-good");
+    let compaction = r#"{"type":"system","subtype":"compact_boundary","sessionId":"s1","timestamp":"2026-11-20T10:00:05Z","cwd":"/good"}"#;
+    let mut s1 = fs::read_to_string(dir.join("s1.jsonl")).unwrap();
+    s1 += compaction;
+    s1.push('\n');
+    fs::write(dir.join("s1.jsonl"), &s1).unwrap();
+    fs::write(dir.join("s1-copy.jsonl"), &s1).unwrap();
+    let v = snapshot(&home);
+    assert_eq!(v["totals"]["tool_calls"], 3, "calls deduplicated");
+    assert_eq!(v["totals"]["compactions"], 1, "compactions deduplicated");
+
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(good_lines("s2", 2).as_bytes());
+    fs::write(dir.join("s2.jsonl"), bom).unwrap();
+    let v = snapshot(&home);
+    assert_eq!(v["totals"]["tool_calls"], 5, "the BOM's line is read");
+    assert_eq!(v["sources"]["transcripts"]["skipped_lines"], 0);
+
+    fs::write(
+        dir.join("s3.jsonl"),
+        "{\"type\":\"progress\",\"data\":{\"x\":\n{\"type\":\"progress\",\"data\":{}}\n",
+    )
+    .unwrap();
+    let v = snapshot(&home);
+    assert_eq!(
+        skipped(&v, "invalid_json"),
+        1,
+        "{}",
+        v["sources"]["transcripts"]
+    );
+    assert_eq!(v["sources"]["transcripts"]["skipped_lines"], 1);
+    assert_eq!(v["totals"]["tool_calls"], 5);
+}
+
+/// A symlink loop (or a linked folder) created while watching reaches the same files under
+/// new paths: each file is read once, under the path it was first seen at.
+#[test]
+fn the_same_file_under_a_new_path_is_read_once() {
+    let (_d, home) = home();
+    let dir = home.join("projects/-good");
+    let mut engine = Engine::new(vec![home.clone()]);
+    let (updates, _) = engine.scan();
+    let files = |u: &[Update]| {
+        u.iter()
+            .filter(|u| matches!(u, Update::File { .. }))
+            .count()
+    };
+    assert_eq!(files(&updates), 1);
+    fs::create_dir_all(dir.join("s1")).unwrap();
+    let link = dir.join("s1/loop");
+    std::os::unix::fs::symlink(&dir, &link).unwrap();
+    let (updates, diags) = engine.refresh(std::slice::from_ref(&link));
+    assert_eq!(files(&updates), 0, "nothing new: {updates:?}");
+    assert!(
+        diags.iter().any(|d| d.message.contains("counted once")),
+        "{diags:?}"
+    );
+    // A full rescan agrees, and so does a fresh run.
+    let (updates, _) = engine.scan();
+    assert_eq!(files(&updates), 0);
+    let v = snapshot(&home);
+    assert_eq!(v["sources"]["transcripts"]["files"], 1, "{}", v["sources"]);
+    assert_eq!(v["totals"]["tool_calls"], 3);
+}
+
+/// `R` (`Engine::rebuild`) reads everything again from scratch: even an edit no check can
+/// see (same size, same first and last bytes, modification time put back) is repaired,
+/// and a file gone meanwhile is removed.
+#[test]
+fn a_rebuild_repairs_what_incremental_reads_cannot_see() {
+    let (_d, home) = home();
+    let dir = home.join("projects/-good");
+    let path = dir.join("big.jsonl");
+    let data = good_lines("big", 9).repeat(20);
+    fs::write(&path, &data).unwrap();
+    let mtime = fs::metadata(&path).unwrap().modified().unwrap();
+    let mut engine = Engine::new(vec![home.clone()]);
+    let mut store = Store::new(vec![]);
+    let (updates, _) = engine.scan();
+    updates.into_iter().for_each(|u| store.apply(u));
+    let names = |store: &Store| format!("{:?}", store.file_facts(&path).unwrap().calls);
+    assert!(!names(&store).contains("edited"));
+
+    // The same size, an edit in the middle only, the old modification time.
+    let mid = data.len() / 2;
+    let at = data[mid..].find("brainstorming").unwrap() + mid;
+    let mut edited = data.clone();
+    edited.replace_range(at..at + "brainstorming".len(), "edited-skill!");
+    fs::write(&path, &edited).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let (updates, _) = engine.scan();
+    assert!(updates.is_empty(), "invisible to incremental reads");
+    fs::remove_file(dir.join("s1.jsonl")).unwrap();
+    let (updates, _) = engine.rebuild();
+    updates.into_iter().for_each(|u| store.apply(u));
+    assert!(names(&store).contains("edited-skill!"), "{}", names(&store));
+    assert!(store.file_facts(&dir.join("s1.jsonl")).is_none());
+}

@@ -335,7 +335,7 @@ fn prometheus_down_breaks_nothing_and_sigterm_restores_the_terminal() {
     t.wait("the next range", |s| s.contains("range 7d"));
     let pid = program_pid(&t);
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    t.wait("the exit", |s| s.contains("EXITED:0"));
+    t.wait("the exit", |s| s.contains("EXITED:143"));
     assert!(!t.alternate_screen(), "the alternate screen is left");
 }
 
@@ -368,4 +368,91 @@ fn a_panic_in_a_background_task_restores_the_terminal() {
         !screen.contains("EXITED:0"),
         "a panic is an error exit: {screen}"
     );
+}
+
+/// A FIFO created under `projects/` while the dashboard runs is never opened: the view
+/// keeps refreshing (an appended call shows) and `q` still quits at once.
+#[test]
+fn a_fifo_created_while_running_freezes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("demo");
+    copy_dir(&fixtures().join("demo"), &home);
+    let Some(t) = Tmux::start(
+        "fifo",
+        dir.path(),
+        &[
+            "--claude-dir",
+            home.to_str().unwrap(),
+            "--all-projects",
+            "--range",
+            "all",
+            "--no-prometheus",
+            "--now",
+            "2026-11-24T12:00:00Z",
+        ],
+    ) else {
+        return;
+    };
+    t.wait("the panes", |s| s.contains("transcripts: 26 files"));
+    let file = first_transcript(&home);
+    let fifo = file.with_file_name("fifo.jsonl");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    std::io::Write::write_all(
+        &mut f,
+        skill_line("e2e-fifo", "2026-11-24T08:00:00Z", "/e2e").as_bytes(),
+    )
+    .unwrap();
+    drop(f);
+    t.wait("the appended skill after the FIFO", |s| {
+        s.contains("zz-live-skill")
+    });
+    t.keys("q");
+    let took = t.wait("the exit", |s| s.contains("EXITED:0"));
+    assert!(took < Duration::from_secs(5), "quit took {took:?}");
+    assert!(!t.alternate_screen());
+}
+
+/// Every terminal-ending signal (HUP, INT, QUIT, TERM) restores the terminal (main screen,
+/// cursor shown) and exits with 128 + its number.
+#[test]
+fn terminating_signals_restore_the_terminal_and_exit_128_plus_n() {
+    for (sig, code) in [("HUP", 129), ("INT", 130), ("QUIT", 131), ("TERM", 143)] {
+        let dir = tempfile::tempdir().unwrap();
+        let Some(t) = Tmux::start(&format!("sig{sig}"), dir.path(), &["--demo"]) else {
+            return;
+        };
+        t.wait("the demo data", |s| s.contains("test-driven-development"));
+        assert!(t.alternate_screen());
+        let pid = program_pid(&t);
+        Command::new("kill")
+            .args([&format!("-{sig}"), &pid])
+            .status()
+            .unwrap();
+        let want = format!("EXITED:{code}");
+        t.wait(&want, |s| s.contains(&want));
+        assert!(
+            !t.alternate_screen(),
+            "SIG{sig}: the alternate screen is left"
+        );
+        let out = Command::new("tmux")
+            .args(["-L", &t.socket, "display-message", "-p", "#{cursor_flag}"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "1",
+            "SIG{sig}: the cursor is shown again"
+        );
+    }
 }

@@ -277,6 +277,7 @@ fn settings(url: &str, timeout_s: u64) -> Settings {
         endpoint: url.to_string(),
         timeout: Duration::from_secs(timeout_s),
         poll_interval: Duration::from_secs(1),
+        max_body_bytes: 32_000_000,
         auth: Auth::None,
         tenant: None,
         matchers: vec![],
@@ -570,4 +571,114 @@ fn the_endpoint_resolution_order() {
         "the environment wins over the plugin's file"
     );
     assert_eq!(endpoint(&[]), None, "nothing configured: disabled");
+}
+
+/// A server that answers each request with a JSON prefix and then up to `limit` bytes of
+/// padding (chunked, or with a declared length when `declared`), counting what it wrote.
+fn streaming(limit: u64, declared: bool, written: Arc<AtomicU64>) -> u16 {
+    use std::io::{Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut s in l.incoming().flatten() {
+            let written = written.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let head = if declared {
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        limit
+                    )
+                } else {
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+                        .to_string()
+                };
+                if s.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                let block = vec![b' '; 64 * 1024];
+                let _ = s.write_all(b"{\"status\":\"success\",\"data\":");
+                let mut sent = 0u64;
+                while sent < limit {
+                    if s.write_all(&block).is_err() {
+                        break;
+                    }
+                    sent += block.len() as u64;
+                    written.fetch_add(block.len() as u64, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    port
+}
+
+/// A huge answer is read as a stream and abandoned past the cap, with a one-line reason;
+/// a declared length over the cap is refused before the body is read.
+#[tokio::test]
+async fn a_huge_answer_is_cut_off_at_the_cap() {
+    for declared in [false, true] {
+        let written = Arc::new(AtomicU64::new(0));
+        // 512 MB offered; the cap is 1 MB.
+        let port = streaming(512 << 20, declared, written.clone());
+        let mut s = settings(&format!("http://127.0.0.1:{port}"), 30);
+        s.max_body_bytes = 1_000_000;
+        let client = Client::new(&s).unwrap();
+        let e = client.query("up", now()).await.unwrap_err();
+        assert_eq!(
+            e,
+            PromError::TooLarge { cap: 1_000_000 },
+            "declared {declared}"
+        );
+        let line = e.to_string();
+        assert!(
+            !line.contains('\n') && line.contains("larger than 1.0 MB"),
+            "{line}"
+        );
+        // Give the server a moment: it stops when the connection closes.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let sent = written.load(Ordering::Relaxed);
+        assert!(
+            sent < 64 << 20,
+            "the download stopped early, {sent} bytes sent"
+        );
+        let d = fetch_once(&s, &window()).await;
+        assert_eq!(d.source.status, PromStatus::Error);
+        assert!(d.source.error.unwrap().contains("max_body_mb"));
+    }
+}
+
+/// A 10 MB error message from the server is cut to one short line.
+#[tokio::test]
+async fn a_huge_error_message_is_cut_to_one_line() {
+    let message = format!("boom\n{}", "x ".repeat(5 << 20));
+    let body = format!(r#"{{"status":"error","errorType":"bad\ndata","error":{message:?}}}"#);
+    let port = prom::canned(prom::http_response(
+        "400 Bad Request",
+        "application/json",
+        &body,
+    ));
+    let d = fetch_once(&settings(&format!("http://127.0.0.1:{port}"), 5), &window()).await;
+    assert_eq!(d.source.status, PromStatus::Error);
+    let e = d.source.error.unwrap();
+    assert!(!e.contains('\n'), "{e}");
+    assert!(e.len() < 400, "{} bytes", e.len());
+    assert!(e.contains("boom"), "{e}");
+}
+
+#[test]
+fn the_body_cap_is_range_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    for bad in ["0", "4097"] {
+        std::fs::write(
+            &cfg,
+            format!("[prometheus]\nendpoint = \"http://127.0.0.1:9\"\nmax_body_mb = {bad}\n"),
+        )
+        .unwrap();
+        let out = run(&["--config", cfg.to_str().unwrap(), "--format", "json"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("max_body_mb"), "{err}");
+    }
 }

@@ -2,7 +2,97 @@
 //! the exports: percentages, trends, source marks, status and severity words, plurals and
 //! names cut to a width. Pure functions over the model's types; nothing else in the crate.
 
+use std::borrow::Cow;
+
 use super::snapshot::{ItemKind, ItemStat, PromStatus, Severity, Source};
+
+/// Whether `c` is a control character a terminal would act on: C0 (with ESC and BEL), DEL
+/// and C1 (U+0080 to U+009F, CSI and OSC among them).
+fn is_terminal_control(c: char) -> bool {
+    c.is_control()
+}
+
+/// The one sanitiser for text that reaches a terminal (table report, quick stats,
+/// `--format dashboard`, the dashboard, stderr, diagnostics): every control character is
+/// written escaped (`\e` for ESC, `\xNN` for the other C0 and DEL, `\u{NN}` for C1), never
+/// raw, so a name like `x\e]0;pwned\a` cannot retitle the terminal or write the clipboard.
+/// Newline and tab are kept when `keep_layout` (multi-line reports) and escaped
+/// (`\n`, `\t`) otherwise.
+pub fn escape_controls(s: &str, keep_layout: bool) -> Cow<'_, str> {
+    let bad = |c: char| is_terminal_control(c) && !(keep_layout && (c == '\n' || c == '\t'));
+    if !s.contains(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if !bad(c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\x1b' => out.push_str("\\e"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`escape_controls`] for multi-line text: newline and tab kept.
+pub fn terminal_safe(s: &str) -> Cow<'_, str> {
+    escape_controls(s, true)
+}
+
+/// [`escape_controls`] for one line: newline and tab escaped too.
+pub fn terminal_line(s: &str) -> Cow<'_, str> {
+    escape_controls(s, false)
+}
+
+/// Every string in a JSON value made [`terminal_safe`], object keys included; `true` when
+/// anything changed.
+pub fn terminal_safe_json(v: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => match terminal_safe(s) {
+            Cow::Owned(t) => {
+                *s = t;
+                true
+            }
+            Cow::Borrowed(_) => false,
+        },
+        Value::Array(a) => a.iter_mut().fold(false, |c, x| terminal_safe_json(x) | c),
+        Value::Object(m) => {
+            let mut changed = false;
+            if m.keys().any(|k| matches!(terminal_safe(k), Cow::Owned(_))) {
+                let old = std::mem::take(m);
+                for (k, x) in old {
+                    m.insert(terminal_safe(&k).into_owned(), x);
+                }
+                changed = true;
+            }
+            m.values_mut()
+                .fold(changed, |c, x| terminal_safe_json(x) | c)
+        }
+        _ => false,
+    }
+}
+
+/// A copy of `value` (a snapshot, say) whose every string is [`terminal_safe`], for the
+/// views that write it to a terminal; `value` itself when nothing needed escaping.
+pub fn terminal_safe_data<T>(value: T) -> T
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let Ok(mut v) = serde_json::to_value(&value) else {
+        return value;
+    };
+    if !terminal_safe_json(&mut v) {
+        return value;
+    }
+    serde_json::from_value(v).unwrap_or(value)
+}
 
 /// Shown where a number is missing (no calls, no Prometheus count).
 pub const NONE: &str = "–";
@@ -182,6 +272,26 @@ mod tests {
         assert_eq!(cut_bytes("héllo", 2), "h");
         assert_eq!(cut_bytes("héllo", 3), "hé");
         assert_eq!(cut_bytes("hi", 10), "hi");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        let evil = "x\x1b]0;pwned\x07 \x1b]52;c;AAAA\x07\r\x7f\u{9b}2J\u{85}";
+        let safe = terminal_safe(evil);
+        assert_eq!(
+            safe,
+            "x\\e]0;pwned\\x07 \\e]52;c;AAAA\\x07\\x0d\\x7f\\u{9b}2J\\u{85}"
+        );
+        assert!(!safe.contains(|c: char| c.is_control()), "{safe}");
+        assert_eq!(terminal_safe("a\n\tb"), "a\n\tb");
+        assert_eq!(terminal_line("a\n\tb"), "a\\n\\tb");
+        assert!(matches!(terminal_safe("plain — é"), Cow::Borrowed(_)));
+        let mut v = serde_json::json!({"n\x1b": ["\x07", 1, {"k": "ok\x1b[2J"}]});
+        assert!(terminal_safe_json(&mut v));
+        assert_eq!(
+            v,
+            serde_json::json!({"n\\e": ["\\x07", 1, {"k": "ok\\e[2J"}]})
+        );
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! and the snapshot (the published JSON schema). Depends on nothing else in the crate.
 
 pub mod facts;
+pub mod files;
 pub mod format;
+#[cfg(test)]
+pub(crate) mod fuzzing;
 pub mod names;
 pub mod prom;
 pub mod range;

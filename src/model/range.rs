@@ -50,10 +50,14 @@ pub fn parse_range(s: &str) -> Result<RangeSpec, BadRange> {
             length: None,
         });
     }
-    if t.len() < 2 {
+    // The unit is the last character, which may be any (multi-byte) character.
+    let Some((at, _)) = t.char_indices().last() else {
+        return Err(BadRange);
+    };
+    let (num, unit) = t.split_at(at);
+    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
         return Err(BadRange);
     }
-    let (num, unit) = t.split_at(t.len() - 1);
     let n: i64 = num.parse().map_err(|_| BadRange)?;
     if n <= 0 || n > 100_000 {
         return Err(BadRange);
@@ -83,7 +87,20 @@ mod tests {
         );
         assert_eq!(parse_range("2w").unwrap().length, Some(Duration::weeks(2)));
         assert_eq!(parse_range("all").unwrap().length, None);
-        for bad in ["5x", "", "d", "-3d", "0d", "7", "1.5d"] {
+        for bad in [
+            "5x",
+            "",
+            "d",
+            "-3d",
+            "0d",
+            "7",
+            "1.5d",
+            "é",
+            "7д",
+            "dé",
+            "+3d",
+            "9999999999999999999d",
+        ] {
             assert!(parse_range(bad).is_err(), "{bad} should be rejected");
         }
     }

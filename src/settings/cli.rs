@@ -37,6 +37,16 @@ fn parse_positive(s: &str) -> Result<usize, String> {
     }
 }
 
+/// The most days `--days` accepts (about 270 years, as `--range` accepts).
+pub const MAX_DAYS: usize = 100_000;
+
+fn parse_days(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=MAX_DAYS).contains(&n) => Ok(n),
+        _ => Err(format!("accepts a whole number from 1 to {MAX_DAYS}")),
+    }
+}
+
 /// skilltop: which Claude Code skills, subagents and workflow stages you really use.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "skilltop", version, about, allow_negative_numbers = true)]
@@ -85,8 +95,8 @@ pub struct Cli {
     #[arg(long)]
     pub quick_stats: bool,
 
-    /// Days covered by --quick-stats.
-    #[arg(long, value_parser = parse_positive, value_name = "N", default_value = "14")]
+    /// Days covered by --quick-stats (1 to 100000).
+    #[arg(long, value_parser = parse_days, value_name = "N", default_value = "14")]
     pub days: usize,
 
     /// Do not query Prometheus.
@@ -119,7 +129,10 @@ pub fn parse_or_exit() -> Cli {
             match e.kind() {
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => e.exit(),
                 _ => {
-                    eprintln!("{}", one_line_error(&e.render().to_string()));
+                    use std::io::Write;
+                    let line = one_line_error(&e.render().to_string());
+                    let line = crate::model::format::terminal_line(&line);
+                    let _ = writeln!(std::io::stderr().lock(), "{line}");
                     std::process::exit(super::UsageError::EXIT_CODE);
                 }
             }
@@ -146,6 +159,10 @@ mod tests {
             vec!["skilltop", "--range", "5x"],
             vec!["skilltop", "--sessions", "-1"],
             vec!["skilltop", "--timezone", "Mars/Olympus"],
+            vec!["skilltop", "--range", "é"],
+            vec!["skilltop", "--range", "7д"],
+            vec!["skilltop", "--days", "2147483647"],
+            vec!["skilltop", "--days", "18446744073709551615"],
         ] {
             let e = Cli::try_parse_from(&args).unwrap_err();
             let line = one_line_error(&e.render().to_string());

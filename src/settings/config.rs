@@ -13,11 +13,15 @@ use crate::model::facts::Stage;
 pub enum ConfigError {
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::model::files::ReadError,
     },
+    /// Where and why, on one line; secret values (`bearer_token`, `password`) are never
+    /// echoed.
     Invalid {
         path: PathBuf,
-        source: toml::de::Error,
+        line: usize,
+        column: usize,
+        message: String,
     },
 }
 
@@ -25,11 +29,18 @@ impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ConfigError::Read { path, source } => {
-                write!(f, "cannot read config file {}: {source}", path.display())
+                write!(f, "config file {}: {source}", path.display())
             }
-            ConfigError::Invalid { path, source } => {
-                write!(f, "invalid config file {}: {source}", path.display())
-            }
+            ConfigError::Invalid {
+                path,
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "invalid config file {}, line {line}, column {column}: {message}",
+                path.display()
+            ),
         }
     }
 }
@@ -54,6 +65,8 @@ pub(crate) struct PrometheusConfig {
     pub endpoint: Option<String>,
     pub poll_interval_secs: u64,
     pub timeout_secs: u64,
+    /// The largest answer read from the server, in MB (1 to 4096; default 32).
+    pub max_body_mb: u64,
     /// Bearer token; prefer `SKILLTOP_PROMETHEUS_TOKEN` in the environment.
     pub bearer_token: Option<String>,
     pub username: Option<String>,
@@ -70,6 +83,7 @@ impl Default for PrometheusConfig {
             endpoint: None,
             poll_interval_secs: 30,
             timeout_secs: 5,
+            max_body_mb: 32,
             bearer_token: None,
             username: None,
             password: None,
@@ -178,14 +192,49 @@ pub(crate) fn load(path: Option<&Path>) -> Result<ConfigFile, ConfigError> {
             None => return Ok(ConfigFile::default()),
         },
     };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
-            return Ok(ConfigFile::default());
+    // A regular file of at most 1 MB: `--config /dev/zero` or a FIFO is refused.
+    let text =
+        match crate::model::files::read_capped_string(&path, crate::model::files::SMALL_FILE_CAP) {
+            Ok(t) => t,
+            Err(e) if e.io_kind() == Some(std::io::ErrorKind::NotFound) && !explicit => {
+                return Ok(ConfigFile::default());
+            }
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+    parse(&text).map_err(|e| invalid(path, &text, &e))
+}
+
+/// Keys whose values are secrets: never shown in an error.
+const SECRET_KEYS: [&str; 3] = ["bearer_token", "password", "username"];
+
+/// A parse error as one line naming the position, without the source excerpt toml prints
+/// (it would show a secret on its line), and with the value of a secret key on the
+/// error's line replaced by `***` wherever the message repeats it.
+fn invalid(path: PathBuf, text: &str, e: &toml::de::Error) -> ConfigError {
+    let offset = e.span().map_or(0, |s| s.start).min(text.len());
+    let before = text.get(..offset).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let mut message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    let source_line = text.lines().nth(line - 1).unwrap_or("");
+    if let Some((key, value)) = source_line.split_once('=') {
+        let key = key.trim().trim_matches(['"', '\'']);
+        if SECRET_KEYS.contains(&key) {
+            let value = value.trim();
+            let inner = value.trim_matches(['"', '\'']);
+            for v in [value, inner] {
+                if !v.is_empty() {
+                    message = message.replace(v, "***");
+                }
+            }
         }
-        Err(source) => return Err(ConfigError::Read { path, source }),
-    };
-    parse(&text).map_err(|source| ConfigError::Invalid { path, source })
+    }
+    ConfigError::Invalid {
+        path,
+        line,
+        column,
+        message,
+    }
 }
 
 pub(crate) fn parse(text: &str) -> Result<ConfigFile, toml::de::Error> {
@@ -226,6 +275,27 @@ mod tests {
         assert_eq!(c.keys["quit"], "x");
         assert_eq!(c.stages.rules[0].stage, "test");
         assert_eq!(c.triggers["brainstorming"], ["design idea"]);
+    }
+
+    #[test]
+    fn errors_are_one_line_with_the_position_and_no_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        for text in [
+            "[prometheus]\nbearer_token = \"tok-SECRET\n",
+            "[prometheus]\nbearer_token = tok-SECRET\n",
+            "[prometheus]\npassword = 'tok-SECRET' x\n",
+            "[prometheus]\nbearer_token = \"tok-SECRET\"\nbearer_token = \"tok-SECRET\"\n",
+        ] {
+            std::fs::write(&p, text).unwrap();
+            let e = load(Some(&p)).unwrap_err().to_string();
+            assert!(!e.contains("SECRET"), "{e}");
+            assert!(!e.contains('\n'), "{e}");
+            assert!(e.contains(", line "), "{e}");
+        }
+        std::fs::write(&p, "[prometheus]\ntimeout_secs = \"x\"\n").unwrap();
+        let e = load(Some(&p)).unwrap_err().to_string();
+        assert!(e.contains("line 2, column 16"), "{e}");
     }
 
     #[test]

@@ -6,6 +6,13 @@ use std::time::Duration;
 
 use crate::settings::config::PrometheusConfig;
 
+/// The longest timeout or poll interval accepted: one day (larger values overflow the
+/// timers' clock arithmetic).
+pub const MAX_SECS: u64 = 86_400;
+
+/// The largest `prometheus.max_body_mb` accepted.
+pub const MAX_BODY_MB: u64 = 4096;
+
 /// A Prometheus setting that cannot be used; names where the value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrometheusError {
@@ -20,8 +27,10 @@ pub enum PrometheusError {
         from: &'static str,
         endpoint: String,
     },
-    /// A timeout or poll interval of 0 seconds.
-    ZeroDuration,
+    /// A timeout or poll interval outside 1 to [`MAX_SECS`] seconds.
+    DurationOutOfRange,
+    /// `max_body_mb` outside 1 to [`MAX_BODY_MB`].
+    BodyCapOutOfRange,
 }
 
 impl std::fmt::Display for PrometheusError {
@@ -38,9 +47,15 @@ impl std::fmt::Display for PrometheusError {
                     "{from}: {endpoint:?} must start with http:// or https://"
                 )
             }
-            PrometheusError::ZeroDuration => {
-                f.write_str("prometheus.timeout_secs and poll_interval_secs must be at least 1")
-            }
+            PrometheusError::DurationOutOfRange => write!(
+                f,
+                "config prometheus.timeout_secs and poll_interval_secs accept 1 to {MAX_SECS} \
+                 seconds"
+            ),
+            PrometheusError::BodyCapOutOfRange => write!(
+                f,
+                "config prometheus.max_body_mb accepts 1 to {MAX_BODY_MB} (MB)"
+            ),
         }
     }
 }
@@ -54,6 +69,8 @@ pub struct PrometheusSettings {
     pub endpoint: String,
     pub timeout: Duration,
     pub poll_interval: Duration,
+    /// The largest answer read, in bytes: past it the download stops and nothing is decoded.
+    pub max_body_bytes: u64,
     pub auth: Auth,
     /// Sent as `X-Scope-OrgID` (Mimir, Cortex, Thanos receive).
     pub tenant: Option<String>,
@@ -79,6 +96,7 @@ impl std::fmt::Debug for PrometheusSettings {
             .field("endpoint", &self.display_endpoint())
             .field("timeout", &self.timeout)
             .field("poll_interval", &self.poll_interval)
+            .field("max_body_bytes", &self.max_body_bytes)
             .field("auth", &auth)
             .field("tenant", &self.tenant)
             .field("matchers", &self.matchers)
@@ -125,11 +143,14 @@ impl PrometheusSettings {
         };
         let url = reqwest::Url::parse(endpoint.trim()).map_err(|e| PrometheusError::NotAUrl {
             from,
-            endpoint: endpoint.clone(),
+            endpoint: redact_userinfo(&endpoint),
             reason: e.to_string(),
         })?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(PrometheusError::NotHttp { from, endpoint });
+            return Err(PrometheusError::NotHttp {
+                from,
+                endpoint: redact_userinfo(&endpoint),
+            });
         }
         let auth = match (
             env("SKILLTOP_PROMETHEUS_TOKEN"),
@@ -149,13 +170,18 @@ impl PrometheusSettings {
                 (None, None) => Auth::None,
             },
         };
-        if cfg.timeout_secs == 0 || cfg.poll_interval_secs == 0 {
-            return Err(PrometheusError::ZeroDuration);
+        let secs = 1..=MAX_SECS;
+        if !secs.contains(&cfg.timeout_secs) || !secs.contains(&cfg.poll_interval_secs) {
+            return Err(PrometheusError::DurationOutOfRange);
+        }
+        if !(1..=MAX_BODY_MB).contains(&cfg.max_body_mb) {
+            return Err(PrometheusError::BodyCapOutOfRange);
         }
         Ok(Some(PrometheusSettings {
             endpoint: url.as_str().trim_end_matches('/').to_string(),
             timeout: Duration::from_secs(cfg.timeout_secs),
             poll_interval: Duration::from_secs(cfg.poll_interval_secs),
+            max_body_bytes: cfg.max_body_mb * 1_000_000,
             auth,
             tenant: env("SKILLTOP_PROMETHEUS_TENANT").or_else(|| cfg.tenant.clone()),
             matchers: cfg.matchers.clone(),
@@ -179,9 +205,22 @@ pub(crate) fn display_url(endpoint: &str) -> String {
     }
 }
 
+/// `endpoint` with the credentials of its authority (`user:password@`) replaced by `***`,
+/// the rest kept where it was: for errors about a URL that does not even parse.
+pub(crate) fn redact_userinfo(endpoint: &str) -> String {
+    let start = endpoint.find("://").map_or(0, |i| i + 3);
+    let rest = &endpoint[start..];
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{}***{}", &endpoint[..start], &rest[at..]),
+        None => endpoint.to_string(),
+    }
+}
+
 /// `PROMETHEUS_ENDPOINT=...` from the hook plugin's env file (`export`, quotes tolerated).
 fn endpoint_env(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text =
+        crate::model::files::read_capped_string(path, crate::model::files::SMALL_FILE_CAP).ok()?;
     text.lines().find_map(|l| {
         let l = l.trim();
         let l = l.strip_prefix("export ").unwrap_or(l);
@@ -215,6 +254,7 @@ mod tests {
             endpoint: "https://alice:hunter2@mimir.example/prometheus".into(),
             timeout: Duration::from_secs(1),
             poll_interval: Duration::from_secs(1),
+            max_body_bytes: 1_000_000,
             auth: Auth::Bearer("tok-SECRET".into()),
             tenant: Some("team".into()),
             matchers: vec![],
@@ -247,5 +287,35 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("--prometheus-endpoint"), "{e}");
+    }
+
+    #[test]
+    fn credentials_of_a_bad_url_are_not_echoed() {
+        for (bad, shown) in [
+            ("http://u:PASS@host:99999", "http://***@host:99999"),
+            ("ftp://u:PASS@host/x@y", "ftp://***@host/x@y"),
+            ("u:PASS@host:99999", "***@host:99999"),
+        ] {
+            let e = PrometheusSettings::resolve(Some(bad), false, &Default::default())
+                .unwrap_err()
+                .to_string();
+            assert!(!e.contains("PASS"), "{e}");
+            assert!(e.contains(shown), "{e}");
+        }
+        assert_eq!(redact_userinfo("http://h:1/a@b"), "http://h:1/a@b");
+    }
+
+    #[test]
+    fn durations_are_range_checked() {
+        for (timeout_secs, poll_interval_secs) in [(0, 30), (5, 0), (5, u64::MAX), (u64::MAX, 30)] {
+            let cfg = PrometheusConfig {
+                timeout_secs,
+                poll_interval_secs,
+                ..Default::default()
+            };
+            let e = PrometheusSettings::resolve(Some("http://x:1"), false, &cfg).unwrap_err();
+            assert_eq!(e, PrometheusError::DurationOutOfRange);
+            assert!(e.to_string().contains("poll_interval_secs"));
+        }
     }
 }

@@ -73,6 +73,23 @@ pub fn scalar(v: &serde_yaml_ng::Value) -> Option<String> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            crate::model::fuzzing::cases()
+        ))]
+        /// Fuzz target `frontmatter`: any text parses or fails without a panic; the body
+        /// is the end of the text.
+        #[test]
+        fn fuzz_frontmatter(bytes in crate::model::fuzzing::inputs("frontmatter")) {
+            let text = String::from_utf8_lossy(&bytes);
+            if let Ok((fm, body)) = parse(&text) {
+                proptest::prop_assert!(text.ends_with(body));
+                let _ = fm.name.as_ref().and_then(scalar);
+                let _ = fm.description.as_ref().and_then(scalar);
+            }
+        }
+    }
+
     fn desc(text: &str) -> String {
         let (fm, _) = parse(text).unwrap();
         scalar(fm.description.as_ref().unwrap()).unwrap()

@@ -232,9 +232,12 @@ impl Loader {
         kind: DefinitionKind,
         plugin: Option<&str>,
     ) {
-        let text = match std::fs::read(path) {
+        // Only a regular file of at most 4 MB: a definition linked to /dev/zero or
+        // /dev/stdin, or a FIFO, is refused unopened.
+        let cap = crate::model::files::DEFINITION_CAP;
+        let text = match crate::model::files::read_capped(path, cap) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-            Err(e) => return self.diag(path, format!("cannot be read: {e}")),
+            Err(e) => return self.diag(path, e.to_string()),
         };
         let (name, description) = match frontmatter::parse(&text) {
             Ok((fm, _)) => (

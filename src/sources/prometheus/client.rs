@@ -26,6 +26,8 @@ pub enum PromError {
     Http { status: u16, body: String },
     /// A success status with something else than the API's JSON (an HTML login page).
     NotJson { content_type: String, body: String },
+    /// The answer is longer than the cap (`prometheus.max_body_mb`): reading stopped there.
+    TooLarge { cap: u64 },
 }
 
 impl PromError {
@@ -48,6 +50,11 @@ impl std::fmt::Display for PromError {
                 write!(f, "the server answered {kind} (HTTP {http}): {message}")
             }
             PromError::Http { status, body } => write!(f, "HTTP {status}: {body}"),
+            PromError::TooLarge { cap } => write!(
+                f,
+                "the answer is larger than {} (prometheus.max_body_mb); not read further",
+                crate::model::format::megabytes(*cap)
+            ),
             PromError::NotJson { content_type, body } => {
                 write!(
                     f,
@@ -113,6 +120,7 @@ pub(crate) fn parse_value(s: &str) -> f64 {
     }
 }
 
+/// One line of at most 120 characters, for error text that comes from the server.
 fn snippet(body: &str) -> String {
     let one_line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
     match one_line.char_indices().nth(120) {
@@ -159,8 +167,28 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("no content type")
             .to_string();
-        let body = resp.text().await.map_err(|e| self.transport(e))?;
+        let body = self.body(resp).await?;
         decode(status, &content_type, body)
+    }
+
+    /// The answer's body, read chunk by chunk and abandoned past the cap (a declared
+    /// length over the cap is refused before any byte is read).
+    async fn body(&self, mut resp: reqwest::Response) -> Result<String, PromError> {
+        let cap = self.settings.max_body_bytes;
+        if resp.content_length().is_some_and(|n| n > cap) {
+            return Err(PromError::TooLarge { cap });
+        }
+        let mut bytes: Vec<u8> = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport(e))? {
+            if (bytes.len() as u64).saturating_add(chunk.len() as u64) > cap {
+                return Err(PromError::TooLarge { cap });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        })
     }
 
     /// reqwest's errors name the URL, which may hold credentials: say what happened only.
@@ -172,7 +200,10 @@ impl Client {
         while let Some(next) = cause.source() {
             cause = next;
         }
-        PromError::Unreachable(format!("{} ({cause})", self.settings.display_endpoint()))
+        PromError::Unreachable(snippet(&format!(
+            "{} ({cause})",
+            self.settings.display_endpoint()
+        )))
     }
 
     /// An instant query at `at`.
@@ -289,13 +320,13 @@ fn decode(status: u16, content_type: &str, body: String) -> Result<String, PromE
         Ok(env) if env.status == "success" => match env.data {
             Some(d) => Ok(d.get().to_string()),
             None => Err(PromError::NotJson {
-                content_type: content_type.into(),
+                content_type: snippet(content_type),
                 body: "a success without data".into(),
             }),
         },
         Ok(env) => Err(PromError::Api {
-            kind: env.error_type.unwrap_or_else(|| "error".into()),
-            message: env.error.unwrap_or_default(),
+            kind: snippet(&env.error_type.unwrap_or_else(|| "error".into())),
+            message: snippet(&env.error.unwrap_or_default()),
             http: status,
         }),
         Err(_) if !(200..300).contains(&status) => Err(PromError::Http {
@@ -303,7 +334,7 @@ fn decode(status: u16, content_type: &str, body: String) -> Result<String, PromE
             body: snippet(&body),
         }),
         Err(_) => Err(PromError::NotJson {
-            content_type: content_type.into(),
+            content_type: snippet(content_type),
             body: snippet(&body),
         }),
     }
@@ -312,6 +343,34 @@ fn decode(status: u16, content_type: &str, body: String) -> Result<String, PromE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            crate::model::fuzzing::cases()
+        ))]
+        /// Fuzz target `prometheus`: any answer decodes or fails without a panic, an error
+        /// is one short line, and decoded data parses as the result types.
+        #[test]
+        fn fuzz_prometheus(bytes in crate::model::fuzzing::inputs("prometheus")) {
+            let body = String::from_utf8_lossy(&bytes).into_owned();
+            for status in [200, 400, 503] {
+                match decode(status, "application/json", body.clone()) {
+                    Ok(data) => {
+                        if let Ok(d) = parse::<QueryData>(&data) {
+                            let _ = parse_value_json::<Vec<VectorItem>>(d.result.clone());
+                            let _ = parse_value_json::<Vec<MatrixItem>>(d.result);
+                        }
+                        let _ = parse::<Vec<String>>(&data);
+                    }
+                    Err(e) => {
+                        let line = e.to_string();
+                        proptest::prop_assert!(!line.contains('\n'), "{}", line);
+                        proptest::prop_assert!(line.chars().count() < 400, "{}", line);
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn envelope_before_status() {

@@ -106,7 +106,8 @@ pub fn transcripts_under(path: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut walk = Walk::default();
     match fs::metadata(path) {
         Ok(m) if m.is_dir() => walk.dir(path, 0),
-        Ok(_) if is_transcript(path) => walk.files.push(path.to_path_buf()),
+        Ok(m) if m.is_file() && is_transcript(path) => walk.files.push(path.to_path_buf()),
+        Ok(m) if is_transcript(path) => walk.not_regular(path, m.file_type()),
         _ => {}
     }
     (walk.files, walk.diagnostics)
@@ -131,6 +132,12 @@ impl Walk {
             path: Some(path.display().to_string()),
             message,
         });
+    }
+
+    /// A `*.jsonl` that is a FIFO, a device or a socket: never opened.
+    fn not_regular(&mut self, path: &Path, t: fs::FileType) {
+        let kind = crate::model::files::kind_of(t);
+        self.diag(path, format!("not a regular file ({kind}); skipped"));
     }
 
     fn dir(&mut self, dir: &Path, depth: usize) {
@@ -161,6 +168,7 @@ impl Walk {
             match fs::metadata(&path) {
                 Ok(m) if m.is_dir() => self.dir(&path, depth + 1),
                 Ok(m) if m.is_file() && is_transcript(&path) => self.files.push(path),
+                Ok(m) if is_transcript(&path) => self.not_regular(&path, m.file_type()),
                 Ok(_) => {}
                 Err(e) if entry.file_type().is_ok_and(|t| t.is_symlink()) => {
                     self.diag(&path, format!("broken or looping symlink: {e}"))

@@ -28,6 +28,10 @@ pub struct Engine {
     /// the built-in ones.
     pub stage_rules: Vec<CustomRule>,
     cursors: HashMap<PathBuf, Cursor>,
+    /// (device, inode) of each file read, to the path it is read under: the same file
+    /// reached again through a symlink (a linked folder, a loop created while watching) or a
+    /// hard link is read once.
+    inodes: HashMap<(u64, u64), PathBuf>,
     /// Bytes read so far, for the tests and benchmarks that prove appends are read once.
     pub stats: Arc<ReadStats>,
 }
@@ -44,6 +48,19 @@ impl Engine {
     /// Files that disappeared since the last scan are reported removed.
     pub fn scan(&mut self) -> (Vec<Update>, Vec<Diagnostic>) {
         self.scan_with_progress(|_, _| {})
+    }
+
+    /// Forget everything read and read every transcript again, whole (the dashboard's `R`):
+    /// each known file is first reported removed, then each found file read from its start,
+    /// so no fact of an earlier read survives, whatever changed unnoticed.
+    pub fn rebuild(&mut self) -> (Vec<Update>, Vec<Diagnostic>) {
+        let mut known: Vec<PathBuf> = self.cursors.drain().map(|(p, _)| p).collect();
+        known.sort();
+        self.inodes.clear();
+        let mut updates: Vec<Update> = known.into_iter().map(Update::Removed).collect();
+        let (more, diagnostics) = self.scan();
+        updates.extend(more);
+        (updates, diagnostics)
     }
 
     /// `scan`, calling `progress(files read, files found)` as it goes (the dashboard's
@@ -111,6 +128,8 @@ impl Engine {
     }
 
     fn read(&mut self, paths: Vec<PathBuf>) -> (Vec<Update>, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let paths = self.one_path_per_file(paths, &mut diagnostics);
         let mut work: Vec<(PathBuf, Cursor)> = paths
             .into_iter()
             .map(|p| {
@@ -127,7 +146,6 @@ impl Engine {
             .map(|(path, cursor)| cursor.read(path, rules, stats))
             .collect();
         let mut updates = Vec::new();
-        let mut diagnostics = Vec::new();
         for ((path, cursor), result) in work.into_iter().zip(results) {
             match result {
                 Ok(update) => {
@@ -151,6 +169,52 @@ impl Engine {
             }
         }
         (updates, diagnostics)
+    }
+}
+
+impl Engine {
+    /// `paths` without the new ones that are a file already read under another path (the
+    /// first path a file is seen under stays its only one); each one left out is named.
+    fn one_path_per_file(
+        &mut self,
+        paths: Vec<PathBuf>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<PathBuf> {
+        use std::os::unix::fs::MetadataExt;
+        let mut kept = Vec::with_capacity(paths.len());
+        let mut batch: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+        for p in paths {
+            if self.cursors.contains_key(&p) {
+                kept.push(p);
+                continue;
+            }
+            let Ok(m) = std::fs::metadata(&p) else {
+                kept.push(p);
+                continue;
+            };
+            let id = (m.dev(), m.ino());
+            match self.inodes.get(&id) {
+                Some(first)
+                    if *first != p
+                        && (self.cursors.contains_key(first) || batch.contains(first)) =>
+                {
+                    diagnostics.push(Diagnostic {
+                        source: DiagnosticSource::Transcripts,
+                        path: Some(p.display().to_string()),
+                        message: format!(
+                            "the same file as {} (a link); counted once",
+                            first.display()
+                        ),
+                    });
+                }
+                _ => {
+                    self.inodes.insert(id, p.clone());
+                    batch.insert(p.clone());
+                    kept.push(p);
+                }
+            }
+        }
+        kept
     }
 }
 

@@ -50,7 +50,8 @@ const KNOWN_TYPES: [&str; 12] = [
 
 /// Known types that carry nothing we count and can be large. Claude Code writes the
 /// top-level `type` of these before their payload, so the first `"type":"` of the line is
-/// theirs; such lines are not checked for JSON validity.
+/// theirs; such lines are only checked to be JSON (without building anything), so a broken
+/// one is counted in `skipped_by_reason` like any other.
 const FAST_SKIP: [&[u8]; 2] = [b"progress", b"file-history-snapshot"];
 
 /// User texts that are not prompts (interruptions, skill bodies, traces, caveats, local
@@ -105,11 +106,18 @@ pub fn parse_line(line: &[u8], file: &FileContext, rules: &[CustomRule], out: &m
         return;
     }
     let line = line.trim_ascii();
+    // A UTF-8 byte order mark (editors write one at the start of a file) is not content.
+    let line = line
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(line)
+        .trim_ascii_start();
     if line.is_empty() {
         return;
     }
     if let Some(ty) = first_type(line)
         && FAST_SKIP.contains(&ty)
+        && line.first() == Some(&b'{')
+        && serde_json::from_slice::<IgnoredAny>(line).is_ok()
     {
         return;
     }
@@ -769,6 +777,25 @@ struct Input<'a> {
 mod tests {
     use super::*;
     use crate::settings::config::StageRule;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            crate::model::fuzzing::cases()
+        ))]
+        /// Fuzz target `lines`: any bytes parse without a panic, every line is counted, and
+        /// no more lines are skipped than were read.
+        #[test]
+        fn fuzz_lines(bytes in crate::model::fuzzing::inputs("lines")) {
+            let mut out = FileFacts::default();
+            parse_lines(&bytes, &FileContext::default(), &[], &mut out);
+            let newlines = bytes.iter().filter(|b| **b == b'\n').count() as u64;
+            let tail = u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
+            proptest::prop_assert_eq!(out.lines, newlines + tail);
+            proptest::prop_assert_eq!(out.bytes, bytes.len() as u64);
+            let skipped: u64 = out.skipped.values().sum();
+            proptest::prop_assert!(skipped <= out.lines);
+        }
+    }
 
     fn parse(lines: &[&str]) -> FileFacts {
         let mut out = FileFacts::default();

@@ -1,5 +1,6 @@
 //! A cursor per transcript file: how far it was read, the unfinished last line, and what
-//! the file was (device, inode, a hash of its first bytes) to notice a replaced file.
+//! the file was (device, inode, a hash of its first bytes and of the last bytes read, its
+//! modification time) to notice a replaced or rewritten file.
 
 use std::fs::File;
 use std::hash::{DefaultHasher, Hasher};
@@ -10,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::model::facts::Update;
 use crate::model::facts::{FileFacts, SkipReason};
+use crate::model::files::ReadError;
 
 use super::parse::{self, FileContext, MAX_LINE_BYTES};
 use crate::settings::config::CustomRule;
@@ -24,7 +26,8 @@ const HEAD_BYTES: usize = 4096;
 pub struct ReadStats {
     /// Bytes read past a cursor's offset (the transcript data itself).
     pub tail: AtomicU64,
-    /// Bytes read again to check a file's identity (at most `HEAD_BYTES` per read).
+    /// Bytes read again to check a file's identity (its first and its last `HEAD_BYTES`
+    /// already read, at most twice each per read).
     pub head: AtomicU64,
 }
 
@@ -34,6 +37,12 @@ struct Identity {
     ino: u64,
     head_len: usize,
     head_hash: u64,
+    /// The last bytes read: `offset - tail_len .. offset`; 0 bytes while the head window
+    /// covers the whole read part.
+    tail_len: usize,
+    tail_hash: u64,
+    /// Modification time (seconds, nanoseconds) when last read.
+    mtime: (i64, i64),
 }
 
 #[derive(Debug, Default)]
@@ -69,14 +78,16 @@ impl Cursor {
         rules: &[CustomRule],
         stats: &ReadStats,
     ) -> io::Result<Option<Update>> {
-        let mut file = match File::open(path) {
+        // Never blocks: a FIFO or a device (also behind a symlink) is refused unopened.
+        let mut file = match crate::model::files::open_regular(path) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(ReadError::Io(e)) if e.kind() == io::ErrorKind::NotFound => {
                 let was_seen = self.seen();
                 *self = Cursor::new(std::mem::take(&mut self.ctx));
                 return Ok(was_seen.then(|| Update::Removed(path.to_path_buf())));
             }
-            Err(e) => return Err(e),
+            Err(ReadError::Io(e)) => return Err(e),
+            Err(e) => return Err(io::Error::other(e.to_string())),
         };
         let meta = file.metadata()?;
         if !meta.is_file() {
@@ -85,10 +96,14 @@ impl Cursor {
         let replace = match &self.identity {
             None => true,
             Some(id) => {
+                let tail_start = self.offset - id.tail_len as u64;
                 id.dev != meta.dev()
                     || id.ino != meta.ino()
                     || meta.len() < self.offset
+                    // Nothing appended but modified: an edit in place (same size); re-read.
+                    || (meta.len() == self.offset && (meta.mtime(), meta.mtime_nsec()) != id.mtime)
                     || head_hash(&file, id.head_len, stats)? != Some(id.head_hash)
+                    || window_hash(&file, tail_start, id.tail_len, stats)? != Some(id.tail_hash)
             }
         };
         if replace {
@@ -108,11 +123,24 @@ impl Cursor {
             Some(h) => h,
             None => head_hash(&file, head_len, stats)?.unwrap_or_default(),
         };
+        // The last bytes read, when the head does not already cover them.
+        let tail_len = if self.offset as usize > HEAD_BYTES {
+            (self.offset as usize - HEAD_BYTES).min(HEAD_BYTES)
+        } else {
+            0
+        };
+        let tail_start = self.offset - tail_len as u64;
+        let tail_hash = window_hash(&file, tail_start, tail_len, stats)?.unwrap_or_default();
+        // After the read: an append racing it shows as a longer file next time.
+        let after = file.metadata()?;
         self.identity = Some(Identity {
             dev: meta.dev(),
             ino: meta.ino(),
             head_len,
             head_hash,
+            tail_len,
+            tail_hash,
+            mtime: (after.mtime(), after.mtime_nsec()),
         });
         if !replace && facts == FileFacts::default() {
             return Ok(None);
@@ -173,10 +201,17 @@ impl Cursor {
 
 /// Hash of the first `len` bytes; `None` when the file is now shorter than that.
 fn head_hash(file: &File, len: usize, stats: &ReadStats) -> io::Result<Option<u64>> {
+    window_hash(file, 0, len, stats)
+}
+
+/// Hash of `len` (at most `HEAD_BYTES`) bytes from `start`; `None` when the file is now
+/// shorter than that.
+fn window_hash(file: &File, start: u64, len: usize, stats: &ReadStats) -> io::Result<Option<u64>> {
     let mut head = [0u8; HEAD_BYTES];
+    let len = len.min(HEAD_BYTES);
     let mut got = 0;
     while got < len {
-        let n = file.read_at(&mut head[got..len], got as u64)?;
+        let n = file.read_at(&mut head[got..len], start + got as u64)?;
         if n == 0 {
             return Ok(None);
         }
@@ -282,6 +317,71 @@ mod tests {
         read(&mut c, &path, &stats);
         assert_eq!(stats.tail.load(Ordering::Relaxed) - before, 20);
         assert!(stats.head.load(Ordering::Relaxed) <= 2 * HEAD_BYTES as u64);
+    }
+
+    /// A big file (over two head windows) of skill calls named `sk0`, `sk1`, ...
+    fn big(names: &[&str]) -> Vec<u8> {
+        let mut s = String::new();
+        for (i, n) in names.iter().enumerate() {
+            s += &format!(
+                r#"{{"type":"assistant","sessionId":"s","timestamp":"2026-01-01T00:00:00Z","message":{{"id":"m{i}","content":[{{"type":"tool_use","id":"t{i:04}","name":"Skill","input":{{"skill":"{n}"}}}}]}}}}"#
+            );
+            s.push('\n');
+        }
+        s.into_bytes()
+    }
+
+    fn skills(u: Option<Update>) -> (bool, Vec<String>) {
+        match u {
+            Some(Update::File { facts, replace, .. }) => (
+                replace,
+                facts
+                    .calls
+                    .iter()
+                    .map(|c| format!("{:?}", c.kind))
+                    .collect(),
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rewrites_in_place_past_the_head_are_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let names: Vec<String> = (0..200).map(|i| format!("sk{i:03}")).collect();
+        let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let data = big(&names);
+        assert!(data.len() > 3 * HEAD_BYTES);
+        std::fs::write(&path, &data).unwrap();
+        let stats = ReadStats::default();
+        let mut c = Cursor::new(FileContext::default());
+        read(&mut c, &path, &stats);
+
+        // Same first 4 KiB, the end rewritten and a line appended: read again, whole.
+        names[199] = "zz9";
+        names.push("new");
+        std::fs::write(&path, big(&names)).unwrap();
+        let (replace, calls) = skills(read(&mut c, &path, &stats));
+        assert!(replace, "the rewrite is seen");
+        assert_eq!(calls.len(), 201);
+        let all = calls.join(" ");
+        assert!(all.contains("zz9") && !all.contains("sk199"), "{all}");
+
+        // Same size, an edit in the middle (past the head, before the tail window): the
+        // modification time without growth is the doubt that makes it re-read.
+        names[100] = "mid";
+        let edited = big(&names);
+        std::fs::write(&path, &edited).unwrap();
+        let f = std::fs::File::options().write(true).open(&path).unwrap();
+        f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+            .unwrap();
+        let (replace, calls) = skills(read(&mut c, &path, &stats));
+        assert!(replace);
+        let all = calls.join(" ");
+        assert!(all.contains("mid") && !all.contains("sk100"), "{all}");
+        // Nothing changed: nothing to report.
+        assert!(read(&mut c, &path, &stats).is_none());
     }
 
     #[test]

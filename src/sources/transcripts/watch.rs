@@ -56,15 +56,11 @@ fn native(
     tx: UnboundedSender<Vec<PathBuf>>,
 ) -> Result<notify::RecommendedWatcher> {
     let (raw_tx, raw_rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
+    let watched = roots.to_vec();
     let mut w = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        // An error (queue overflow, a vanished folder) carries the paths to rescan. Opens
-        // and closes are ignored: the engine's own reads cause them, and reacting would loop.
-        let paths = match res {
-            Ok(e) if matches!(e.kind, notify::EventKind::Access(_)) => return,
-            Ok(e) => e.paths,
-            Err(e) => e.paths,
-        };
-        let _ = raw_tx.send(paths);
+        if let Some(paths) = changed_paths(res, &watched) {
+            let _ = raw_tx.send(paths);
+        }
     })
     .wrap_err("cannot start the file watcher")?;
     for root in roots {
@@ -92,6 +88,23 @@ fn native(
         })
         .wrap_err("cannot start the watcher thread")?;
     Ok(w)
+}
+
+/// The paths an event asks to re-read. Opens and closes are ignored (the engine's own reads
+/// cause them, and reacting would loop). An error carries the paths to rescan; a queue
+/// overflow (notify's `Rescan` flag) or an error naming no path means events were lost:
+/// every root is rescanned, so nothing that changed meanwhile is missed.
+fn changed_paths(res: notify::Result<notify::Event>, roots: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    let paths = match res {
+        Ok(e) if e.need_rescan() => return Some(roots.to_vec()),
+        Ok(e) if matches!(e.kind, notify::EventKind::Access(_)) => return None,
+        Ok(e) => e.paths,
+        Err(e) => e.paths,
+    };
+    if paths.is_empty() {
+        return Some(roots.to_vec());
+    }
+    Some(paths)
 }
 
 /// The fallback: a stat walk every `POLL`, comparing size, mtime (to the nanosecond) and
@@ -144,4 +157,28 @@ fn stat_all(roots: &[PathBuf]) -> HashMap<PathBuf, (u64, i64, i64, u64)> {
             Some((p, (m.len(), m.mtime(), m.mtime_nsec(), m.ino())))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lost_events_rescan_every_root() {
+        let roots = vec![PathBuf::from("/c/projects"), PathBuf::from("/d/projects")];
+        let overflow =
+            notify::Event::new(notify::EventKind::Other).set_flag(notify::event::Flag::Rescan);
+        assert_eq!(changed_paths(Ok(overflow), &roots), Some(roots.clone()));
+        let err = notify::Error::generic("queue overflow");
+        assert_eq!(changed_paths(Err(err), &roots), Some(roots.clone()));
+        let one = notify::Event::new(notify::EventKind::Modify(notify::event::ModifyKind::Any))
+            .add_path(PathBuf::from("/c/projects/-p/s.jsonl"));
+        assert_eq!(
+            changed_paths(Ok(one), &roots),
+            Some(vec![PathBuf::from("/c/projects/-p/s.jsonl")])
+        );
+        let open = notify::Event::new(notify::EventKind::Access(notify::event::AccessKind::Any))
+            .add_path(PathBuf::from("/c/projects/-p/s.jsonl"));
+        assert_eq!(changed_paths(Ok(open), &roots), None);
+    }
 }

@@ -1,7 +1,8 @@
 //! Step 5, tokens: prompts, commands, compactions and tokens in range in the selected
-//! sessions. Prompt copies (resumed sessions) count once; tokens once per API message.
+//! sessions. Prompt and compaction copies (resumed sessions, copied files) count once;
+//! tokens once per API message.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Ctx;
 use crate::model::facts::{Prompt, Usage};
@@ -11,6 +12,8 @@ pub(super) fn tokens(ctx: &mut Ctx) {
     let mut prompts: Vec<&Prompt> = Vec::new();
     let mut commands: HashMap<&str, u64> = HashMap::new();
     let mut best_usage: HashMap<&str, &Usage> = HashMap::new();
+    // A compaction is one (session, time): the same one in a copied file counts once.
+    let mut compactions: HashSet<(&str, crate::model::facts::Millis)> = HashSet::new();
     for f in &ctx.files {
         prompts.extend(f.prompts.iter().filter(|p| ctx.counts(p.ts, &p.session)));
         for c in &f.commands {
@@ -18,11 +21,12 @@ pub(super) fn tokens(ctx: &mut Ctx) {
                 *commands.entry(c.name.as_str()).or_default() += 1;
             }
         }
-        ctx.snap.totals.compactions += f
-            .compactions
-            .iter()
-            .filter(|c| ctx.counts(c.ts, &c.session))
-            .count() as u64;
+        compactions.extend(
+            f.compactions
+                .iter()
+                .filter(|c| ctx.counts(c.ts, &c.session))
+                .map(|c| (c.session.as_str(), c.ts)),
+        );
         for u in f.usage.iter().filter(|u| ctx.counts(u.ts, &u.session)) {
             best_usage
                 .entry(u.message_id.as_str())
@@ -38,6 +42,7 @@ pub(super) fn tokens(ctx: &mut Ctx) {
     prompts.dedup_by(|a, b| a.ts == b.ts && a.session == b.session && a.text == b.text);
     let totals = &mut ctx.snap.totals;
     totals.prompts = prompts.len() as u64;
+    totals.compactions = compactions.len() as u64;
     totals.sessions = ctx.selected.len() as u64;
     for u in best_usage.values() {
         let t = totals.tokens.entry(u.model.clone()).or_default();

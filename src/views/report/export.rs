@@ -1,5 +1,7 @@
 //! Writing snapshots to disk atomically: a temp file in the same directory, then a rename.
-//! On any error the destination is left as it was.
+//! On any error the destination is left as it was. Only regular files are written: a
+//! symlink is followed to the regular file it names (which is replaced, the link kept);
+//! a device, FIFO, socket, directory or dangling link is refused untouched.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,9 +15,47 @@ pub fn write_snapshot(path: &Path, snapshot: &Snapshot) -> Result<()> {
     write_atomic(path, text.as_bytes())
 }
 
+/// Where writing `path` really goes: `path` itself, or the regular file a symlink there
+/// names. Anything but a regular file (or nothing yet) is refused.
+fn destination(path: &Path) -> Result<PathBuf> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(path.to_path_buf()),
+        Err(e) => return Err(e).wrap_err_with(|| format!("cannot export to {}", path.display())),
+    };
+    let (target, t) = if meta.file_type().is_symlink() {
+        let target = match std::fs::canonicalize(path) {
+            Ok(t) => t,
+            Err(e) => bail!(
+                "cannot export to {}: a symlink to nothing readable ({e}); refused",
+                path.display()
+            ),
+        };
+        let t = std::fs::metadata(&target)
+            .wrap_err_with(|| format!("cannot export to {}", path.display()))?
+            .file_type();
+        (target, t)
+    } else {
+        (path.to_path_buf(), meta.file_type())
+    };
+    if t.is_dir() {
+        bail!("cannot export to {}: it is a directory", path.display());
+    }
+    if !t.is_file() {
+        bail!(
+            "cannot export to {}: not a regular file ({}); only regular files are written",
+            path.display(),
+            crate::model::files::kind_of(t)
+        );
+    }
+    Ok(target)
+}
+
 /// Write `bytes` to `path` through a temp file and a rename. The parent directory must
-/// exist; an existing directory at `path` is refused.
+/// exist; anything at `path` but a regular file (or a symlink to one) is refused.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let shown = path;
+    let path = &destination(path)?;
     let name = path
         .file_name()
         .ok_or_else(|| color_eyre::eyre::eyre!("{} is not a file name", path.display()))?;
@@ -26,12 +66,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if !parent.is_dir() {
         bail!(
             "cannot export to {}: the directory {} does not exist",
-            path.display(),
+            shown.display(),
             parent.display()
         );
-    }
-    if path.is_dir() {
-        bail!("cannot export to {}: it is a directory", path.display());
     }
     let tmp = parent.join(format!(
         ".{}.tmp-{}",
@@ -46,7 +83,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(e).wrap_err_with(|| format!("cannot export to {}", path.display()));
+        return Err(e).wrap_err_with(|| format!("cannot export to {}", shown.display()));
     }
     Ok(())
 }
@@ -100,6 +137,58 @@ mod tests {
         .unwrap();
         assert!(write_atomic(&p, b"new").is_err());
         assert_eq!(std::fs::read(&p).unwrap(), b"precious");
+    }
+
+    #[test]
+    fn symlinks_are_followed_to_regular_files_and_nothing_else_is_written() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        std::fs::write(&real, b"old").unwrap();
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+
+        let dev = dir.path().join("null.json");
+        std::os::unix::fs::symlink("/dev/null", &dev).unwrap();
+        let e = format!("{:#}", write_atomic(&dev, b"x").unwrap_err());
+        assert!(e.contains("not a regular file (a character device)"), "{e}");
+        assert!(
+            std::fs::metadata("/dev/null")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+        let e = format!(
+            "{:#}",
+            write_atomic(Path::new("/dev/null"), b"x").unwrap_err()
+        );
+        assert!(e.contains("not a regular file"), "{e}");
+
+        let fifo = dir.path().join("fifo.json");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let e = format!("{:#}", write_atomic(&fifo, b"x").unwrap_err());
+        assert!(e.contains("a FIFO"), "{e}");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+
+        let dangling = dir.path().join("dangling.json");
+        std::os::unix::fs::symlink(dir.path().join("nowhere/x"), &dangling).unwrap();
+        let e = format!("{:#}", write_atomic(&dangling, b"x").unwrap_err());
+        assert!(e.contains("refused"), "{e}");
+        assert!(!dir.path().join("nowhere").exists());
     }
 
     #[test]

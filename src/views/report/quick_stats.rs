@@ -50,7 +50,11 @@ pub struct QuickStats {
 
 /// Sum the summaries of the last `days` days (today included) found in `dirs`.
 pub fn collect(dirs: &[PathBuf], days: usize, now: DateTime<Utc>) -> QuickStats {
-    let since = (now - Duration::days(days.saturating_sub(1) as i64)).date_naive();
+    // `--days` is range-checked; a huge value still must not overflow the date.
+    let back = i64::try_from(days.saturating_sub(1)).unwrap_or(i64::MAX);
+    let since = Duration::try_days(back)
+        .and_then(|d| now.checked_sub_signed(d))
+        .map_or(NaiveDate::MIN, |d| d.date_naive());
     let mut q = QuickStats {
         days,
         since: since.to_string(),
@@ -76,8 +80,8 @@ pub fn collect(dirs: &[PathBuf], days: usize, now: DateTime<Utc>) -> QuickStats 
             }
         }
     }
-    let decided = q.success + q.failure;
-    q.success_rate = (decided > 0).then(|| q.success as f64 / decided as f64);
+    let decided = q.success as f64 + q.failure as f64;
+    q.success_rate = (decided > 0.0).then(|| q.success as f64 / decided);
     q
 }
 
@@ -89,28 +93,33 @@ fn file_date(path: &Path) -> Option<NaiveDate> {
 }
 
 fn read_summary(path: &Path) -> Result<Summary> {
-    let text = std::fs::read_to_string(path).wrap_err("cannot read")?;
+    let text = crate::model::files::read_capped_string(path, crate::model::files::SMALL_FILE_CAP)?;
     serde_json::from_str(&text).wrap_err("not a session summary")
 }
 
 fn add(q: &mut QuickStats, s: Summary) {
-    q.sessions += 1;
-    q.total_tools += s.total_tools;
-    q.success += s.outcomes.success;
-    q.failure += s.outcomes.failure;
-    q.compactions += s.compactions;
+    // The summaries are outside input: totals saturate instead of wrapping.
+    q.sessions = q.sessions.saturating_add(1);
+    q.total_tools = q.total_tools.saturating_add(s.total_tools);
+    q.success = q.success.saturating_add(s.outcomes.success);
+    q.failure = q.failure.saturating_add(s.outcomes.failure);
+    q.compactions = q.compactions.saturating_add(s.compactions);
     for (tool, n) in s.tool_breakdown {
-        *q.tools.entry(tool).or_default() += n;
+        let t = q.tools.entry(tool).or_default();
+        *t = t.saturating_add(n);
     }
     let mut stages = s.stages_visited;
     stages.sort();
     stages.dedup();
     for st in stages {
-        *q.stages.entry(st).or_default() += 1;
+        let n = q.stages.entry(st).or_default();
+        *n = n.saturating_add(1);
     }
-    *q.projects
+    let n = q
+        .projects
         .entry(s.project.unwrap_or_else(|| "(unknown)".into()))
-        .or_default() += 1;
+        .or_default();
+    *n = n.saturating_add(1);
 }
 
 pub fn run(
@@ -128,7 +137,13 @@ pub fn run(
     Ok(render(&q))
 }
 
+/// The totals as text for a terminal (through the one sanitiser: tool and project names
+/// and the reasons of skipped files come from outside).
 pub fn render(q: &QuickStats) -> String {
+    crate::model::format::terminal_safe(&render_raw(q)).into_owned()
+}
+
+fn render_raw(q: &QuickStats) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -200,5 +215,27 @@ mod tests {
         assert_eq!(q1.sessions, 1, "--days 1 is today only");
         let text = render(&q);
         assert!(text.contains("Sessions 2"));
+    }
+
+    #[test]
+    fn huge_day_counts_and_totals_neither_panic_nor_wrap() {
+        let dir = tempfile::tempdir().unwrap();
+        let sum = dir.path().join("session-summaries");
+        std::fs::create_dir(&sum).unwrap();
+        let big = format!(
+            r#"{{"total_tools":{m},"tool_breakdown":{{"Bash":{m}}},"outcomes":{{"success":{m},"failure":{m}}},"compactions":{m}}}"#,
+            m = u64::MAX
+        );
+        std::fs::write(sum.join("2026-11-20_a.json"), &big).unwrap();
+        std::fs::write(sum.join("2026-11-20_b.json"), &big).unwrap();
+        let now = "2026-11-20T12:00:00Z".parse().unwrap();
+        for days in [1, 2_147_483_647, usize::MAX] {
+            let q = collect(&[dir.path().to_path_buf()], days, now);
+            assert_eq!(q.sessions, 2);
+            assert_eq!(q.total_tools, u64::MAX, "saturates, does not wrap");
+            assert_eq!(q.tools["Bash"], u64::MAX);
+            assert_eq!(q.compactions, u64::MAX);
+            assert_eq!(q.success_rate, Some(0.5));
+        }
     }
 }

@@ -93,7 +93,15 @@ fn items(out: &mut String, title: &str, items: &[ItemStat]) {
     }
 }
 
+/// The report as text for a terminal: every string of the snapshot, and the text itself,
+/// through the one sanitiser ([`crate::model::format::terminal_safe`]).
 pub fn render(s: &Snapshot, verbose: bool) -> String {
+    let safe = crate::model::format::terminal_safe_data(s.clone());
+    let out = render_raw(&safe, verbose);
+    crate::model::format::terminal_safe(&out).into_owned()
+}
+
+fn render_raw(s: &Snapshot, verbose: bool) -> String {
     let mut out = String::new();
     head(&mut out, s);
     totals(&mut out, s);

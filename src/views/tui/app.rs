@@ -120,8 +120,11 @@ impl App {
         }
     }
 
+    /// Show `snapshot`: its strings go through the one sanitiser first, so control
+    /// characters in names, prompts and diagnostics are shown escaped (ratatui would drop
+    /// them silently).
     pub fn set_snapshot(&mut self, snapshot: Snapshot) {
-        self.snapshot = snapshot;
+        self.snapshot = crate::model::format::terminal_safe_data(snapshot);
         for pane in Pane::ALL {
             let n = self.row_count(pane);
             let sel = &mut self.selected[pane.index()];

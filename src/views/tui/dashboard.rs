@@ -53,7 +53,7 @@ pub fn to_text(buffer: &Buffer, color: bool) -> String {
                     current = Some(style);
                 }
             }
-            line += cell.symbol();
+            line += &crate::model::format::terminal_line(cell.symbol());
         }
         if color {
             line += "\x1b[0m";

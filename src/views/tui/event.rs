@@ -51,8 +51,9 @@ pub(crate) enum Event {
     /// The watcher saw these files change (batches waiting together are merged).
     Changed(Vec<PathBuf>),
     Prometheus(Box<PromData>),
-    /// SIGTERM, SIGINT, or the terminal's input ended: quit cleanly.
-    Stop,
+    /// The terminal's input ended (`None`) or a terminating signal came (SIGTERM, SIGINT,
+    /// SIGHUP, SIGQUIT: its number): restore the terminal and quit.
+    Stop(Option<i32>),
     /// A panic in any thread or task (already reported by the hook).
     Panicked,
     /// The terminal cannot be read.
@@ -75,6 +76,8 @@ pub(crate) struct Events {
     poller: mpsc::UnboundedReceiver<PromData>,
     sigterm: Signal,
     sigint: Signal,
+    sighup: Signal,
+    sigquit: Signal,
     panicked: Arc<Notify>,
 }
 
@@ -92,6 +95,8 @@ impl Events {
             poller,
             sigterm: signal(SignalKind::terminate()).wrap_err("cannot listen for SIGTERM")?,
             sigint: signal(SignalKind::interrupt()).wrap_err("cannot listen for SIGINT")?,
+            sighup: signal(SignalKind::hangup()).wrap_err("cannot listen for SIGHUP")?,
+            sigquit: signal(SignalKind::quit()).wrap_err("cannot listen for SIGQUIT")?,
             panicked: panic_notice().clone(),
         })
     }
@@ -108,15 +113,17 @@ impl Events {
                     Some(Ok(Term::Resize(..))) => Some(Event::Resize),
                     Some(Ok(_)) => None,
                     Some(Err(e)) => Some(Event::Failed(e)),
-                    None => Some(Event::Stop),
+                    None => Some(Event::Stop(None)),
                 },
                 Some(ev) = self.reads.recv() => Some(ev),
                 Some(batch) = self.watcher.recv(), if !engine_busy => {
                     Some(Event::Changed(self.merge_waiting(batch)))
                 }
                 Some(data) = self.poller.recv() => Some(Event::Prometheus(Box::new(data))),
-                _ = self.sigterm.recv() => Some(Event::Stop),
-                _ = self.sigint.recv() => Some(Event::Stop),
+                _ = self.sigterm.recv() => Some(Event::Stop(Some(libc::SIGTERM))),
+                _ = self.sigint.recv() => Some(Event::Stop(Some(libc::SIGINT))),
+                _ = self.sighup.recv() => Some(Event::Stop(Some(libc::SIGHUP))),
+                _ = self.sigquit.recv() => Some(Event::Stop(Some(libc::SIGQUIT))),
                 _ = self.panicked.notified() => Some(Event::Panicked),
             };
             if let Some(ev) = ev {
@@ -148,7 +155,7 @@ pub(crate) fn read_off_thread(
             Why::FirstScan => engine.scan_with_progress(|done, total| {
                 let _ = tx.send(Event::Progress(Progress { done, total }));
             }),
-            Why::Rescan => engine.scan(),
+            Why::Rescan => engine.rebuild(),
             Why::Refresh => engine.refresh(&paths),
         };
         let _ = tx.send(Event::Read(Read {

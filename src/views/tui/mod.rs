@@ -50,7 +50,9 @@ pub(crate) struct DashboardInputs {
     pub mono: bool,
 }
 
-pub(crate) async fn run(inputs: DashboardInputs) -> Result<()> {
+/// Run the dashboard until it quits; `Ok(Some(n))`: it ended on signal `n` (the terminal
+/// restored), and the process should exit with `128 + n`.
+pub(crate) async fn run(inputs: DashboardInputs) -> Result<Option<i32>> {
     let keys = inputs.keys.clone();
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
@@ -84,6 +86,8 @@ enum EngineState {
 enum Flow {
     Continue,
     Quit,
+    /// A terminating signal (its number).
+    Signal(i32),
 }
 
 /// The dashboard's state besides `App`: the data, the engine, and what must be redrawn.
@@ -111,7 +115,7 @@ async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     inputs: DashboardInputs,
     keys: keys::Bindings,
-) -> Result<()> {
+) -> Result<Option<i32>> {
     let DashboardInputs {
         engine,
         store,
@@ -179,7 +183,8 @@ async fn event_loop(
         let ev = events.next(frame, busy).await;
         match d.update(ev)? {
             Flow::Continue => {}
-            Flow::Quit => return Ok(()),
+            Flow::Quit => return Ok(None),
+            Flow::Signal(n) => return Ok(Some(n)),
         }
         if d.dirty && Instant::now() >= d.next_frame {
             d.draw(terminal)?;
@@ -242,7 +247,8 @@ impl Dashboard {
                 self.store.apply(Update::Prometheus(*data));
                 self.changed();
             }
-            Event::Stop => return Ok(Flow::Quit),
+            Event::Stop(None) => return Ok(Flow::Quit),
+            Event::Stop(Some(n)) => return Ok(Flow::Signal(n)),
             Event::Panicked => {
                 return Err(eyre!("skilltop stopped after a panic (reported above)"));
             }
