@@ -39,13 +39,18 @@ fn query() -> Query {
 
 /// The demo data, loaded the way the dashboard loads it.
 fn loaded() -> App {
+    loaded_over(query())
+}
+
+/// The demo data over `q`.
+fn loaded_over(q: Query) -> App {
     let home = fixtures().join("demo");
     let mut engine = Engine::new(vec![home.clone()]);
     let mut store = Store::new(vec!["demo".into()]);
     let (updates, _) = engine.scan();
     updates.into_iter().for_each(|u| store.apply(u));
     let catalog = Catalog::load(&[home], None, &BTreeMap::new());
-    let mut app = App::new(query(), Some("/home/dev/shop".into()));
+    let mut app = App::new(q, Some("/home/dev/shop".into()));
     app.set_snapshot(store.snapshot(&app.query, &catalog));
     app
 }
@@ -278,5 +283,42 @@ fn help_explains_the_marks_when_there_is_room() {
     let small = screen(&app, 80, 24);
     for what in ["next pane", "export the snapshot", "quit"] {
         assert!(small.contains(what), "{what}:\n{small}");
+    }
+}
+
+#[test]
+fn details_over_all_chart_the_whole_range_from_its_start() {
+    let mut q = query();
+    q.range = skilltop::model::range::parse_range("all").unwrap();
+    let mut app = loaded_over(q);
+    // A year and a half of history with two uses early on (the Feb 8 and Feb 15).
+    let mut s = app.snapshot.clone();
+    let first = chrono::NaiveDate::from_ymd_opt(2025, 6, 10).unwrap();
+    let daily: Vec<_> = first
+        .iter_days()
+        .take_while(|d| d.to_string().as_str() <= "2026-11-24")
+        .map(|d| skilltop::model::snapshot::DailyCount {
+            date: d.to_string(),
+            count: u64::from(["2026-02-08", "2026-02-15"].contains(&d.to_string().as_str())),
+        })
+        .collect();
+    s.scope.start = "2025-06-10T12:00:00Z".into();
+    s.skills[0].daily = daily;
+    app.set_snapshot(s);
+    app.handle(Action::Open);
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let text = screen(&app, w, h);
+        assert!(text.contains("2025-06-10 → 2026-11-24"), "{text}");
+        let bars = text.chars().filter(|c| "▁▂▃▄▅▆▇█".contains(*c)).count();
+        // The details' chart shows the two uses (the bars of the panes sit outside it).
+        let chart: String = text
+            .lines()
+            .skip_while(|l| !l.contains("(peak"))
+            .skip(1)
+            .take_while(|l| !l.contains("2025-06-10 "))
+            .collect();
+        assert!(chart.contains('█'), "blank chart at {w}x{h}:\n{text}");
+        assert!(bars > 0);
+        insta::assert_snapshot!(format!("details_skill_all_{w}x{h}"), text);
     }
 }

@@ -11,8 +11,9 @@ use crate::model::names::same_name;
 use crate::model::snapshot::{DailyCount, InvokedBy, ItemStat, Source};
 use crate::store::Query;
 
-/// At most this many daily buckets per item (range `all` over years of history).
-const MAX_DAILY_BUCKETS: i64 = 400;
+/// At most this many daily buckets per item: ten years, so range `all` over a real history
+/// is whole (the dashboard's chart states the range start; 400 days cut it).
+const MAX_DAILY_BUCKETS: i64 = 3660;
 
 #[derive(Default)]
 struct ItemAcc {
