@@ -322,3 +322,43 @@ fn details_over_all_chart_the_whole_range_from_its_start() {
         insta::assert_snapshot!(format!("details_skill_all_{w}x{h}"), text);
     }
 }
+
+/// The demo with the long names: three plugins, a nested namespace, a long tool.
+fn long_names() -> App {
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    let names = [
+        "superpowers:subagent-driven-development",
+        "superpowers:writing-plans",
+        "entire-engineering:research:best-practices-researcher",
+        "superpowers:systematic-debugging",
+    ];
+    for (it, n) in s.skills.iter_mut().zip(names) {
+        it.name = n.into();
+    }
+    s.tools[0].name = "AskUserQuestion".into();
+    s.tools[0].failures = s.tools[0].failures.max(1);
+    app.set_snapshot(s);
+    app
+}
+
+#[test]
+fn long_names_are_cut_on_the_namespace_side_with_a_mark() {
+    let app = long_names();
+    let small = screen(&app, 80, 24);
+    for cut in ["…:writing-plans", "…:systematic-d…", "…:best-practic…"] {
+        assert!(small.contains(cut), "{cut}:\n{small}");
+    }
+    // No cut reads as another item: a shown name is whole or carries the mark.
+    assert!(!small.contains("│research:"), "{small}");
+    insta::assert_snapshot!("long_names_80x24", small);
+    let wide = screen(&app, 200, 60);
+    for n in [
+        "superpowers:subagent-driven-development",
+        "entire-engineering:research:best-practices-researcher",
+        "AskUserQuestion",
+    ] {
+        assert!(wide.contains(n), "{n}:\n{wide}");
+    }
+    insta::assert_snapshot!("long_names_200x60", wide);
+}

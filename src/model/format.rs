@@ -101,19 +101,28 @@ pub fn clip(s: &str, w: usize) -> String {
     }
 }
 
-/// `plugin:name` cut to `w` characters from the plugin's side, so items of one plugin stay
-/// told apart; when even the name does not fit, the name alone, clipped.
+/// `plugin:name` (or `a:b:c`) cut to `w` characters from the namespace's side: the tail
+/// that tells items apart stays whole as long as it fits, and `…:` marks where the
+/// namespace was cut, so a cut name never reads as another item (`…:research:x`, not
+/// `research:x`); what room is left keeps the namespace's first letters (`sup…:plans`).
 pub fn clip_name(s: &str, w: usize) -> String {
-    match s.split_once(':') {
-        Some((plugin, name)) if s.chars().count() > w => {
-            let room = w.saturating_sub(name.chars().count() + 1);
-            if room >= 2 {
-                format!("{}:{name}", clip(plugin, room))
-            } else {
-                clip(name, w)
-            }
+    if s.chars().count() <= w || !s.contains(':') {
+        return clip(s, w);
+    }
+    let parts: Vec<&str> = s.split(':').collect();
+    for k in 1..parts.len() {
+        let tail = parts[k..].join(":");
+        let tail_w = tail.chars().count() + 2;
+        if tail_w <= w {
+            let head: String = parts[..k].join(":").chars().take(w - tail_w).collect();
+            return format!("{head}…:{tail}");
         }
-        _ => clip(s, w),
+    }
+    let last = parts[parts.len() - 1];
+    if w >= 4 {
+        format!("…:{}", clip(last, w - 2))
+    } else {
+        clip(last, w)
     }
 }
 
@@ -168,12 +177,41 @@ mod tests {
         let n = "entire-engineering:workflow-review";
         assert_eq!(clip_name(n, 40), n);
         assert_eq!(clip_name(n, 20), "ent…:workflow-review");
-        assert_eq!(clip_name(n, 12), "workflow-re…");
+        assert_eq!(clip_name(n, 12), "…:workflow-…");
         assert_eq!(clip_name("plain-long-name", 8), "plain-l…");
         for w in 0..40 {
             assert!(clip_name(n, w).chars().count() <= w);
         }
         assert_eq!(short_name(n), "workflow-review");
+
+        // Three namespaces deep: the cut keeps the distinguishing tail, marked.
+        let deep = "entire-engineering:research:best-practices-researcher";
+        assert_eq!(clip_name(deep, 36), "…:research:best-practices-researcher");
+        assert_eq!(clip_name(deep, 30), "ent…:best-practices-researcher");
+        // Long plugin prefixes stay told apart, and no cut reads as a shorter real name.
+        let names = [
+            "superpowers:subagent-driven-development",
+            "superpowers:writing-plans",
+            "superpowers:systematic-debugging",
+            "pr-review-toolkit:review-pr",
+            "entire-engineering:research:best-practices-researcher",
+            "entire-engineering:review:best-practices-researcher",
+        ];
+        for w in 14..45 {
+            let cut: Vec<String> = names.iter().map(|n| clip_name(n, w)).collect();
+            for (n, c) in names.iter().zip(&cut) {
+                assert!(c.chars().count() <= w, "{c} at {w}");
+                assert!(c == n || c.contains('…'), "{c}: a cut without a mark");
+            }
+            // Items whose last part is the same need room for the part before it.
+            let apart = if w >= 36 { names.len() } else { 4 };
+            if w >= 24 {
+                let mut uniq = cut[..apart].to_vec();
+                uniq.sort();
+                uniq.dedup();
+                assert_eq!(uniq.len(), apart, "{cut:?}");
+            }
+        }
         assert_eq!(short_name("plain"), "plain");
     }
 

@@ -49,7 +49,8 @@ pub(crate) fn item_lines<'a>(
         .map(|i| i.name.chars().count())
         .max()
         .unwrap_or(0)
-        .min(width.saturating_sub(tail + 6))
+        // Names before bars: a bar of 4 still compares, a cut name may mislead.
+        .min(width.saturating_sub(tail + 5))
         .max(4);
     let bar_w = width.saturating_sub(name_w + tail + 2);
     items

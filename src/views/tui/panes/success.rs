@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph};
 
-use crate::model::format::{clip, percent};
+use crate::model::format::{clip_name, percent};
 use crate::model::snapshot::ToolStat;
 
 use super::{Lines, scrolled};
@@ -74,7 +74,7 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let selected = (app.focus == Pane::Success).then(|| app.selected(Pane::Success));
     f.render_widget(
         Paragraph::new(scrolled(
-            tool_lines(app, theme),
+            tool_lines(app, rest.width as usize, theme),
             selected,
             rest.height,
             theme,
@@ -83,15 +83,23 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     );
 }
 
-fn tool_lines<'a>(app: &App, theme: Theme) -> Lines<'a> {
-    let rows: Lines = rows(app)
+fn tool_lines<'a>(app: &App, width: usize, theme: Theme) -> Lines<'a> {
+    let rows = rows(app);
+    // As wide as the longest name, when the pane has the room (the numbers take 18).
+    let name_w = rows
+        .iter()
+        .map(|t| t.name.chars().count() + 1)
+        .max()
+        .unwrap_or(0)
+        .clamp(12, width.saturating_sub(18).max(12));
+    let rows: Lines = rows
         .iter()
         .enumerate()
         .map(|(i, t)| {
             (
                 Some(i),
                 Line::from(vec![
-                    Span::raw(format!("{:<12}", clip(&t.name, 12))),
+                    Span::raw(format!("{:<name_w$}", clip_name(&t.name, name_w - 1))),
                     Span::raw(format!("{:>6}", t.count)),
                     Span::styled(format!("{:>6}", t.failures), theme.bad()),
                     Span::raw(format!("{:>6}", percent(t.success_rate, 0))),
@@ -104,7 +112,7 @@ fn tool_lines<'a>(app: &App, theme: Theme) -> Lines<'a> {
     }
     let head = Line::styled(
         format!(
-            "{:<12}{:>6}{:>6}{:>6}",
+            "{:<name_w$}{:>6}{:>6}{:>6}",
             "worst tools", "calls", "fail", "ok"
         ),
         theme.dim(),
