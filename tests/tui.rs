@@ -362,3 +362,40 @@ fn long_names_are_cut_on_the_namespace_side_with_a_mark() {
     }
     insta::assert_snapshot!("long_names_200x60", wide);
 }
+
+/// `/` then `text` then Enter, as typed.
+fn filter(app: &mut App, text: &str) {
+    use crossterm::event::{KeyCode, KeyEvent};
+    app.handle(Action::Filter);
+    for c in text.chars() {
+        app.filter_input(KeyEvent::from(KeyCode::Char(c)));
+    }
+    app.filter_input(KeyEvent::from(KeyCode::Enter));
+}
+
+#[test]
+fn a_filter_with_no_match_says_so_in_each_pane() {
+    let mut app = loaded();
+    filter(&mut app, "zzz");
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = screen(&app, w, h);
+        assert_eq!(text.matches("no match for /zzz").count(), 5, "{text}");
+        for lie in [
+            "no skill invocations",
+            "no failing tools",
+            "nothing to report",
+        ] {
+            assert!(!text.contains(lie), "{lie}:\n{text}");
+        }
+        insta::assert_snapshot!(format!("filter_no_match_{w}x{h}"), text);
+    }
+    // A filter that matches a failing tool keeps it in Success.
+    let mut app = loaded();
+    filter(&mut app, "edit");
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Edit") && l.contains("67%")),
+        "{text}"
+    );
+}

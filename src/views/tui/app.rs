@@ -143,7 +143,7 @@ impl App {
     }
 
     /// A key typed while the filter is being edited.
-    pub(crate) fn filter_input(&mut self, key: crossterm::event::KeyEvent) -> Effect {
+    pub fn filter_input(&mut self, key: crossterm::event::KeyEvent) -> Effect {
         use crossterm::event::{KeyCode, KeyModifiers};
         // Raw mode turns Ctrl-C into a key: it must quit even while typing.
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {

@@ -84,6 +84,10 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, pane: Pane, theme: Them
 }
 
 fn empty_text(app: &App, pane: Pane) -> String {
+    // An empty pane under a filter says so: "no skill invocations" would be untrue.
+    if !app.filter.is_empty() && pane != Pane::Stages {
+        return no_match(app);
+    }
     let range = &app.range().label;
     match pane {
         Pane::Skills => format!("no skill invocations in {range}"),
@@ -93,6 +97,11 @@ fn empty_text(app: &App, pane: Pane) -> String {
         Pane::Missed => "no missed opportunities".into(),
         Pane::Insights => "nothing to report".into(),
     }
+}
+
+/// What a pane shows when the filter leaves none of its rows.
+pub(crate) fn no_match(app: &App) -> String {
+    format!("no match for /{}", app.filter)
 }
 
 /// Keep the selected row visible and highlight it.

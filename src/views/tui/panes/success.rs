@@ -108,7 +108,12 @@ fn tool_lines<'a>(app: &App, width: usize, theme: Theme) -> Lines<'a> {
         })
         .collect();
     if rows.is_empty() {
-        return vec![(None, Line::styled("no failing tools", theme.dim()))];
+        let text = if app.filter.is_empty() {
+            "no failing tools".to_string()
+        } else {
+            super::no_match(app)
+        };
+        return vec![(None, Line::styled(text, theme.dim()))];
     }
     let head = Line::styled(
         format!(
