@@ -253,8 +253,15 @@ impl Dashboard {
 
     fn key(&mut self, k: crossterm::event::KeyEvent) -> Flow {
         let app = &mut self.app;
+        let ctrl_c = k.code == crossterm::event::KeyCode::Char('c')
+            && k.modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL);
         let effect = if app.filter_editing {
             app.filter_input(k)
+        } else if app.overlay == app::Overlay::Help && !ctrl_c {
+            // The help says any key closes it: bound or not, the key does only that.
+            app.overlay = app::Overlay::None;
+            Effect::Redraw
         } else {
             match self.keys.action(&k) {
                 Some(a) => {
@@ -399,6 +406,32 @@ mod tests {
             next_frame: Instant::now(),
         };
         (d, reads_rx)
+    }
+
+    fn key(c: char) -> Event {
+        Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char(c),
+        ))
+    }
+
+    #[test]
+    fn any_key_closes_the_help_and_does_nothing_else() {
+        let (mut d, _reads) = dashboard();
+        for c in ['x', 'r', 'q', '2', '/'] {
+            d.app.overlay = app::Overlay::Help;
+            assert!(matches!(d.update(key(c)).unwrap(), Flow::Continue), "{c}");
+            assert_eq!(d.app.overlay, app::Overlay::None, "{c} closes the help");
+        }
+        assert_eq!(d.app.query.range.label, "7d", "r was not acted on");
+        assert_eq!(d.app.focus, app::Pane::Skills);
+        assert!(!d.app.filter_editing);
+        // Ctrl-C still quits (raw mode turns it into a key).
+        d.app.overlay = app::Overlay::Help;
+        let ctrl_c = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('c'),
+            crossterm::event::KeyModifiers::CONTROL,
+        );
+        assert!(matches!(d.update(Event::Key(ctrl_c)).unwrap(), Flow::Quit));
     }
 
     fn read(why: Why, diagnostics: Vec<Diagnostic>) -> Event {
