@@ -399,3 +399,28 @@ fn a_filter_with_no_match_says_so_in_each_pane() {
         "{text}"
     );
 }
+
+#[test]
+fn marks_and_ratios_are_explained_on_screen() {
+    let app = loaded();
+    let small = screen(&app, 80, 24);
+    for legend in [
+        "↑↓ vs prev 7d",
+        "T from transcripts",
+        "skipped in n/m sessions",
+        "tool calls that worked",
+        "sessions with skills 87% · without 71%",
+    ] {
+        assert!(small.contains(legend), "{legend}:\n{small}");
+    }
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    s.sources.prometheus.status = PromStatus::Ok;
+    app.set_snapshot(s);
+    let wide = screen(&app, 120, 40);
+    assert!(
+        wide.contains("T transcripts · P Prometheus · T+P both"),
+        "{wide}"
+    );
+    assert!(wide.contains("↑↓ vs previous 7d"), "{wide}");
+}

@@ -16,6 +16,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::app::{App, Pane};
 use super::theme::Theme;
+use crate::model::snapshot::PromStatus;
 
 /// Lines tagged with their row: `Some(i)` starts row `i` (selectable), `None` continues it.
 pub(crate) type Lines<'a> = Vec<(Option<usize>, Line<'a>)>;
@@ -47,7 +48,12 @@ pub(crate) fn height(app: &App, pane: Pane) -> u16 {
 pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, pane: Pane, theme: Theme) {
     let focused = app.focus == pane;
     let title = format!(" {} {} ", pane.index() + 1, pane.title());
-    let block = Block::default()
+    // What the pane's marks mean, on its top border at the right, as much as fits.
+    let room = (area.width as usize).saturating_sub(title.chars().count() + 3);
+    let hint = hints(app, pane)
+        .into_iter()
+        .find(|h| h.chars().count() + 2 <= room);
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .title(Span::styled(
             title,
@@ -58,6 +64,9 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, pane: Pane, theme: Them
             },
         ))
         .border_style(if focused { theme.accent() } else { theme.dim() });
+    if let Some(h) = hint {
+        block = block.title_top(Line::styled(format!(" {h} "), theme.dim()).right_aligned());
+    }
     let inner = block.inner(area);
     f.render_widget(block, area);
     if inner.height == 0 || inner.width < 4 {
@@ -81,6 +90,59 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, pane: Pane, theme: Them
         Paragraph::new(scrolled(lines, selected, inner.height, theme)),
         inner,
     );
+}
+
+/// A pane's legend, longest first: the marks and ratios its rows use, in the fewest words.
+fn hints(app: &App, pane: Pane) -> Vec<String> {
+    let r = &app.range().label;
+    let prom = app.snapshot.sources.prometheus.status != PromStatus::Disabled;
+    match pane {
+        Pane::Skills | Pane::Agents => {
+            let src = if prom {
+                "T transcripts · P Prometheus · T+P both"
+            } else {
+                "T transcripts"
+            };
+            // `all` has no previous range, so no trend to explain.
+            if app.range().length.is_none() {
+                vec![format!("count · {src}"), src.into(), "T transcripts".into()]
+            } else {
+                let mut v = vec![format!("↑↓ trend vs previous {r} · {src}")];
+                // With Prometheus the source legend is long: the Agents pane carries it.
+                if prom && pane == Pane::Agents {
+                    v.push(src.into());
+                }
+                v.extend([
+                    format!("↑↓ vs previous {r} · T transcripts"),
+                    format!("↑↓ vs prev {r} · T transcripts"),
+                ]);
+                // Narrow: the two panes side by side share the legend.
+                if pane == Pane::Skills {
+                    v.push(format!("↑↓ vs prev {r}"));
+                } else if prom {
+                    v.push("T transcripts, P Prom.".into());
+                } else {
+                    v.push("T from transcripts".into());
+                }
+                v
+            }
+        }
+        Pane::Stages => vec![
+            "count · skipped: sessions that never reached it".into(),
+            "skipped: sessions without it".into(),
+            "skipped in n/m sessions".into(),
+        ],
+        Pane::Success => vec![
+            "share of tool calls that succeeded".into(),
+            "tool calls that worked".into(),
+            "calls ok".into(),
+        ],
+        Pane::Missed => vec![
+            "asked for in sessions where it never ran".into(),
+            "asked for, never ran".into(),
+        ],
+        Pane::Insights => vec![],
+    }
 }
 
 fn empty_text(app: &App, pane: Pane) -> String {

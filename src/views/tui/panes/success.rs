@@ -54,10 +54,18 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
             .ratio(ratio),
         gauge,
     );
+    // Says whose calls the two rates count, when the row has the room.
+    let (with, without) = (percent(s.with_skills, 0), percent(s.without_skills, 0));
+    let long = format!("sessions with skills {with} · without {without}");
+    let lead = if long.chars().count() <= split.width as usize {
+        "sessions with skills"
+    } else {
+        "with skills"
+    };
     let mut split_line = vec![
-        Span::raw(format!("with skills {}", percent(s.with_skills, 0))),
+        Span::raw(format!("{lead} {with}")),
         Span::styled(" · ", theme.dim()),
-        Span::raw(format!("without {}", percent(s.without_skills, 0))),
+        Span::raw(format!("without {without}")),
     ];
     if let Some(p) = app
         .snapshot
