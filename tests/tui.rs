@@ -424,3 +424,23 @@ fn marks_and_ratios_are_explained_on_screen() {
     );
     assert!(wide.contains("↑↓ vs previous 7d"), "{wide}");
 }
+
+#[test]
+fn an_empty_range_says_when_the_last_activity_was_and_how_to_widen_it() {
+    let mut q = query();
+    q.now += chrono::Duration::days(40);
+    let app = loaded_over(q);
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("last activity 2026-11-24, 40 days ago"),
+        "{text}"
+    );
+    assert!(text.contains("r widens the range"), "{text}");
+    insta::assert_snapshot!("empty_range_80x24", text);
+    // Range `all` has nothing wider to offer.
+    let mut q = query();
+    q.now += chrono::Duration::days(40);
+    q.range = skilltop::model::range::parse_range("all").unwrap();
+    let text = screen(&loaded_over(q), 80, 24);
+    assert!(!text.contains("widens"), "{text}");
+}

@@ -98,6 +98,8 @@ pub struct App {
     pub(crate) watch_note: Option<String>,
     /// Prometheus is configured but has not answered yet.
     pub(crate) prom_waiting: bool,
+    /// The key bound to `range`, for the empty panes' hint.
+    pub(crate) range_key: String,
 }
 
 impl App {
@@ -117,6 +119,7 @@ impl App {
             last_change: None,
             watch_note: None,
             prom_waiting: false,
+            range_key: "r".into(),
         }
     }
 

@@ -70,6 +70,14 @@ fn sources_line(app: &App, theme: Theme) -> Line<'static> {
     if t.files == 0 {
         spans.push(Span::styled(" · none found: try --demo", theme.bad()));
     }
+    if let Some(last) = super::panes::idle_since(app) {
+        // The date only: the panes say how long ago.
+        let date = last.split(',').next().unwrap_or_default();
+        spans.push(Span::styled(
+            format!(" · none in range, last {date}"),
+            theme.bad(),
+        ));
+    }
     if let Some(when) = &app.last_change {
         spans.push(Span::raw(format!(" · last change {when}")));
     }

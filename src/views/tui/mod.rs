@@ -126,6 +126,9 @@ async fn event_loop(
     } = inputs;
     let mut app = App::new(query, project_path);
     app.progress = Some(Progress { done: 0, total: 0 });
+    if let Some(k) = keys.keys_of(keys::Action::Range).into_iter().next() {
+        app.range_key = k;
+    }
 
     // The watcher starts before the first scan: what changes meanwhile waits in the channel.
     let (watch_tx, watch_rx) = mpsc::unbounded_channel::<Vec<PathBuf>>();

@@ -36,8 +36,9 @@ pub(crate) fn row_count(app: &App, pane: Pane) -> usize {
 /// Lines a pane needs to show all its rows, borders included.
 pub(crate) fn height(app: &App, pane: Pane) -> u16 {
     let lines = match pane {
-        Pane::Skills | Pane::Agents | Pane::Stages => row_count(app, pane),
         Pane::Success => success::height(app),
+        _ if row_count(app, pane) == 0 => empty_text(app, pane).len(),
+        Pane::Skills | Pane::Agents | Pane::Stages => row_count(app, pane),
         Pane::Missed => missed::height(app),
         Pane::Insights => insights::height(app),
     };
@@ -81,7 +82,10 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, pane: Pane, theme: Them
         Pane::Insights => insights::lines(app, theme),
     };
     let lines = if lines.is_empty() {
-        vec![(None, Line::styled(empty_text(app, pane), theme.dim()))]
+        empty_text(app, pane)
+            .into_iter()
+            .map(|t| (None, Line::styled(t, theme.dim())))
+            .collect()
     } else {
         lines
     };
@@ -145,20 +149,49 @@ fn hints(app: &App, pane: Pane) -> Vec<String> {
     }
 }
 
-fn empty_text(app: &App, pane: Pane) -> String {
+/// What an empty pane says: why it is empty and, when the range holds no activity but
+/// older data exists, when the last activity was and which key widens the range.
+pub(crate) fn empty_text(app: &App, pane: Pane) -> Vec<String> {
     // An empty pane under a filter says so: "no skill invocations" would be untrue.
     if !app.filter.is_empty() && pane != Pane::Stages {
-        return no_match(app);
+        return vec![no_match(app)];
     }
     let range = &app.range().label;
-    match pane {
+    let first = match pane {
         Pane::Skills => format!("no skill invocations in {range}"),
         Pane::Agents => format!("no subagent invocations in {range}"),
         Pane::Stages => "no workflow stages reached".into(),
-        Pane::Success => "no tool calls".into(),
+        Pane::Success => "no failing tools".into(),
         Pane::Missed => "no missed opportunities".into(),
         Pane::Insights => "nothing to report".into(),
+    };
+    let mut lines = vec![first];
+    if let Some(last) = idle_since(app) {
+        lines.push(format!("last activity {last}"));
+        lines.push(format!("{} widens the range", app.range_key));
     }
+    lines
+}
+
+/// When the range holds no session but the scope has older ones (and a wider range
+/// exists): the last activity's date and how long ago.
+pub(crate) fn idle_since(app: &App) -> Option<String> {
+    let s = &app.snapshot;
+    if s.totals.sessions > 0 || app.range().length.is_none() {
+        return None;
+    }
+    let last = s.scope.last_activity.as_deref()?;
+    let at = chrono::DateTime::parse_from_rfc3339(last).ok()?;
+    let days = (app.query.now - at.with_timezone(&chrono::Utc)).num_days();
+    let date = at
+        .with_timezone(&app.query.timezone)
+        .format("%Y-%m-%d")
+        .to_string();
+    Some(match days {
+        0 => format!("{date}, today"),
+        1 => format!("{date}, yesterday"),
+        n => format!("{date}, {n} days ago"),
+    })
 }
 
 /// What a pane shows when the filter leaves none of its rows.

@@ -31,7 +31,10 @@ pub(crate) fn rows(app: &App) -> Vec<&ToolStat> {
 
 /// The gauge, the with/without line and the table's heading, then one line a tool.
 pub(crate) fn height(app: &App) -> usize {
-    3 + rows(app).len()
+    match rows(app).len() {
+        0 => 2 + super::empty_text(app, Pane::Success).len(),
+        n => 3 + n,
+    }
 }
 
 pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -116,12 +119,10 @@ fn tool_lines<'a>(app: &App, width: usize, theme: Theme) -> Lines<'a> {
         })
         .collect();
     if rows.is_empty() {
-        let text = if app.filter.is_empty() {
-            "no failing tools".to_string()
-        } else {
-            super::no_match(app)
-        };
-        return vec![(None, Line::styled(text, theme.dim()))];
+        return super::empty_text(app, Pane::Success)
+            .into_iter()
+            .map(|t| (None, Line::styled(t, theme.dim())))
+            .collect();
     }
     let head = Line::styled(
         format!(
