@@ -444,3 +444,36 @@ fn an_empty_range_says_when_the_last_activity_was_and_how_to_widen_it() {
     let text = screen(&loaded_over(q), 80, 24);
     assert!(!text.contains("widens"), "{text}");
 }
+
+#[test]
+fn panes_that_hide_rows_say_how_many() {
+    let mut app = loaded();
+    let text = screen(&app, 80, 24);
+    // Stages hides `commit`, Success two of its tools, Insights its last findings.
+    let bottoms: Vec<&str> = text.lines().filter(|l| l.contains("more ─┘")).collect();
+    assert!(bottoms.iter().any(|l| l.contains("↓ 1 more")), "{text}");
+    assert_eq!(text.matches(" more ").count(), 3, "{text}");
+    // Cut insight lines end in a mark, never silently mid-word.
+    let insights = text
+        .lines()
+        .skip_while(|l| !l.contains("6 Insights"))
+        .skip(1);
+    for l in insights.take_while(|l| !l.contains("more ─┘")) {
+        let right = l
+            .split("││")
+            .nth(1)
+            .unwrap()
+            .trim_end_matches('│')
+            .trim_end();
+        assert!(right.ends_with('…') || right.ends_with('%'), "{right}");
+    }
+    // Moving down to the last stage scrolls: the mark turns to the rows above.
+    app.handle(Action::Pane(3));
+    for _ in 0..10 {
+        app.handle(Action::Down);
+    }
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("↑ 1 more"), "{text}");
+    assert!(text.contains("→ commit"), "{text}");
+    insta::assert_snapshot!("hidden_rows_scrolled_80x24", text);
+}

@@ -101,6 +101,26 @@ pub fn clip(s: &str, w: usize) -> String {
     }
 }
 
+/// At most `w` characters, a longer text cut at a word's end when one is near and marked
+/// with `…` (a sentence never stops mid-word without a sign).
+pub fn clip_words(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        return s.to_string();
+    }
+    if w <= 1 {
+        return s.chars().take(w).collect();
+    }
+    let head: String = s.chars().take(w - 1).collect();
+    // The next character is where the cut falls: a space there means a whole word fits.
+    let at_word_end = s.chars().nth(w - 1) == Some(' ');
+    let cut = match head.rfind(' ') {
+        _ if at_word_end => head.as_str(),
+        Some(i) if head[..i].chars().count() * 3 >= w * 2 => &head[..i],
+        _ => head.as_str(),
+    };
+    format!("{}…", cut.trim_end())
+}
+
 /// `plugin:name` (or `a:b:c`) cut to `w` characters from the namespace's side: the tail
 /// that tells items apart stays whole as long as it fits, and `…:` marks where the
 /// namespace was cut, so a cut name never reads as another item (`…:research:x`, not
@@ -213,6 +233,23 @@ mod tests {
             }
         }
         assert_eq!(short_name("plain"), "plain");
+    }
+
+    #[test]
+    fn sentences_are_cut_at_a_word_with_a_mark() {
+        let s = "skill systematic-debugging used 0 times, down 100%";
+        assert_eq!(clip_words(s, 60), s);
+        assert_eq!(clip_words(s, 30), "skill systematic-debugging…");
+        assert_eq!(clip_words(s, 33), "skill systematic-debugging used…");
+        assert_eq!(clip_words("averyveryverylongword", 8), "averyve…");
+        for w in 0..60 {
+            let c = clip_words(s, w);
+            assert!(c.chars().count() <= w, "{c} at {w}");
+            assert!(
+                c == s || c.ends_with('…') || w <= 1,
+                "{c}: cut without a mark"
+            );
+        }
     }
 
     #[test]

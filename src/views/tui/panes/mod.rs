@@ -77,9 +77,12 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, pane: Pane, theme: Them
         Pane::Skills => skills::lines(app, inner.width, theme),
         Pane::Agents => agents::lines(app, inner.width, theme),
         Pane::Stages => stages::lines(app, inner.width, theme),
-        Pane::Success => return success::draw(f, inner, app, theme),
-        Pane::Missed => missed::lines(app, theme),
-        Pane::Insights => insights::lines(app, theme),
+        Pane::Success => {
+            let hidden = success::draw(f, inner, app, theme);
+            return more_mark(f, area, hidden, theme);
+        }
+        Pane::Missed => missed::lines(app, inner.width, theme),
+        Pane::Insights => insights::lines(app, inner.width, theme),
     };
     let lines = if lines.is_empty() {
         empty_text(app, pane)
@@ -90,10 +93,37 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, pane: Pane, theme: Them
         lines
     };
     let selected = focused.then(|| app.selected(pane));
-    f.render_widget(
-        Paragraph::new(scrolled(lines, selected, inner.height, theme)),
-        inner,
-    );
+    let (lines, hidden) = scrolled(lines, selected, inner.height, theme);
+    f.render_widget(Paragraph::new(lines), inner);
+    more_mark(f, area, hidden, theme);
+}
+
+/// Rows out of sight: above the first shown line and below the last.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Hidden {
+    pub(crate) above: usize,
+    pub(crate) below: usize,
+}
+
+/// "↓ 6 more" on the pane's bottom border, at the right, when rows are out of sight.
+fn more_mark(f: &mut Frame, area: Rect, hidden: Hidden, theme: Theme) {
+    let text = match (hidden.above, hidden.below) {
+        (0, 0) => return,
+        (0, b) => format!(" ↓ {b} more "),
+        (a, 0) => format!(" ↑ {a} more "),
+        (a, b) => format!(" ↑ {a} · ↓ {b} more "),
+    };
+    let w = text.chars().count() as u16;
+    if area.height < 2 || area.width < w + 4 {
+        return;
+    }
+    let at = Rect {
+        x: area.right() - 2 - w,
+        y: area.bottom() - 1,
+        width: w,
+        height: 1,
+    };
+    f.render_widget(Paragraph::new(Line::styled(text, theme.accent())), at);
 }
 
 /// A pane's legend, longest first: the marks and ratios its rows use, in the fewest words.
@@ -199,20 +229,25 @@ pub(crate) fn no_match(app: &App) -> String {
     format!("no match for /{}", app.filter)
 }
 
-/// Keep the selected row visible and highlight it.
+/// Keep the selected row visible and highlight it; say how many rows are out of sight.
 pub(crate) fn scrolled<'a>(
     lines: Lines<'a>,
     selected: Option<usize>,
     height: u16,
     theme: Theme,
-) -> Vec<Line<'a>> {
+) -> (Vec<Line<'a>>, Hidden) {
     let height = height as usize;
     let sel_at = selected.and_then(|s| lines.iter().position(|(r, _)| *r == Some(s)));
     let skip = match sel_at {
         Some(at) if at >= height => at + 1 - height,
         _ => 0,
     };
-    lines
+    let starts = |ls: &[(Option<usize>, Line)]| ls.iter().filter(|(r, _)| r.is_some()).count();
+    let hidden = Hidden {
+        above: starts(&lines[..skip.min(lines.len())]),
+        below: starts(&lines[(skip + height).min(lines.len())..]),
+    };
+    let shown = lines
         .into_iter()
         .enumerate()
         .skip(skip)
@@ -224,5 +259,6 @@ pub(crate) fn scrolled<'a>(
                 line
             }
         })
-        .collect()
+        .collect();
+    (shown, hidden)
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::{LineGauge, Paragraph};
 use crate::model::format::{clip_name, percent};
 use crate::model::snapshot::ToolStat;
 
-use super::{Lines, scrolled};
+use super::{Hidden, Lines, scrolled};
 use crate::views::tui::app::{App, Pane};
 use crate::views::tui::theme::Theme;
 
@@ -37,7 +37,8 @@ pub(crate) fn height(app: &App) -> usize {
     }
 }
 
-pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
+/// Draws the pane's inside; returns the rows out of sight.
+pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) -> Hidden {
     let s = &app.snapshot.success;
     let [gauge, split, rest] = Layout::vertical([
         Constraint::Length(1),
@@ -83,15 +84,14 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
     f.render_widget(Paragraph::new(Line::from(split_line)), split);
     let selected = (app.focus == Pane::Success).then(|| app.selected(Pane::Success));
-    f.render_widget(
-        Paragraph::new(scrolled(
-            tool_lines(app, rest.width as usize, theme),
-            selected,
-            rest.height,
-            theme,
-        )),
-        rest,
+    let (lines, hidden) = scrolled(
+        tool_lines(app, rest.width as usize, theme),
+        selected,
+        rest.height,
+        theme,
     );
+    f.render_widget(Paragraph::new(lines), rest);
+    hidden
 }
 
 fn tool_lines<'a>(app: &App, width: usize, theme: Theme) -> Lines<'a> {
