@@ -176,7 +176,12 @@ fn the_dashboard_format_prints_one_frame_at_100_columns_off_a_terminal() {
     // As tall as the panes need (the demo's insights are the longest pane), never more.
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines.len() < 40, "{text}");
-    let last_row = lines[lines.len() - 3];
+    // No key hints: nobody can press them in a pipe.
+    assert!(
+        !text.contains("q quit") && !text.contains("? help"),
+        "{text}"
+    );
+    let last_row = lines[lines.len() - 2];
     assert!(
         last_row.contains("→ "),
         "no empty row under the longest pane:\n{text}"
@@ -476,4 +481,38 @@ fn panes_that_hide_rows_say_how_many() {
     assert!(text.contains("↑ 1 more"), "{text}");
     assert!(text.contains("→ commit"), "{text}");
     insta::assert_snapshot!("hidden_rows_scrolled_80x24", text);
+}
+
+#[test]
+fn details_read_as_words() {
+    // writing-plans ran once in the demo's 7d: singular words.
+    let mut app = loaded();
+    assert_eq!(app.snapshot.skills[2].name, "writing-plans");
+    app.handle(Action::Down);
+    app.handle(Action::Down);
+    app.handle(Action::Open);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("1 invocation in 7d"), "{text}");
+    assert!(text.contains("· 1 session"), "{text}");
+    assert!(
+        !text.contains("1 sessions") && !text.contains("1 invocations"),
+        "{text}"
+    );
+    // Range `all` has no previous range to compare with.
+    let mut q = query();
+    q.range = skilltop::model::range::parse_range("all").unwrap();
+    let mut app = loaded_over(q);
+    app.handle(Action::Open);
+    let text = screen(&app, 120, 40);
+    assert!(!text.contains("previous range"), "{text}");
+    // A finding's title is words, not the schema's id.
+    let mut app = loaded();
+    app.handle(Action::Pane(6));
+    for _ in 0..6 {
+        app.handle(Action::Open);
+        let text = screen(&app, 120, 40);
+        assert!(!text.contains('_'), "{text}");
+        app.handle(Action::Close);
+        app.handle(Action::Down);
+    }
 }

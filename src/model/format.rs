@@ -2,7 +2,7 @@
 //! the exports: percentages, trends, source marks, status and severity words, plurals and
 //! names cut to a width. Pure functions over the model's types; nothing else in the crate.
 
-use super::snapshot::{ItemKind, ItemStat, PromStatus, Severity, Source};
+use super::snapshot::{InsightKind, ItemKind, ItemStat, PromStatus, Severity, Source};
 
 /// Shown where a number is missing (no calls, no Prometheus count).
 pub const NONE: &str = "–";
@@ -72,6 +72,18 @@ pub fn severity_tag(s: Severity) -> &'static str {
         Severity::High => "HIGH",
         Severity::Medium => "MED ",
         Severity::Low => "LOW ",
+    }
+}
+
+/// A finding's kind in words, for titles (the JSON keeps `declining_missed` and the like).
+pub fn insight_words(k: InsightKind) -> &'static str {
+    match k {
+        InsightKind::DecliningMissed => "used less while asked for",
+        InsightKind::LowSuccess => "low success",
+        InsightKind::StageGap => "stages rarely reached",
+        InsightKind::MissedOpportunity => "missed opportunity",
+        InsightKind::NotChosen => "never chosen by Claude",
+        InsightKind::NeverUsed => "never used",
     }
 }
 
@@ -190,6 +202,10 @@ mod tests {
         assert_eq!(percent(None, 1), "–");
         assert_eq!(plural(1, "prompt"), "1 prompt");
         assert_eq!(plural(0, "line"), "0 lines");
+        assert_eq!(
+            insight_words(InsightKind::DecliningMissed),
+            "used less while asked for"
+        );
     }
 
     #[test]

@@ -100,6 +100,8 @@ pub struct App {
     pub(crate) prom_waiting: bool,
     /// The key bound to `range`, for the empty panes' hint.
     pub(crate) range_key: String,
+    /// A frame printed by `--format dashboard`: no keys to hint at.
+    pub(crate) printed: bool,
 }
 
 impl App {
@@ -120,6 +122,7 @@ impl App {
             watch_note: None,
             prom_waiting: false,
             range_key: "r".into(),
+            printed: false,
         }
     }
 
@@ -275,6 +278,7 @@ mod tests {
                 item("zeta", 9, Some(-50.0)),
                 item("alpha", 5, Some(20.0)),
                 item("mid", 1, None),
+                item("Beta", 1, Some(0.0)),
             ],
             ..Default::default()
         };
@@ -303,7 +307,7 @@ mod tests {
         for _ in 0..5 {
             a.handle(Action::Down);
         }
-        assert_eq!(a.selected(Pane::Skills), 2);
+        assert_eq!(a.selected(Pane::Skills), 3);
         // Fewer rows after a recompute: the selection follows.
         let mut s = a.snapshot.clone();
         s.skills.truncate(1);
@@ -343,13 +347,17 @@ mod tests {
                 .map(|i| i.name.clone())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(names(&a), ["zeta", "alpha", "mid"]);
-        a.handle(Action::Sort);
-        assert_eq!(names(&a), ["alpha", "mid", "zeta"]);
+        assert_eq!(names(&a), ["zeta", "alpha", "mid", "Beta"]);
         a.handle(Action::Sort);
         assert_eq!(
             names(&a),
-            ["mid", "alpha", "zeta"],
+            ["alpha", "Beta", "mid", "zeta"],
+            "by name whatever the case"
+        );
+        a.handle(Action::Sort);
+        assert_eq!(
+            names(&a),
+            ["mid", "alpha", "Beta", "zeta"],
             "new first, then rising"
         );
 
@@ -378,7 +386,7 @@ mod tests {
             crossterm::event::KeyCode::Enter,
         ));
         a.handle(Action::Close);
-        assert_eq!(names(&a).len(), 3, "Esc clears the filter");
+        assert_eq!(names(&a).len(), 4, "Esc clears the filter");
         assert_eq!(a.handle(Action::Export), Effect::Export);
         assert_eq!(a.handle(Action::Quit), Effect::Quit);
     }

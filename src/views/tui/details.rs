@@ -6,7 +6,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Sparkline, Wrap};
 
-use crate::model::format::{NONE, percent, plural, severity_word, source_mark, trend_label};
+use crate::model::format::{
+    NONE, insight_words, percent, plural, severity_word, source_mark, trend_label,
+};
 use crate::model::snapshot::{DailyCount, Insight, ItemStat, MissedOpportunity, ToolStat};
 
 use super::app::{App, Pane};
@@ -185,16 +187,24 @@ pub(crate) fn buckets(daily: &[DailyCount], cols: usize) -> (Unit, Vec<u64>) {
 
 fn item(app: &App, it: &ItemStat, cols: usize, theme: Theme) -> Details {
     let mut d = Details::new(format!(" {} ", it.name));
+    // `all` has no range before it: no previous count, no trend.
+    let before = if app.range().length.is_none() {
+        String::new()
+    } else {
+        format!(
+            " (previous range {}, {})",
+            it.previous_count,
+            match trend_label(it).as_str() {
+                "" => "no trend".to_string(),
+                t => t.to_string(),
+            }
+        )
+    };
     d.lines.push(Line::raw(format!(
-        "{} invocations in {} (previous range {}, {}) · {} sessions",
-        it.count,
+        "{} in {}{before} · {}",
+        plural(it.count, "invocation"),
         app.range().label,
-        it.previous_count,
-        match trend_label(it).as_str() {
-            "" => "no trend".to_string(),
-            t => t.to_string(),
-        },
-        it.sessions
+        plural(it.sessions, "session")
     )));
     d.lines.push(Line::raw(format!(
         "success {} · tool success in sessions with it {} / without {}",
@@ -243,8 +253,8 @@ fn stage(app: &App, stage: &str) -> Details {
     let mut d = Details::new(format!(" stage {stage} "));
     let st = &app.snapshot.stages;
     d.lines.push(Line::raw(format!(
-        "{} calls · reached in {}/{} sessions",
-        st.counts.get(stage).copied().unwrap_or(0),
+        "{} · reached in {}/{} sessions",
+        plural(st.counts.get(stage).copied().unwrap_or(0), "call"),
         st.sessions_reached.get(stage).copied().unwrap_or(0),
         st.sessions_with_stages
     )));
@@ -262,8 +272,8 @@ fn stage(app: &App, stage: &str) -> Details {
 fn tool(t: &ToolStat) -> Details {
     let mut d = Details::new(format!(" tool {} ", t.name));
     d.lines.push(Line::raw(format!(
-        "{} calls · {} failed · success {}",
-        t.count,
+        "{} · {} failed · success {}",
+        plural(t.count, "call"),
         t.failures,
         percent(t.success_rate, 0)
     )));
@@ -305,7 +315,7 @@ fn missed(m: &MissedOpportunity, theme: Theme) -> Details {
 }
 
 fn insight(i: &Insight, rec: &str, theme: Theme) -> Details {
-    let mut d = Details::new(format!(" {} ", i.kind));
+    let mut d = Details::new(format!(" {} ", insight_words(i.kind)));
     d.lines.push(Line::from(vec![
         Span::styled(severity_word(i.severity), theme.severity(i.severity)),
         Span::raw(format!(" · {} · source {:?}", i.item, i.source).to_lowercase()),

@@ -25,7 +25,10 @@ pub(crate) fn filtered_and_sorted<'a>(app: &App, list: &'a [ItemStat]) -> Vec<&'
     let mut v: Vec<&ItemStat> = list.iter().filter(|i| app.keeps(&i.name)).collect();
     match app.sort {
         Sort::Count => {}
-        Sort::Name => v.sort_by(|a, b| a.name.cmp(&b.name)),
+        // As people read names: `Explore` among the e's, not before every lower case.
+        Sort::Name => v.sort_by(|a, b| {
+            (a.name.to_lowercase(), &a.name).cmp(&(b.name.to_lowercase(), &b.name))
+        }),
         Sort::Trend => v.sort_by(|a, b| {
             let t = |i: &ItemStat| i.trend_pct.unwrap_or(f64::INFINITY);
             t(b).total_cmp(&t(a)).then_with(|| a.name.cmp(&b.name))
