@@ -516,3 +516,26 @@ fn details_read_as_words() {
         app.handle(Action::Down);
     }
 }
+
+#[test]
+fn skills_and_agents_bars_share_one_scale() {
+    let app = loaded();
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let text = screen(&app, w, h);
+        let bar = |name: &str| {
+            let l = text.lines().find(|l| l.contains(name)).unwrap();
+            let part = l
+                .split("││")
+                .find(|p| p.contains(name))
+                .unwrap()
+                .to_string();
+            part.matches('█').count()
+        };
+        // writing-plans (a skill) and Explore (an agent) both ran once.
+        assert_eq!(bar("writing-plans"), bar("Explore"), "{text}");
+        assert!(
+            bar("test-driven-d") > bar("code-reviewer"),
+            "4 against 3:\n{text}"
+        );
+    }
+}

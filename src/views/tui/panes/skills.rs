@@ -44,10 +44,15 @@ pub(crate) fn item_lines<'a>(
     width: u16,
     theme: Theme,
 ) -> Lines<'a> {
-    let max = items.iter().map(|i| i.count).max().unwrap_or(0).max(1);
+    // One scale for Skills and Agents: the same count draws the same bar in both.
+    let both: Vec<&ItemStat> = rows(app)
+        .into_iter()
+        .chain(super::agents::rows(app))
+        .collect();
+    let max = both.iter().map(|i| i.count).max().unwrap_or(0).max(1);
     let width = width as usize;
     let tail = 6 + 8 + 4;
-    let name_w = items
+    let name_w = both
         .iter()
         .map(|i| i.name.chars().count())
         .max()
