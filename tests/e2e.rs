@@ -182,7 +182,7 @@ fn live_session(name: &str, home: &Path, now: &str) {
         None => return,
     };
     t.wait("the panes", |s| {
-        s.contains("1 Skills") && s.contains("6 Insights") && s.contains("transcripts:")
+        s.contains("1 Skills") && s.contains("6 Insights") && s.contains("files on disk")
     });
     assert!(t.alternate_screen());
 
@@ -327,7 +327,7 @@ fn prometheus_down_breaks_nothing_and_sigterm_restores_the_terminal() {
         return;
     };
     t.wait("the panes with the demo data", |s| {
-        s.contains("transcripts: 26 files") && s.contains("6 Insights")
+        s.contains("26 files on disk") && s.contains("6 Insights")
     });
     t.wait("the header saying Prometheus is down", |s| {
         s.contains("prometheus: unreachable")

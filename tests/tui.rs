@@ -82,7 +82,23 @@ fn prometheus_down_shows_in_the_header() {
     s.sources.prometheus.stale_secs = Some(95);
     app.set_snapshot(s);
     let text = screen(&app, 120, 40);
-    assert!(text.contains("prometheus: unreachable (connection refused) · showing data 95s old"));
+    assert!(
+        text.contains("prometheus: unreachable (connection refused) · showing data 95s old"),
+        "{text}"
+    );
+    // A long error is cut inside its parentheses, at a word, with a mark.
+    let mut s = app.snapshot.clone();
+    s.sources.prometheus.error = Some(
+        "error sending request for url (http://localhost:9090/api/v1/query): connection refused"
+            .into(),
+    );
+    app.set_snapshot(s);
+    let small = screen(&app, 80, 24);
+    let line = small.lines().nth(1).unwrap();
+    assert!(
+        line.contains("prometheus: unreachable (") && line.contains("…)"),
+        "{line}"
+    );
     insta::assert_snapshot!("prometheus_down_120x40", text);
 }
 
@@ -538,4 +554,21 @@ fn skills_and_agents_bars_share_one_scale() {
             "4 against 3:\n{text}"
         );
     }
+}
+
+#[test]
+fn the_header_counts_what_is_in_scope_and_when_it_was_last_active() {
+    let mut q = query();
+    q.project = Some("/home/dev/shop".into());
+    let app = loaded_over(q);
+    let n = app.snapshot.totals.sessions;
+    assert!(n > 0 && n < app.snapshot.sources.transcripts.sessions);
+    let text = screen(&app, 120, 40);
+    let line = text.lines().nth(1).unwrap();
+    assert!(
+        line.starts_with(&format!(
+            " {n} sessions in 7d · 26 files on disk · last 2026-"
+        )),
+        "{line}"
+    );
 }
