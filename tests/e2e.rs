@@ -371,3 +371,47 @@ fn a_panic_in_a_background_task_restores_the_terminal() {
         "a panic is an error exit: {screen}"
     );
 }
+
+/// A newcomer's path: start, Tab through the panes, Enter and Esc, a filter with no match,
+/// the help closed by an unbound key, export, quit.
+#[test]
+fn a_newcomers_walk_through_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(t) = Tmux::start("walk", dir.path(), &["--demo"]) else {
+        return;
+    };
+    t.wait("the demo data", |s| {
+        s.contains("test-driven-development") && s.contains("range 7d")
+    });
+    for _ in 0..6 {
+        t.keys("Tab");
+    }
+    // Back on Skills: Enter opens the first skill's details, Esc closes them.
+    t.keys("Enter");
+    t.wait("the details", |s| {
+        s.contains("Esc closes") && s.contains("invocations in 7d")
+    });
+    t.keys("Escape");
+    t.wait("the details closed", |s| !s.contains("Esc closes"));
+    t.keys("/");
+    t.keys("zzz");
+    t.keys("Enter");
+    t.wait("the panes saying no match", |s| {
+        s.matches("no match for /zzz").count() == 5 && !s.contains("nothing to report")
+    });
+    t.keys("Escape");
+    t.wait("the filter cleared", |s| !s.contains("no match"));
+    t.keys("?");
+    t.wait("the help", |s| s.contains("any key closes"));
+    t.keys("z");
+    t.wait("the help closed by an unbound key", |s| {
+        !s.contains("any key closes") && s.contains("1 Skills")
+    });
+    t.keys("e");
+    t.wait("the export message", |s| s.contains("exported to"));
+    t.keys("q");
+    t.wait("the exit", |s| s.contains("EXITED:0"));
+    assert!(!t.alternate_screen());
+    let written = std::fs::read_dir(dir.path()).unwrap().flatten().count();
+    assert_eq!(written, 1, "the export is in the working directory");
+}
