@@ -373,7 +373,7 @@ fn a_panic_in_a_background_task_restores_the_terminal() {
 }
 
 /// A newcomer's path: start, Tab through the panes, Enter and Esc, a filter with no match,
-/// the help closed by an unbound key, export, quit.
+/// the help closed by an unbound key, the projects view, export, quit.
 #[test]
 fn a_newcomers_walk_through_the_demo() {
     let dir = tempfile::tempdir().unwrap();
@@ -406,6 +406,15 @@ fn a_newcomers_walk_through_the_demo() {
     t.keys("z");
     t.wait("the help closed by an unbound key", |s| {
         !s.contains("any key closes") && s.contains("1 Skills")
+    });
+    // The projects view: every demo project, Enter shows the selected one.
+    t.keys("P");
+    t.wait("the projects view", |s| {
+        s.contains("Projects") && s.contains("/home/dev/shop") && s.contains("/home/dev/blog")
+    });
+    t.keys("Enter");
+    t.wait("the dashboard scoped to a project", |s| {
+        s.contains("skilltop  project /home/dev/")
     });
     t.keys("e");
     t.wait("the export message", |s| s.contains("exported to"));

@@ -572,3 +572,35 @@ fn the_header_counts_what_is_in_scope_and_when_it_was_last_active() {
         "{line}"
     );
 }
+
+#[test]
+fn the_projects_view_lists_every_project_and_enter_scopes_to_one() {
+    use skilltop::views::tui::app::{Effect, Overlay};
+    let home = fixtures().join("demo");
+    let mut engine = Engine::new(vec![home.clone()]);
+    let mut store = Store::new(vec!["demo".into()]);
+    engine.scan().0.into_iter().for_each(|u| store.apply(u));
+    let catalog = Catalog::load(&[home], None, &BTreeMap::new());
+    let mut app = loaded();
+    assert_eq!(app.handle(Action::Projects), Effect::Projects);
+    app.projects = skilltop::views::tui::projects::rows(&store, &app.query, &catalog);
+    assert!(app.projects.len() >= 2, "{:?}", app.projects);
+    // Each project counted as the dashboard counts it: the sessions add up.
+    let sum: u64 = app.projects.iter().map(|p| p.sessions).sum();
+    assert!(sum >= app.snapshot.totals.sessions);
+    let text = screen(&app, 120, 40);
+    for p in &app.projects {
+        assert!(text.contains(&p.path), "{}:\n{text}", p.path);
+    }
+    insta::assert_snapshot!("projects_120x40", text);
+    insta::assert_snapshot!("projects_80x24", screen(&app, 80, 24));
+    app.handle(Action::Down);
+    let chosen = app.projects[1].path.clone();
+    assert_eq!(app.handle(Action::Open), Effect::Recompute);
+    assert_eq!(app.overlay, Overlay::None);
+    assert_eq!(app.query.project.as_deref(), Some(chosen.as_str()));
+    // The key is in the help and the footer.
+    app.handle(Action::Help);
+    assert!(screen(&app, 120, 40).contains("every project; Enter shows one"));
+    assert!(screen(&loaded(), 120, 40).contains("P projects"));
+}

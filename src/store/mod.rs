@@ -70,6 +70,19 @@ impl Store {
         }
     }
 
+    /// Every project (a session's working directory) on record, once each, sorted.
+    pub fn projects(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .files
+            .values()
+            .flat_map(|f| f.sessions.values())
+            .filter_map(|s| s.cwd.clone().or_else(|| s.sidechain_cwd.clone()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
     pub fn file_count(&self) -> usize {
         self.files.len()
     }

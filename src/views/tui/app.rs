@@ -49,6 +49,7 @@ pub enum Overlay {
     None,
     Help,
     Details,
+    Projects,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +68,8 @@ pub enum Effect {
     Recompute,
     Export,
     Rescan,
+    /// The projects view opened: list the projects.
+    Projects,
     Quit,
 }
 
@@ -102,6 +105,9 @@ pub struct App {
     pub(crate) range_key: String,
     /// A frame printed by `--format dashboard`: no keys to hint at.
     pub(crate) printed: bool,
+    /// The projects view's rows (filled when it opens) and its selected row.
+    pub projects: Vec<super::projects::ProjectRow>,
+    pub(crate) project_selected: usize,
 }
 
 impl App {
@@ -123,6 +129,8 @@ impl App {
             prom_waiting: false,
             range_key: "r".into(),
             printed: false,
+            projects: Vec::new(),
+            project_selected: 0,
         }
     }
 
@@ -175,6 +183,9 @@ impl App {
         if self.overlay == Overlay::Help && !matches!(action, Action::Quit) {
             self.overlay = Overlay::None;
             return Effect::Redraw;
+        }
+        if self.overlay == Overlay::Projects {
+            return self.in_projects(action);
         }
         match action {
             Action::Quit => return Effect::Quit,
@@ -234,6 +245,35 @@ impl App {
             }
             Action::Export => return Effect::Export,
             Action::Refresh => return Effect::Rescan,
+            Action::Projects => {
+                self.overlay = Overlay::Projects;
+                self.project_selected = 0;
+                return Effect::Projects;
+            }
+        }
+        Effect::Redraw
+    }
+
+    /// Keys in the projects view: move, Enter scopes the dashboard to the project, any
+    /// other key closes the view.
+    fn in_projects(&mut self, action: Action) -> Effect {
+        match action {
+            Action::Quit => return Effect::Quit,
+            Action::Up => self.project_selected = self.project_selected.saturating_sub(1),
+            Action::Down => {
+                let last = self.projects.len().saturating_sub(1);
+                self.project_selected = (self.project_selected + 1).min(last);
+            }
+            Action::Open => {
+                self.overlay = Overlay::None;
+                if let Some(p) = self.projects.get(self.project_selected) {
+                    self.query.project = Some(p.path.clone());
+                    self.status = Some(format!("project {}", p.path));
+                    self.selected = [0; 6];
+                    return Effect::Recompute;
+                }
+            }
+            _ => self.overlay = Overlay::None,
         }
         Effect::Redraw
     }

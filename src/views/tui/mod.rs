@@ -13,6 +13,7 @@ mod header;
 mod help;
 pub mod keys;
 mod panes;
+pub mod projects;
 mod theme;
 pub mod ui;
 
@@ -291,6 +292,10 @@ impl Dashboard {
                 self.window_tx
                     .send_replace(window(&self.app, self.fixed_now));
                 self.changed();
+            }
+            Effect::Projects => {
+                self.app.projects = projects::rows(&self.store, &self.app.query, &self.catalog);
+                self.dirty = true;
             }
             Effect::Quit => return Flow::Quit,
         }

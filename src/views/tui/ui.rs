@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Overlay, Pane};
 use super::keys::Bindings;
-use super::{details, footer, header, help, panes};
+use super::{details, footer, header, help, panes, projects};
 
 pub use super::theme::Theme;
 
@@ -39,6 +39,7 @@ pub fn draw(f: &mut Frame, app: &App, keys: &Bindings, theme: Theme) {
     match app.overlay {
         Overlay::Help => help::draw(f, body, keys, theme),
         Overlay::Details => details::draw(f, body, app, theme),
+        Overlay::Projects => projects::draw(f, body, app, theme),
         Overlay::None => {}
     }
 }
