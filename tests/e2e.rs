@@ -388,8 +388,8 @@ fn a_newcomers_walk_through_the_demo() {
     }
     // Back on Skills: Enter opens the first skill's details, Esc closes them.
     t.keys("Enter");
-    t.wait("the details", |s| {
-        s.contains("Esc closes") && s.contains("invocations in 7d")
+    t.wait("the details with their sessions", |s| {
+        s.contains("Esc closes") && s.contains("invocations in 7d") && s.contains("newest first")
     });
     t.keys("Escape");
     t.wait("the details closed", |s| !s.contains("Esc closes"));

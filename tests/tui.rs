@@ -604,3 +604,40 @@ fn the_projects_view_lists_every_project_and_enter_scopes_to_one() {
     assert!(screen(&app, 120, 40).contains("every project; Enter shows one"));
     assert!(screen(&loaded(), 120, 40).contains("P projects"));
 }
+
+#[test]
+fn a_skills_details_list_its_sessions_and_the_transcript_to_open() {
+    use skilltop::views::tui::app::Effect;
+    let home = fixtures().join("demo");
+    let mut engine = Engine::new(vec![home.clone()]);
+    let mut store = Store::new(vec!["demo".into()]);
+    engine.scan().0.into_iter().for_each(|u| store.apply(u));
+    let catalog = Catalog::load(&[home], None, &BTreeMap::new());
+    let mut app = loaded();
+    assert_eq!(app.handle(Action::Open), Effect::Sessions);
+    let it = app.snapshot.skills[0].clone();
+    app.item_sessions = store.item_sessions(&app.query, &catalog, true, &it.name);
+    assert_eq!(app.item_sessions.len() as u64, it.sessions);
+    let uses: u64 = app.item_sessions.iter().map(|s| s.uses).sum();
+    assert_eq!(uses, it.count);
+    assert!(app.item_sessions.windows(2).all(|w| w[0].last >= w[1].last));
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains(&format!("{} sessions, newest first:", it.sessions)),
+        "{text}"
+    );
+    assert!(text.contains("/home/dev/"), "{text}");
+    assert!(text.contains("newest transcript: "), "{text}");
+    let path = app.item_sessions[0].transcript.clone().unwrap();
+    assert!(std::path::Path::new(&path).is_file(), "{path}");
+    // Agents too; Stages have no sessions to list.
+    app.handle(Action::Close);
+    app.handle(Action::Pane(2));
+    assert_eq!(app.handle(Action::Open), Effect::Sessions);
+    let a = app.snapshot.agents[0].clone();
+    let rows = store.item_sessions(&app.query, &catalog, false, &a.name);
+    assert_eq!(rows.len() as u64, a.sessions);
+    app.handle(Action::Close);
+    app.handle(Action::Pane(3));
+    assert_eq!(app.handle(Action::Open), Effect::Redraw);
+}

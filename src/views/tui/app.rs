@@ -70,6 +70,8 @@ pub enum Effect {
     Rescan,
     /// The projects view opened: list the projects.
     Projects,
+    /// The details of a skill or agent opened: list its sessions.
+    Sessions,
     Quit,
 }
 
@@ -108,6 +110,8 @@ pub struct App {
     /// The projects view's rows (filled when it opens) and its selected row.
     pub projects: Vec<super::projects::ProjectRow>,
     pub(crate) project_selected: usize,
+    /// The sessions of the item whose details are open (filled when they open).
+    pub item_sessions: Vec<crate::store::SessionRow>,
 }
 
 impl App {
@@ -131,6 +135,7 @@ impl App {
             printed: false,
             projects: Vec::new(),
             project_selected: 0,
+            item_sessions: Vec::new(),
         }
     }
 
@@ -207,6 +212,10 @@ impl App {
                     return Effect::None;
                 }
                 self.overlay = Overlay::Details;
+                self.item_sessions.clear();
+                if matches!(self.focus, Pane::Skills | Pane::Agents) {
+                    return Effect::Sessions;
+                }
             }
             Action::Close => {
                 if self.overlay == Overlay::None && !self.filter.is_empty() {

@@ -16,6 +16,9 @@ use super::help::popup;
 use super::panes::{agents, insights, missed, skills, stages, success};
 use super::theme::Theme;
 
+/// At most this many sessions listed in a skill's or agent's details.
+const SESSIONS_SHOWN: usize = 8;
+
 /// What the popup shows.
 struct Details {
     title: String,
@@ -234,6 +237,38 @@ fn item(app: &App, it: &ItemStat, cols: usize, theme: Theme) -> Details {
             theme.dim(),
         ));
         d.axis = Some((first.date.clone(), last.date.clone()));
+    }
+    // The sessions that used it, newest first, and the transcript to open.
+    if !app.item_sessions.is_empty() {
+        d.after.push(Line::raw(format!(
+            "{}, newest first:",
+            plural(app.item_sessions.len() as u64, "session")
+        )));
+        for s in app.item_sessions.iter().take(SESSIONS_SHOWN) {
+            let when = s.last.get(..16).unwrap_or(&s.last).replace('T', " ");
+            d.after.push(Line::styled(
+                format!(
+                    "  {when}  {}  {} · {} failed · used {}×  {}",
+                    s.project.as_deref().unwrap_or("–"),
+                    plural(s.calls, "call"),
+                    s.failures,
+                    s.uses,
+                    s.session.get(..8).unwrap_or(&s.session)
+                ),
+                theme.dim(),
+            ));
+        }
+        if let Some(path) = app
+            .item_sessions
+            .first()
+            .and_then(|s| s.transcript.as_ref())
+        {
+            d.after.push(Line::styled(
+                format!("  newest transcript: {path}"),
+                theme.dim(),
+            ));
+        }
+        d.after.push(Line::raw(""));
     }
     let missed = &app.snapshot.missed_opportunities;
     if let Some(m) = missed.iter().find(|m| m.item == it.name) {

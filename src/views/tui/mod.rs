@@ -293,6 +293,22 @@ impl Dashboard {
                     .send_replace(window(&self.app, self.fixed_now));
                 self.changed();
             }
+            Effect::Sessions => {
+                let sel = self.app.selected(self.app.focus);
+                let skill = self.app.focus == app::Pane::Skills;
+                let rows = if skill {
+                    panes::skills::rows(&self.app)
+                } else {
+                    panes::agents::rows(&self.app)
+                };
+                let name = rows.get(sel).map(|it| it.name.clone());
+                if let Some(name) = name {
+                    self.app.item_sessions =
+                        self.store
+                            .item_sessions(&self.app.query, &self.catalog, skill, &name);
+                }
+                self.dirty = true;
+            }
             Effect::Projects => {
                 self.app.projects = projects::rows(&self.store, &self.app.query, &self.catalog);
                 self.dirty = true;
