@@ -641,3 +641,13 @@ fn a_skills_details_list_its_sessions_and_the_transcript_to_open() {
     app.handle(Action::Pane(3));
     assert_eq!(app.handle(Action::Open), Effect::Redraw);
 }
+
+#[test]
+fn a_project_without_sessions_points_at_the_projects_view() {
+    let mut q = query();
+    q.project = Some("/nowhere".into());
+    let text = screen(&loaded_over(q), 80, 24);
+    assert!(text.contains("no session ever in this project"), "{text}");
+    assert!(text.contains("P lists the projects"), "{text}");
+    insta::assert_snapshot!("project_without_sessions_80x24", text);
+}

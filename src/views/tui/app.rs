@@ -105,6 +105,8 @@ pub struct App {
     pub(crate) prom_waiting: bool,
     /// The key bound to `range`, for the empty panes' hint.
     pub(crate) range_key: String,
+    /// The key bound to `projects`, for a project without sessions.
+    pub(crate) projects_key: String,
     /// A frame printed by `--format dashboard`: no keys to hint at.
     pub(crate) printed: bool,
     /// The projects view's rows (filled when it opens) and its selected row.
@@ -132,6 +134,7 @@ impl App {
             watch_note: None,
             prom_waiting: false,
             range_key: "r".into(),
+            projects_key: "P".into(),
             printed: false,
             projects: Vec::new(),
             project_selected: 0,

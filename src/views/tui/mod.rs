@@ -130,6 +130,9 @@ async fn event_loop(
     if let Some(k) = keys.keys_of(keys::Action::Range).into_iter().next() {
         app.range_key = k;
     }
+    if let Some(k) = keys.keys_of(keys::Action::Projects).into_iter().next() {
+        app.projects_key = k;
+    }
 
     // The watcher starts before the first scan: what changes meanwhile waits in the channel.
     let (watch_tx, watch_rx) = mpsc::unbounded_channel::<Vec<PathBuf>>();

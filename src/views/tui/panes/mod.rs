@@ -196,7 +196,12 @@ pub(crate) fn empty_text(app: &App, pane: Pane) -> Vec<String> {
         Pane::Insights => "nothing to report".into(),
     };
     let mut lines = vec![first];
-    if let Some(last) = idle_since(app) {
+    let s = &app.snapshot;
+    // A project with no session at all (the current directory, say): point at the others.
+    if s.scope.project.is_some() && s.scope.last_activity.is_none() && s.totals.sessions == 0 {
+        lines.push("no session ever in this project".into());
+        lines.push(format!("{} lists the projects", app.projects_key));
+    } else if let Some(last) = idle_since(app) {
         lines.push(format!("last activity {last}"));
         lines.push(format!("{} widens the range", app.range_key));
     }
