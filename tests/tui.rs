@@ -651,3 +651,15 @@ fn a_project_without_sessions_points_at_the_projects_view() {
     assert!(text.contains("P lists the projects"), "{text}");
     insta::assert_snapshot!("project_without_sessions_80x24", text);
 }
+
+#[test]
+fn the_readme_opens_with_the_dashboard_as_drawn_at_120x40() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let frame = screen(&loaded(), 120, 40);
+    assert!(
+        readme.contains(frame.trim_end_matches('\n')),
+        "README.md's capture is out of date; paste:\n{frame}"
+    );
+}
