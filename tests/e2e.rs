@@ -182,7 +182,7 @@ fn live_session(name: &str, home: &Path, now: &str) {
         None => return,
     };
     t.wait("the panes", |s| {
-        s.contains("1 Skills") && s.contains("6 Insights") && s.contains("transcripts:")
+        s.contains("1 Skills") && s.contains("6 Insights") && s.contains("files on disk")
     });
     assert!(t.alternate_screen());
 
@@ -260,9 +260,11 @@ fn demo_mode_keys_and_a_too_small_terminal() {
     t.wait("the next range", |s| s.contains("range 14d"));
     t.keys("?");
     t.wait("the help", |s| s.contains("Help"));
-    t.keys("Escape");
-    // An Esc and a key in one read are Alt+key to the terminal: wait for the help to close.
-    t.wait("the help closed", |s| !s.contains("Help"));
+    // Any key closes the help, an unbound one too, and does nothing else.
+    t.keys("x");
+    t.wait("the help closed", |s| {
+        !s.contains("Help") && s.contains("range 14d")
+    });
     t.keys("5");
     t.keys("Enter");
     t.wait("the details of a missed item", |s| {
@@ -325,7 +327,7 @@ fn prometheus_down_breaks_nothing_and_sigterm_restores_the_terminal() {
         return;
     };
     t.wait("the panes with the demo data", |s| {
-        s.contains("transcripts: 26 files") && s.contains("6 Insights")
+        s.contains("26 files on disk") && s.contains("6 Insights")
     });
     t.wait("the header saying Prometheus is down", |s| {
         s.contains("prometheus: unreachable")
@@ -393,7 +395,7 @@ fn a_fifo_created_while_running_freezes_nothing() {
     ) else {
         return;
     };
-    t.wait("the panes", |s| s.contains("transcripts: 26 files"));
+    t.wait("the panes", |s| s.contains("26 files on disk"));
     let file = first_transcript(&home);
     let fifo = file.with_file_name("fifo.jsonl");
     assert!(
@@ -455,4 +457,57 @@ fn terminating_signals_restore_the_terminal_and_exit_128_plus_n() {
             "SIG{sig}: the cursor is shown again"
         );
     }
+}
+
+/// A newcomer's path: start, Tab through the panes, Enter and Esc, a filter with no match,
+/// the help closed by an unbound key, the projects view, export, quit.
+#[test]
+fn a_newcomers_walk_through_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(t) = Tmux::start("walk", dir.path(), &["--demo"]) else {
+        return;
+    };
+    t.wait("the demo data", |s| {
+        s.contains("test-driven-development") && s.contains("range 7d")
+    });
+    for _ in 0..6 {
+        t.keys("Tab");
+    }
+    // Back on Skills: Enter opens the first skill's details, Esc closes them.
+    t.keys("Enter");
+    t.wait("the details with their sessions", |s| {
+        s.contains("Esc closes") && s.contains("invocations in 7d") && s.contains("newest first")
+    });
+    t.keys("Escape");
+    t.wait("the details closed", |s| !s.contains("Esc closes"));
+    t.keys("/");
+    t.keys("zzz");
+    t.keys("Enter");
+    t.wait("the panes saying no match", |s| {
+        s.matches("no match for /zzz").count() == 5 && !s.contains("nothing to report")
+    });
+    t.keys("Escape");
+    t.wait("the filter cleared", |s| !s.contains("no match"));
+    t.keys("?");
+    t.wait("the help", |s| s.contains("any key closes"));
+    t.keys("z");
+    t.wait("the help closed by an unbound key", |s| {
+        !s.contains("any key closes") && s.contains("1 Skills")
+    });
+    // The projects view: every demo project, Enter shows the selected one.
+    t.keys("P");
+    t.wait("the projects view", |s| {
+        s.contains("Projects") && s.contains("/home/dev/shop") && s.contains("/home/dev/blog")
+    });
+    t.keys("Enter");
+    t.wait("the dashboard scoped to a project", |s| {
+        s.contains("skilltop  project /home/dev/")
+    });
+    t.keys("e");
+    t.wait("the export message", |s| s.contains("exported to"));
+    t.keys("q");
+    t.wait("the exit", |s| s.contains("EXITED:0"));
+    assert!(!t.alternate_screen());
+    let written = std::fs::read_dir(dir.path()).unwrap().flatten().count();
+    assert_eq!(written, 1, "the export is in the working directory");
 }

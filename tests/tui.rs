@@ -39,13 +39,18 @@ fn query() -> Query {
 
 /// The demo data, loaded the way the dashboard loads it.
 fn loaded() -> App {
+    loaded_over(query())
+}
+
+/// The demo data over `q`.
+fn loaded_over(q: Query) -> App {
     let home = fixtures().join("demo");
     let mut engine = Engine::new(vec![home.clone()]);
     let mut store = Store::new(vec!["demo".into()]);
     let (updates, _) = engine.scan();
     updates.into_iter().for_each(|u| store.apply(u));
     let catalog = Catalog::load(&[home], None, &BTreeMap::new());
-    let mut app = App::new(query(), Some("/home/dev/shop".into()));
+    let mut app = App::new(q, Some("/home/dev/shop".into()));
     app.set_snapshot(store.snapshot(&app.query, &catalog));
     app
 }
@@ -77,7 +82,23 @@ fn prometheus_down_shows_in_the_header() {
     s.sources.prometheus.stale_secs = Some(95);
     app.set_snapshot(s);
     let text = screen(&app, 120, 40);
-    assert!(text.contains("prometheus: unreachable (connection refused) · showing data 95s old"));
+    assert!(
+        text.contains("prometheus: unreachable (connection refused) · showing data 95s old"),
+        "{text}"
+    );
+    // A long error is cut inside its parentheses, at a word, with a mark.
+    let mut s = app.snapshot.clone();
+    s.sources.prometheus.error = Some(
+        "error sending request for url (http://localhost:9090/api/v1/query): connection refused"
+            .into(),
+    );
+    app.set_snapshot(s);
+    let small = screen(&app, 80, 24);
+    let line = small.lines().nth(1).unwrap();
+    assert!(
+        line.contains("prometheus: unreachable (") && line.contains("…)"),
+        "{line}"
+    );
     insta::assert_snapshot!("prometheus_down_120x40", text);
 }
 
@@ -171,7 +192,12 @@ fn the_dashboard_format_prints_one_frame_at_100_columns_off_a_terminal() {
     // As tall as the panes need (the demo's insights are the longest pane), never more.
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines.len() < 40, "{text}");
-    let last_row = lines[lines.len() - 3];
+    // No key hints: nobody can press them in a pipe.
+    assert!(
+        !text.contains("q quit") && !text.contains("? help"),
+        "{text}"
+    );
+    let last_row = lines[lines.len() - 2];
     assert!(
         last_row.contains("→ "),
         "no empty row under the longest pane:\n{text}"
@@ -279,4 +305,361 @@ fn help_explains_the_marks_when_there_is_room() {
     for what in ["next pane", "export the snapshot", "quit"] {
         assert!(small.contains(what), "{what}:\n{small}");
     }
+}
+
+#[test]
+fn details_over_all_chart_the_whole_range_from_its_start() {
+    let mut q = query();
+    q.range = skilltop::model::range::parse_range("all").unwrap();
+    let mut app = loaded_over(q);
+    // A year and a half of history with two uses early on (the Feb 8 and Feb 15).
+    let mut s = app.snapshot.clone();
+    let first = chrono::NaiveDate::from_ymd_opt(2025, 6, 10).unwrap();
+    let daily: Vec<_> = first
+        .iter_days()
+        .take_while(|d| d.to_string().as_str() <= "2026-11-24")
+        .map(|d| skilltop::model::snapshot::DailyCount {
+            date: d.to_string(),
+            count: u64::from(["2026-02-08", "2026-02-15"].contains(&d.to_string().as_str())),
+        })
+        .collect();
+    s.scope.start = "2025-06-10T12:00:00Z".into();
+    s.skills[0].daily = daily;
+    app.set_snapshot(s);
+    app.handle(Action::Open);
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let text = screen(&app, w, h);
+        assert!(text.contains("2025-06-10 → 2026-11-24"), "{text}");
+        let bars = text.chars().filter(|c| "▁▂▃▄▅▆▇█".contains(*c)).count();
+        // The details' chart shows the two uses (the bars of the panes sit outside it).
+        let chart: String = text
+            .lines()
+            .skip_while(|l| !l.contains("(peak"))
+            .skip(1)
+            .take_while(|l| !l.contains("2025-06-10 "))
+            .collect();
+        assert!(chart.contains('█'), "blank chart at {w}x{h}:\n{text}");
+        assert!(bars > 0);
+        insta::assert_snapshot!(format!("details_skill_all_{w}x{h}"), text);
+    }
+}
+
+/// The demo with the long names: three plugins, a nested namespace, a long tool.
+fn long_names() -> App {
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    let names = [
+        "superpowers:subagent-driven-development",
+        "superpowers:writing-plans",
+        "entire-engineering:research:best-practices-researcher",
+        "superpowers:systematic-debugging",
+    ];
+    for (it, n) in s.skills.iter_mut().zip(names) {
+        it.name = n.into();
+    }
+    s.tools[0].name = "AskUserQuestion".into();
+    s.tools[0].failures = s.tools[0].failures.max(1);
+    app.set_snapshot(s);
+    app
+}
+
+#[test]
+fn long_names_are_cut_on_the_namespace_side_with_a_mark() {
+    let app = long_names();
+    let small = screen(&app, 80, 24);
+    for cut in ["…:writing-plans", "…:systematic-d…", "…:best-practic…"] {
+        assert!(small.contains(cut), "{cut}:\n{small}");
+    }
+    // No cut reads as another item: a shown name is whole or carries the mark.
+    assert!(!small.contains("│research:"), "{small}");
+    insta::assert_snapshot!("long_names_80x24", small);
+    let wide = screen(&app, 200, 60);
+    for n in [
+        "superpowers:subagent-driven-development",
+        "entire-engineering:research:best-practices-researcher",
+        "AskUserQuestion",
+    ] {
+        assert!(wide.contains(n), "{n}:\n{wide}");
+    }
+    insta::assert_snapshot!("long_names_200x60", wide);
+}
+
+/// `/` then `text` then Enter, as typed.
+fn filter(app: &mut App, text: &str) {
+    use crossterm::event::{KeyCode, KeyEvent};
+    app.handle(Action::Filter);
+    for c in text.chars() {
+        app.filter_input(KeyEvent::from(KeyCode::Char(c)));
+    }
+    app.filter_input(KeyEvent::from(KeyCode::Enter));
+}
+
+#[test]
+fn a_filter_with_no_match_says_so_in_each_pane() {
+    let mut app = loaded();
+    filter(&mut app, "zzz");
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = screen(&app, w, h);
+        assert_eq!(text.matches("no match for /zzz").count(), 5, "{text}");
+        for lie in [
+            "no skill invocations",
+            "no failing tools",
+            "nothing to report",
+        ] {
+            assert!(!text.contains(lie), "{lie}:\n{text}");
+        }
+        insta::assert_snapshot!(format!("filter_no_match_{w}x{h}"), text);
+    }
+    // A filter that matches a failing tool keeps it in Success.
+    let mut app = loaded();
+    filter(&mut app, "edit");
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Edit") && l.contains("67%")),
+        "{text}"
+    );
+}
+
+#[test]
+fn marks_and_ratios_are_explained_on_screen() {
+    let app = loaded();
+    let small = screen(&app, 80, 24);
+    for legend in [
+        "↑↓ vs prev 7d",
+        "T from transcripts",
+        "skipped in n/m sessions",
+        "tool calls that worked",
+        "sessions with skills 87% · without 71%",
+    ] {
+        assert!(small.contains(legend), "{legend}:\n{small}");
+    }
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    s.sources.prometheus.status = PromStatus::Ok;
+    app.set_snapshot(s);
+    let wide = screen(&app, 120, 40);
+    assert!(
+        wide.contains("T transcripts · P Prometheus · T+P both"),
+        "{wide}"
+    );
+    assert!(wide.contains("↑↓ vs previous 7d"), "{wide}");
+}
+
+#[test]
+fn an_empty_range_says_when_the_last_activity_was_and_how_to_widen_it() {
+    let mut q = query();
+    q.now += chrono::Duration::days(40);
+    let app = loaded_over(q);
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("last activity 2026-11-24, 40 days ago"),
+        "{text}"
+    );
+    assert!(text.contains("r widens the range"), "{text}");
+    insta::assert_snapshot!("empty_range_80x24", text);
+    // Range `all` has nothing wider to offer.
+    let mut q = query();
+    q.now += chrono::Duration::days(40);
+    q.range = skilltop::model::range::parse_range("all").unwrap();
+    let text = screen(&loaded_over(q), 80, 24);
+    assert!(!text.contains("widens"), "{text}");
+}
+
+#[test]
+fn panes_that_hide_rows_say_how_many() {
+    let mut app = loaded();
+    let text = screen(&app, 80, 24);
+    // Stages hides `commit`, Success two of its tools, Insights its last findings.
+    let bottoms: Vec<&str> = text.lines().filter(|l| l.contains("more ─┘")).collect();
+    assert!(bottoms.iter().any(|l| l.contains("↓ 1 more")), "{text}");
+    assert_eq!(text.matches(" more ").count(), 3, "{text}");
+    // Cut insight lines end in a mark, never silently mid-word.
+    let insights = text
+        .lines()
+        .skip_while(|l| !l.contains("6 Insights"))
+        .skip(1);
+    for l in insights.take_while(|l| !l.contains("more ─┘")) {
+        let right = l
+            .split("││")
+            .nth(1)
+            .unwrap()
+            .trim_end_matches('│')
+            .trim_end();
+        assert!(right.ends_with('…') || right.ends_with('%'), "{right}");
+    }
+    // Moving down to the last stage scrolls: the mark turns to the rows above.
+    app.handle(Action::Pane(3));
+    for _ in 0..10 {
+        app.handle(Action::Down);
+    }
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("↑ 1 more"), "{text}");
+    assert!(text.contains("→ commit"), "{text}");
+    insta::assert_snapshot!("hidden_rows_scrolled_80x24", text);
+}
+
+#[test]
+fn details_read_as_words() {
+    // writing-plans ran once in the demo's 7d: singular words.
+    let mut app = loaded();
+    assert_eq!(app.snapshot.skills[2].name, "writing-plans");
+    app.handle(Action::Down);
+    app.handle(Action::Down);
+    app.handle(Action::Open);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("1 invocation in 7d"), "{text}");
+    assert!(text.contains("· 1 session"), "{text}");
+    assert!(
+        !text.contains("1 sessions") && !text.contains("1 invocations"),
+        "{text}"
+    );
+    // Range `all` has no previous range to compare with.
+    let mut q = query();
+    q.range = skilltop::model::range::parse_range("all").unwrap();
+    let mut app = loaded_over(q);
+    app.handle(Action::Open);
+    let text = screen(&app, 120, 40);
+    assert!(!text.contains("previous range"), "{text}");
+    // A finding's title is words, not the schema's id.
+    let mut app = loaded();
+    app.handle(Action::Pane(6));
+    for _ in 0..6 {
+        app.handle(Action::Open);
+        let text = screen(&app, 120, 40);
+        assert!(!text.contains('_'), "{text}");
+        app.handle(Action::Close);
+        app.handle(Action::Down);
+    }
+}
+
+#[test]
+fn skills_and_agents_bars_share_one_scale() {
+    let app = loaded();
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let text = screen(&app, w, h);
+        let bar = |name: &str| {
+            let l = text.lines().find(|l| l.contains(name)).unwrap();
+            let part = l
+                .split("││")
+                .find(|p| p.contains(name))
+                .unwrap()
+                .to_string();
+            part.matches('█').count()
+        };
+        // writing-plans (a skill) and Explore (an agent) both ran once.
+        assert_eq!(bar("writing-plans"), bar("Explore"), "{text}");
+        assert!(
+            bar("test-driven-d") > bar("code-reviewer"),
+            "4 against 3:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_header_counts_what_is_in_scope_and_when_it_was_last_active() {
+    let mut q = query();
+    q.project = Some("/home/dev/shop".into());
+    let app = loaded_over(q);
+    let n = app.snapshot.totals.sessions;
+    assert!(n > 0 && n < app.snapshot.sources.transcripts.sessions);
+    let text = screen(&app, 120, 40);
+    let line = text.lines().nth(1).unwrap();
+    assert!(
+        line.starts_with(&format!(
+            " {n} sessions in 7d · 26 files on disk · last 2026-"
+        )),
+        "{line}"
+    );
+}
+
+#[test]
+fn the_projects_view_lists_every_project_and_enter_scopes_to_one() {
+    use skilltop::views::tui::app::{Effect, Overlay};
+    let home = fixtures().join("demo");
+    let mut engine = Engine::new(vec![home.clone()]);
+    let mut store = Store::new(vec!["demo".into()]);
+    engine.scan().0.into_iter().for_each(|u| store.apply(u));
+    let catalog = Catalog::load(&[home], None, &BTreeMap::new());
+    let mut app = loaded();
+    assert_eq!(app.handle(Action::Projects), Effect::Projects);
+    app.projects = skilltop::views::tui::projects::rows(&store, &app.query, &catalog);
+    assert!(app.projects.len() >= 2, "{:?}", app.projects);
+    // Each project counted as the dashboard counts it: the sessions add up.
+    let sum: u64 = app.projects.iter().map(|p| p.sessions).sum();
+    assert!(sum >= app.snapshot.totals.sessions);
+    let text = screen(&app, 120, 40);
+    for p in &app.projects {
+        assert!(text.contains(&p.path), "{}:\n{text}", p.path);
+    }
+    insta::assert_snapshot!("projects_120x40", text);
+    insta::assert_snapshot!("projects_80x24", screen(&app, 80, 24));
+    app.handle(Action::Down);
+    let chosen = app.projects[1].path.clone();
+    assert_eq!(app.handle(Action::Open), Effect::Recompute);
+    assert_eq!(app.overlay, Overlay::None);
+    assert_eq!(app.query.project.as_deref(), Some(chosen.as_str()));
+    // The key is in the help and the footer.
+    app.handle(Action::Help);
+    assert!(screen(&app, 120, 40).contains("every project; Enter shows one"));
+    assert!(screen(&loaded(), 120, 40).contains("P projects"));
+}
+
+#[test]
+fn a_skills_details_list_its_sessions_and_the_transcript_to_open() {
+    use skilltop::views::tui::app::Effect;
+    let home = fixtures().join("demo");
+    let mut engine = Engine::new(vec![home.clone()]);
+    let mut store = Store::new(vec!["demo".into()]);
+    engine.scan().0.into_iter().for_each(|u| store.apply(u));
+    let catalog = Catalog::load(&[home], None, &BTreeMap::new());
+    let mut app = loaded();
+    assert_eq!(app.handle(Action::Open), Effect::Sessions);
+    let it = app.snapshot.skills[0].clone();
+    app.item_sessions = store.item_sessions(&app.query, &catalog, true, &it.name);
+    assert_eq!(app.item_sessions.len() as u64, it.sessions);
+    let uses: u64 = app.item_sessions.iter().map(|s| s.uses).sum();
+    assert_eq!(uses, it.count);
+    assert!(app.item_sessions.windows(2).all(|w| w[0].last >= w[1].last));
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains(&format!("{} sessions, newest first:", it.sessions)),
+        "{text}"
+    );
+    assert!(text.contains("/home/dev/"), "{text}");
+    assert!(text.contains("newest transcript: "), "{text}");
+    let path = app.item_sessions[0].transcript.clone().unwrap();
+    assert!(std::path::Path::new(&path).is_file(), "{path}");
+    // Agents too; Stages have no sessions to list.
+    app.handle(Action::Close);
+    app.handle(Action::Pane(2));
+    assert_eq!(app.handle(Action::Open), Effect::Sessions);
+    let a = app.snapshot.agents[0].clone();
+    let rows = store.item_sessions(&app.query, &catalog, false, &a.name);
+    assert_eq!(rows.len() as u64, a.sessions);
+    app.handle(Action::Close);
+    app.handle(Action::Pane(3));
+    assert_eq!(app.handle(Action::Open), Effect::Redraw);
+}
+
+#[test]
+fn a_project_without_sessions_points_at_the_projects_view() {
+    let mut q = query();
+    q.project = Some("/nowhere".into());
+    let text = screen(&loaded_over(q), 80, 24);
+    assert!(text.contains("no session ever in this project"), "{text}");
+    assert!(text.contains("P lists the projects"), "{text}");
+    insta::assert_snapshot!("project_without_sessions_80x24", text);
+}
+
+#[test]
+fn the_readme_opens_with_the_dashboard_as_drawn_at_120x40() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let frame = screen(&loaded(), 120, 40);
+    assert!(
+        readme.contains(frame.trim_end_matches('\n')),
+        "README.md's capture is out of date; paste:\n{frame}"
+    );
 }

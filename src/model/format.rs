@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::snapshot::{ItemKind, ItemStat, PromStatus, Severity, Source};
+use super::snapshot::{InsightKind, ItemKind, ItemStat, PromStatus, Severity, Source};
 
 /// Whether `c` is a control character a terminal would act on: C0 (with ESC and BEL), DEL
 /// and C1 (U+0080 to U+009F, CSI and OSC among them).
@@ -165,6 +165,18 @@ pub fn severity_tag(s: Severity) -> &'static str {
     }
 }
 
+/// A finding's kind in words, for titles (the JSON keeps `declining_missed` and the like).
+pub fn insight_words(k: InsightKind) -> &'static str {
+    match k {
+        InsightKind::DecliningMissed => "used less while asked for",
+        InsightKind::LowSuccess => "low success",
+        InsightKind::StageGap => "stages rarely reached",
+        InsightKind::MissedOpportunity => "missed opportunity",
+        InsightKind::NotChosen => "never chosen by Claude",
+        InsightKind::NeverUsed => "never used",
+    }
+}
+
 /// `skill` or `agent`.
 pub fn kind_word(k: ItemKind) -> &'static str {
     match k {
@@ -191,19 +203,48 @@ pub fn clip(s: &str, w: usize) -> String {
     }
 }
 
-/// `plugin:name` cut to `w` characters from the plugin's side, so items of one plugin stay
-/// told apart; when even the name does not fit, the name alone, clipped.
+/// At most `w` characters, a longer text cut at a word's end when one is near and marked
+/// with `…` (a sentence never stops mid-word without a sign).
+pub fn clip_words(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        return s.to_string();
+    }
+    if w <= 1 {
+        return s.chars().take(w).collect();
+    }
+    let head: String = s.chars().take(w - 1).collect();
+    // The next character is where the cut falls: a space there means a whole word fits.
+    let at_word_end = s.chars().nth(w - 1) == Some(' ');
+    let cut = match head.rfind(' ') {
+        _ if at_word_end => head.as_str(),
+        Some(i) if head[..i].chars().count() * 3 >= w * 2 => &head[..i],
+        _ => head.as_str(),
+    };
+    format!("{}…", cut.trim_end())
+}
+
+/// `plugin:name` (or `a:b:c`) cut to `w` characters from the namespace's side: the tail
+/// that tells items apart stays whole as long as it fits, and `…:` marks where the
+/// namespace was cut, so a cut name never reads as another item (`…:research:x`, not
+/// `research:x`); what room is left keeps the namespace's first letters (`sup…:plans`).
 pub fn clip_name(s: &str, w: usize) -> String {
-    match s.split_once(':') {
-        Some((plugin, name)) if s.chars().count() > w => {
-            let room = w.saturating_sub(name.chars().count() + 1);
-            if room >= 2 {
-                format!("{}:{name}", clip(plugin, room))
-            } else {
-                clip(name, w)
-            }
+    if s.chars().count() <= w || !s.contains(':') {
+        return clip(s, w);
+    }
+    let parts: Vec<&str> = s.split(':').collect();
+    for k in 1..parts.len() {
+        let tail = parts[k..].join(":");
+        let tail_w = tail.chars().count() + 2;
+        if tail_w <= w {
+            let head: String = parts[..k].join(":").chars().take(w - tail_w).collect();
+            return format!("{head}…:{tail}");
         }
-        _ => clip(s, w),
+    }
+    let last = parts[parts.len() - 1];
+    if w >= 4 {
+        format!("…:{}", clip(last, w - 2))
+    } else {
+        clip(last, w)
     }
 }
 
@@ -251,6 +292,10 @@ mod tests {
         assert_eq!(percent(None, 1), "–");
         assert_eq!(plural(1, "prompt"), "1 prompt");
         assert_eq!(plural(0, "line"), "0 lines");
+        assert_eq!(
+            insight_words(InsightKind::DecliningMissed),
+            "used less while asked for"
+        );
     }
 
     #[test]
@@ -258,13 +303,59 @@ mod tests {
         let n = "entire-engineering:workflow-review";
         assert_eq!(clip_name(n, 40), n);
         assert_eq!(clip_name(n, 20), "ent…:workflow-review");
-        assert_eq!(clip_name(n, 12), "workflow-re…");
+        assert_eq!(clip_name(n, 12), "…:workflow-…");
         assert_eq!(clip_name("plain-long-name", 8), "plain-l…");
         for w in 0..40 {
             assert!(clip_name(n, w).chars().count() <= w);
         }
         assert_eq!(short_name(n), "workflow-review");
+
+        // Three namespaces deep: the cut keeps the distinguishing tail, marked.
+        let deep = "entire-engineering:research:best-practices-researcher";
+        assert_eq!(clip_name(deep, 36), "…:research:best-practices-researcher");
+        assert_eq!(clip_name(deep, 30), "ent…:best-practices-researcher");
+        // Long plugin prefixes stay told apart, and no cut reads as a shorter real name.
+        let names = [
+            "superpowers:subagent-driven-development",
+            "superpowers:writing-plans",
+            "superpowers:systematic-debugging",
+            "pr-review-toolkit:review-pr",
+            "entire-engineering:research:best-practices-researcher",
+            "entire-engineering:review:best-practices-researcher",
+        ];
+        for w in 14..45 {
+            let cut: Vec<String> = names.iter().map(|n| clip_name(n, w)).collect();
+            for (n, c) in names.iter().zip(&cut) {
+                assert!(c.chars().count() <= w, "{c} at {w}");
+                assert!(c == n || c.contains('…'), "{c}: a cut without a mark");
+            }
+            // Items whose last part is the same need room for the part before it.
+            let apart = if w >= 36 { names.len() } else { 4 };
+            if w >= 24 {
+                let mut uniq = cut[..apart].to_vec();
+                uniq.sort();
+                uniq.dedup();
+                assert_eq!(uniq.len(), apart, "{cut:?}");
+            }
+        }
         assert_eq!(short_name("plain"), "plain");
+    }
+
+    #[test]
+    fn sentences_are_cut_at_a_word_with_a_mark() {
+        let s = "skill systematic-debugging used 0 times, down 100%";
+        assert_eq!(clip_words(s, 60), s);
+        assert_eq!(clip_words(s, 30), "skill systematic-debugging…");
+        assert_eq!(clip_words(s, 33), "skill systematic-debugging used…");
+        assert_eq!(clip_words("averyveryverylongword", 8), "averyve…");
+        for w in 0..60 {
+            let c = clip_words(s, w);
+            assert!(c.chars().count() <= w, "{c} at {w}");
+            assert!(
+                c == s || c.ends_with('…') || w <= 1,
+                "{c}: cut without a mark"
+            );
+        }
     }
 
     #[test]

@@ -51,6 +51,10 @@ pub struct ScopeInfo {
     pub previous_start: String,
     /// IANA name of the zone used for the daily buckets.
     pub timezone: String,
+    /// Extra: RFC 3339 of the latest activity in the project scope, whatever the range (up
+    /// to `end`); absent when there is none. An empty range says when the last one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_activity: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

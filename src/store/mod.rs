@@ -32,6 +32,22 @@ pub struct Query {
     pub all_examples: bool,
 }
 
+/// A session that used an item, for the details: when it last did, where, its calls and
+/// failures, and its transcript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub session: String,
+    /// RFC 3339 of the item's latest use in the session.
+    pub last: String,
+    pub project: Option<String>,
+    /// The item's uses in the session.
+    pub uses: u64,
+    /// All tool calls of the session in range, and how many failed.
+    pub calls: u64,
+    pub failures: u64,
+    pub transcript: Option<String>,
+}
+
 #[derive(Debug, Default)]
 pub struct Store {
     files: HashMap<PathBuf, FileFacts>,
@@ -68,6 +84,31 @@ impl Store {
             }
             Update::Prometheus(data) => self.prometheus = Some(data),
         }
+    }
+
+    /// The sessions that used the skill (or agent) `name` in the query's range and scope,
+    /// newest first (the dashboard's details).
+    pub fn item_sessions(
+        &self,
+        query: &Query,
+        catalog: &Catalog,
+        skill: bool,
+        name: &str,
+    ) -> Vec<SessionRow> {
+        pipeline::sessions::item_sessions(self, query, catalog, skill, name)
+    }
+
+    /// Every project (a session's working directory) on record, once each, sorted.
+    pub fn projects(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .files
+            .values()
+            .flat_map(|f| f.sessions.values())
+            .filter_map(|s| s.cwd.clone().or_else(|| s.sidechain_cwd.clone()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
     }
 
     pub fn file_count(&self) -> usize {

@@ -224,10 +224,10 @@ fn low_own_success(snap: &Snapshot, item: &ItemStat, kind: &str) -> Option<Found
         severity,
         &item.name,
         format!(
-            "{kind} {} succeeds in {} of its {} calls against {} overall",
+            "{kind} {} succeeds in {} of its {} against {} overall",
             item.name,
             pct(rate),
-            item.count,
+            plural(item.count, "call"),
             pct(all)
         ),
         item.source,
@@ -288,9 +288,9 @@ fn declining_missed(snap: &Snapshot, found: &mut Vec<Found>) {
                 Severity::High,
                 &item.name,
                 format!(
-                    "{kind} {} used {} times, down {:.0}% from {}, while {} called for it without it",
+                    "{kind} {} used {}, down {:.0}% from {}, while {} called for it without it",
                     item.name,
-                    item.count,
+                    plural(item.count, "time"),
                     -trend,
                     item.previous_count,
                     plural(m.count, "request")

@@ -11,8 +11,9 @@ use crate::model::names::same_name;
 use crate::model::snapshot::{DailyCount, InvokedBy, ItemStat, Source};
 use crate::store::Query;
 
-/// At most this many daily buckets per item (range `all` over years of history).
-const MAX_DAILY_BUCKETS: i64 = 400;
+/// At most this many daily buckets per item: ten years, so range `all` over a real history
+/// is whole (the dashboard's chart states the range start; 400 days cut it).
+const MAX_DAILY_BUCKETS: i64 = 3660;
 
 #[derive(Default)]
 struct ItemAcc {
@@ -100,17 +101,17 @@ fn accumulate<'a>(ctx: &Ctx<'a>) -> Accs<'a> {
 }
 
 /// A skill the user typed: a `/name` command whose skill body loaded right after it.
-struct Typed<'a> {
-    session: &'a str,
-    ts: Millis,
-    name: &'a str,
+pub(super) struct Typed<'a> {
+    pub(super) session: &'a str,
+    pub(super) ts: Millis,
+    pub(super) name: &'a str,
 }
 
 /// How long after a typed command its skill's body may load.
 const TYPED_LOAD_MS: Millis = 60_000;
 
 /// Typed skill invocations, once each (resumed sessions copy lines into new files).
-fn typed_skills<'a>(files: &[&'a FileFacts]) -> Vec<Typed<'a>> {
+pub(super) fn typed_skills<'a>(files: &[&'a FileFacts]) -> Vec<Typed<'a>> {
     let mut seen: HashSet<(&str, Millis, &str)> = HashSet::new();
     let mut out = Vec::new();
     for f in files {

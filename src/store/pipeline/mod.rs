@@ -10,6 +10,7 @@ mod items;
 pub(crate) mod merge;
 mod missed;
 mod scope;
+pub(super) mod sessions;
 mod stages;
 mod tokens;
 

@@ -34,7 +34,13 @@ pub(super) fn scope<'a>(store: &'a Store, q: &'a Query, catalog: &'a Catalog) ->
         .map(|(id, _)| *id)
         .collect();
     let selected = select(&sessions, &scoped, &bounds, q.sessions);
-    let snap = frame(store, q, catalog, &files, sessions.len(), &bounds);
+    let mut snap = frame(store, q, catalog, &files, sessions.len(), &bounds);
+    // Whatever the range: an empty range can then say when the last activity was.
+    snap.scope.last_activity = scoped
+        .iter()
+        .map(|id| sessions[id].last_ts.min(bounds.end))
+        .max()
+        .map(rfc3339);
     Ctx {
         q,
         catalog,
@@ -154,6 +160,7 @@ fn frame(
             end: rfc3339(b.end),
             previous_start: rfc3339(b.prev_start),
             timezone: q.timezone.name().to_string(),
+            last_activity: None,
         },
         sources: Sources {
             transcripts: transcript_source(store, files, sessions),

@@ -49,6 +49,7 @@ pub enum Overlay {
     None,
     Help,
     Details,
+    Projects,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +68,10 @@ pub enum Effect {
     Recompute,
     Export,
     Rescan,
+    /// The projects view opened: list the projects.
+    Projects,
+    /// The details of a skill or agent opened: list its sessions.
+    Sessions,
     Quit,
 }
 
@@ -98,6 +103,17 @@ pub struct App {
     pub(crate) watch_note: Option<String>,
     /// Prometheus is configured but has not answered yet.
     pub(crate) prom_waiting: bool,
+    /// The key bound to `range`, for the empty panes' hint.
+    pub(crate) range_key: String,
+    /// The key bound to `projects`, for a project without sessions.
+    pub(crate) projects_key: String,
+    /// A frame printed by `--format dashboard`: no keys to hint at.
+    pub(crate) printed: bool,
+    /// The projects view's rows (filled when it opens) and its selected row.
+    pub projects: Vec<super::projects::ProjectRow>,
+    pub(crate) project_selected: usize,
+    /// The sessions of the item whose details are open (filled when they open).
+    pub item_sessions: Vec<crate::store::SessionRow>,
 }
 
 impl App {
@@ -117,6 +133,12 @@ impl App {
             last_change: None,
             watch_note: None,
             prom_waiting: false,
+            range_key: "r".into(),
+            projects_key: "P".into(),
+            printed: false,
+            projects: Vec::new(),
+            project_selected: 0,
+            item_sessions: Vec::new(),
         }
     }
 
@@ -146,7 +168,7 @@ impl App {
     }
 
     /// A key typed while the filter is being edited.
-    pub(crate) fn filter_input(&mut self, key: crossterm::event::KeyEvent) -> Effect {
+    pub fn filter_input(&mut self, key: crossterm::event::KeyEvent) -> Effect {
         use crossterm::event::{KeyCode, KeyModifiers};
         // Raw mode turns Ctrl-C into a key: it must quit even while typing.
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
@@ -173,6 +195,9 @@ impl App {
             self.overlay = Overlay::None;
             return Effect::Redraw;
         }
+        if self.overlay == Overlay::Projects {
+            return self.in_projects(action);
+        }
         match action {
             Action::Quit => return Effect::Quit,
             Action::NextPane => self.focus = Pane::ALL[(self.focus.index() + 1) % 6],
@@ -193,6 +218,10 @@ impl App {
                     return Effect::None;
                 }
                 self.overlay = Overlay::Details;
+                self.item_sessions.clear();
+                if matches!(self.focus, Pane::Skills | Pane::Agents) {
+                    return Effect::Sessions;
+                }
             }
             Action::Close => {
                 if self.overlay == Overlay::None && !self.filter.is_empty() {
@@ -231,6 +260,35 @@ impl App {
             }
             Action::Export => return Effect::Export,
             Action::Refresh => return Effect::Rescan,
+            Action::Projects => {
+                self.overlay = Overlay::Projects;
+                self.project_selected = 0;
+                return Effect::Projects;
+            }
+        }
+        Effect::Redraw
+    }
+
+    /// Keys in the projects view: move, Enter scopes the dashboard to the project, any
+    /// other key closes the view.
+    fn in_projects(&mut self, action: Action) -> Effect {
+        match action {
+            Action::Quit => return Effect::Quit,
+            Action::Up => self.project_selected = self.project_selected.saturating_sub(1),
+            Action::Down => {
+                let last = self.projects.len().saturating_sub(1);
+                self.project_selected = (self.project_selected + 1).min(last);
+            }
+            Action::Open => {
+                self.overlay = Overlay::None;
+                if let Some(p) = self.projects.get(self.project_selected) {
+                    self.query.project = Some(p.path.clone());
+                    self.status = Some(format!("project {}", p.path));
+                    self.selected = [0; 6];
+                    return Effect::Recompute;
+                }
+            }
+            _ => self.overlay = Overlay::None,
         }
         Effect::Redraw
     }
@@ -275,6 +333,7 @@ mod tests {
                 item("zeta", 9, Some(-50.0)),
                 item("alpha", 5, Some(20.0)),
                 item("mid", 1, None),
+                item("Beta", 1, Some(0.0)),
             ],
             ..Default::default()
         };
@@ -303,7 +362,7 @@ mod tests {
         for _ in 0..5 {
             a.handle(Action::Down);
         }
-        assert_eq!(a.selected(Pane::Skills), 2);
+        assert_eq!(a.selected(Pane::Skills), 3);
         // Fewer rows after a recompute: the selection follows.
         let mut s = a.snapshot.clone();
         s.skills.truncate(1);
@@ -343,13 +402,17 @@ mod tests {
                 .map(|i| i.name.clone())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(names(&a), ["zeta", "alpha", "mid"]);
-        a.handle(Action::Sort);
-        assert_eq!(names(&a), ["alpha", "mid", "zeta"]);
+        assert_eq!(names(&a), ["zeta", "alpha", "mid", "Beta"]);
         a.handle(Action::Sort);
         assert_eq!(
             names(&a),
-            ["mid", "alpha", "zeta"],
+            ["alpha", "Beta", "mid", "zeta"],
+            "by name whatever the case"
+        );
+        a.handle(Action::Sort);
+        assert_eq!(
+            names(&a),
+            ["mid", "alpha", "Beta", "zeta"],
             "new first, then rising"
         );
 
@@ -378,7 +441,7 @@ mod tests {
             crossterm::event::KeyCode::Enter,
         ));
         a.handle(Action::Close);
-        assert_eq!(names(&a).len(), 3, "Esc clears the filter");
+        assert_eq!(names(&a).len(), 4, "Esc clears the filter");
         assert_eq!(a.handle(Action::Export), Effect::Export);
         assert_eq!(a.handle(Action::Quit), Effect::Quit);
     }

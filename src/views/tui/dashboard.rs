@@ -18,6 +18,7 @@ const HEIGHT: u16 = 40;
 pub(crate) fn render(snapshot: &Snapshot, width: u16, color: bool, query: &Query) -> String {
     let width = width.max(MIN_WIDTH);
     let mut app = App::new(query.clone(), None);
+    app.printed = true;
     app.set_snapshot(snapshot.clone());
     let theme = Theme { mono: !color };
     // As tall as the content needs, so a short report has no empty rows.

@@ -6,19 +6,24 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Sparkline, Wrap};
 
-use crate::model::format::{NONE, percent, plural, severity_word, source_mark, trend_label};
-use crate::model::snapshot::{Insight, ItemStat, MissedOpportunity, ToolStat};
+use crate::model::format::{
+    NONE, insight_words, percent, plural, severity_word, source_mark, trend_label,
+};
+use crate::model::snapshot::{DailyCount, Insight, ItemStat, MissedOpportunity, ToolStat};
 
 use super::app::{App, Pane};
 use super::help::popup;
 use super::panes::{agents, insights, missed, skills, stages, success};
 use super::theme::Theme;
 
+/// At most this many sessions listed in a skill's or agent's details.
+const SESSIONS_SHOWN: usize = 8;
+
 /// What the popup shows.
 struct Details {
     title: String,
     lines: Vec<Line<'static>>,
-    /// Counts a day for the sparkline (skills and agents), with the first and last date.
+    /// Counts per bucket for the sparkline (skills and agents), with the first and last date.
     daily: Vec<u64>,
     axis: Option<(String, String)>,
     /// Drawn below the sparkline: the example prompts.
@@ -41,9 +46,15 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let area = popup(area, 80, 90);
     f.render_widget(Clear, area);
     let sel = app.selected(app.focus);
+    // The chart is as wide as the popup's inside (the border takes one cell a side).
+    let cols = area.width.saturating_sub(2) as usize;
     let details = match app.focus {
-        Pane::Skills => skills::rows(app).get(sel).map(|it| item(app, it, theme)),
-        Pane::Agents => agents::rows(app).get(sel).map(|it| item(app, it, theme)),
+        Pane::Skills => skills::rows(app)
+            .get(sel)
+            .map(|it| item(app, it, cols, theme)),
+        Pane::Agents => agents::rows(app)
+            .get(sel)
+            .map(|it| item(app, it, cols, theme)),
         Pane::Stages => stages::rows(app).get(sel).map(|st| stage(app, st)),
         Pane::Success => success::rows(app).get(sel).map(|t| tool(t)),
         Pane::Missed => missed::rows(app).get(sel).map(|m| missed(m, theme)),
@@ -84,51 +95,119 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     f.render_widget(Paragraph::new(after).wrap(Wrap { trim: false }), rest);
 }
 
-/// One column per day when the range is longer than the popup is wide (latest days
-/// kept), otherwise each day widened to fill the row; the dates below.
+/// The buckets widened to fill the row; the first and last date below.
 fn sparkline(
     f: &mut Frame,
     spark: Rect,
     axis_area: Rect,
-    daily: &[u64],
+    buckets: &[u64],
     axis: Option<(String, String)>,
     theme: Theme,
 ) {
     let cols = spark.width as usize;
-    let keep = daily.len().saturating_sub(cols);
-    let per = (cols / (daily.len() - keep)).max(1);
-    let data: Vec<u64> = daily[keep..]
+    let per = (cols / buckets.len().max(1)).max(1);
+    let data: Vec<u64> = buckets
         .iter()
         .flat_map(|v| std::iter::repeat_n(*v, per))
+        .take(cols)
         .collect();
     f.render_widget(
         Sparkline::default().data(&data).style(theme.accent()),
         spark,
     );
     if let Some((first, last)) = axis {
-        let used = data.len();
+        let used = data
+            .len()
+            .max(first.chars().count() + last.chars().count() + 1);
         let gap = used.saturating_sub(first.chars().count() + last.chars().count());
-        let label = if keep == 0 && gap >= 1 {
-            format!("{first}{}{last}", " ".repeat(gap))
-        } else {
-            format!("… {last}")
-        };
+        let label = format!("{first}{}{last}", " ".repeat(gap));
         f.render_widget(Paragraph::new(Line::styled(label, theme.dim())), axis_area);
     }
 }
 
-fn item(app: &App, it: &ItemStat, theme: Theme) -> Details {
+/// How the chart groups the days so the whole range fits in `cols` columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unit {
+    Day,
+    Week,
+    Month,
+    /// `n` months a column (years of history on a narrow screen).
+    Months(usize),
+}
+
+impl Unit {
+    fn word(self) -> String {
+        match self {
+            Unit::Day => "day".into(),
+            Unit::Week => "week".into(),
+            Unit::Month => "month".into(),
+            Unit::Months(n) => format!("{n} months"),
+        }
+    }
+
+    fn adverb(self) -> String {
+        match self {
+            Unit::Day => "daily".into(),
+            Unit::Week => "weekly".into(),
+            Unit::Month => "monthly".into(),
+            Unit::Months(n) => format!("every {n} months"),
+        }
+    }
+}
+
+/// The days summed into days, weeks or months, whichever is the finest that fits in `cols`
+/// (a long range shown whole, never only its latest days).
+pub(crate) fn buckets(daily: &[DailyCount], cols: usize) -> (Unit, Vec<u64>) {
+    let cols = cols.max(1);
+    if daily.len() <= cols {
+        return (Unit::Day, daily.iter().map(|d| d.count).collect());
+    }
+    if daily.len().div_ceil(7) <= cols {
+        let sums = daily
+            .chunks(7)
+            .map(|c| c.iter().map(|d| d.count).sum())
+            .collect();
+        return (Unit::Week, sums);
+    }
+    // Calendar months, keyed by `YYYY-MM`.
+    let mut months: Vec<u64> = Vec::new();
+    let mut last_key = "";
+    for d in daily {
+        let key = d.date.get(..7).unwrap_or(&d.date);
+        if key != last_key || months.is_empty() {
+            months.push(0);
+            last_key = key;
+        }
+        *months.last_mut().unwrap_or(&mut 0) += d.count;
+    }
+    if months.len() <= cols {
+        return (Unit::Month, months);
+    }
+    let n = months.len().div_ceil(cols);
+    let sums = months.chunks(n).map(|c| c.iter().sum()).collect();
+    (Unit::Months(n), sums)
+}
+
+fn item(app: &App, it: &ItemStat, cols: usize, theme: Theme) -> Details {
     let mut d = Details::new(format!(" {} ", it.name));
+    // `all` has no range before it: no previous count, no trend.
+    let before = if app.range().length.is_none() {
+        String::new()
+    } else {
+        format!(
+            " (previous range {}, {})",
+            it.previous_count,
+            match trend_label(it).as_str() {
+                "" => "no trend".to_string(),
+                t => t.to_string(),
+            }
+        )
+    };
     d.lines.push(Line::raw(format!(
-        "{} invocations in {} (previous range {}, {}) · {} sessions",
-        it.count,
+        "{} in {}{before} · {}",
+        plural(it.count, "invocation"),
         app.range().label,
-        it.previous_count,
-        match trend_label(it).as_str() {
-            "" => "no trend".to_string(),
-            t => t.to_string(),
-        },
-        it.sessions
+        plural(it.sessions, "session")
     )));
     if let Some(by) = it.invoked_by {
         d.lines.push(Line::raw(format!(
@@ -149,14 +228,53 @@ fn item(app: &App, it: &ItemStat, theme: Theme) -> Details {
         "source {} · Prometheus count {prom}",
         source_mark(it.source)
     )));
-    d.daily = it.daily.iter().map(|d| d.count).collect();
+    let (unit, sums) = buckets(&it.daily, cols);
+    d.daily = sums;
     if let (Some(first), Some(last)) = (it.daily.first(), it.daily.last()) {
-        let peak = it.daily.iter().map(|d| d.count).max().unwrap_or(0);
+        let peak = d.daily.iter().max().copied().unwrap_or(0);
         d.lines.push(Line::styled(
-            format!("daily, {} → {} (peak {peak} a day):", first.date, last.date),
+            format!(
+                "{}, {} → {} (peak {peak} a {}):",
+                unit.adverb(),
+                first.date,
+                last.date,
+                unit.word()
+            ),
             theme.dim(),
         ));
         d.axis = Some((first.date.clone(), last.date.clone()));
+    }
+    // The sessions that used it, newest first, and the transcript to open.
+    if !app.item_sessions.is_empty() {
+        d.after.push(Line::raw(format!(
+            "{}, newest first:",
+            plural(app.item_sessions.len() as u64, "session")
+        )));
+        for s in app.item_sessions.iter().take(SESSIONS_SHOWN) {
+            let when = s.last.get(..16).unwrap_or(&s.last).replace('T', " ");
+            d.after.push(Line::styled(
+                format!(
+                    "  {when}  {}  {} · {} failed · used {}×  {}",
+                    s.project.as_deref().unwrap_or("–"),
+                    plural(s.calls, "call"),
+                    s.failures,
+                    s.uses,
+                    s.session.get(..8).unwrap_or(&s.session)
+                ),
+                theme.dim(),
+            ));
+        }
+        if let Some(path) = app
+            .item_sessions
+            .first()
+            .and_then(|s| s.transcript.as_ref())
+        {
+            d.after.push(Line::styled(
+                format!("  newest transcript: {path}"),
+                theme.dim(),
+            ));
+        }
+        d.after.push(Line::raw(""));
     }
     let missed = &app.snapshot.missed_opportunities;
     if let Some(m) = missed.iter().find(|m| m.item == it.name) {
@@ -176,8 +294,8 @@ fn stage(app: &App, stage: &str) -> Details {
     let mut d = Details::new(format!(" stage {stage} "));
     let st = &app.snapshot.stages;
     d.lines.push(Line::raw(format!(
-        "{} calls · reached in {}/{} sessions",
-        st.counts.get(stage).copied().unwrap_or(0),
+        "{} · reached in {}/{} sessions",
+        plural(st.counts.get(stage).copied().unwrap_or(0), "call"),
         st.sessions_reached.get(stage).copied().unwrap_or(0),
         st.sessions_with_stages
     )));
@@ -195,8 +313,8 @@ fn stage(app: &App, stage: &str) -> Details {
 fn tool(t: &ToolStat) -> Details {
     let mut d = Details::new(format!(" tool {} ", t.name));
     d.lines.push(Line::raw(format!(
-        "{} calls · {} failed · success {}",
-        t.count,
+        "{} · {} failed · success {}",
+        plural(t.count, "call"),
         t.failures,
         percent(t.success_rate, 0)
     )));
@@ -238,7 +356,7 @@ fn missed(m: &MissedOpportunity, theme: Theme) -> Details {
 }
 
 fn insight(i: &Insight, rec: &str, theme: Theme) -> Details {
-    let mut d = Details::new(format!(" {} ", i.kind));
+    let mut d = Details::new(format!(" {} ", insight_words(i.kind)));
     d.lines.push(Line::from(vec![
         Span::styled(severity_word(i.severity), theme.severity(i.severity)),
         Span::raw(format!(" · {} · source {:?}", i.item, i.source).to_lowercase()),
@@ -248,4 +366,44 @@ fn insight(i: &Insight, rec: &str, theme: Theme) -> Details {
     d.lines
         .push(Line::styled(format!("→ {rec}"), theme.accent()));
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn days(first: chrono::NaiveDate, n: usize, hits: &[usize]) -> Vec<DailyCount> {
+        first
+            .iter_days()
+            .take(n)
+            .enumerate()
+            .map(|(i, d)| DailyCount {
+                date: d.format("%Y-%m-%d").to_string(),
+                count: u64::from(hits.contains(&i)),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_range_is_grouped_so_every_day_counts() {
+        let first = chrono::NaiveDate::from_ymd_opt(2025, 6, 10).unwrap();
+        // 534 days, used on the 3rd and the 250th day.
+        let d = days(first, 534, &[2, 249]);
+        assert_eq!(
+            buckets(&d, 600),
+            (Unit::Day, d.iter().map(|x| x.count).collect())
+        );
+        let (unit, b) = buckets(&d, 100);
+        assert_eq!(unit, Unit::Week);
+        assert_eq!(b.len(), 77);
+        assert_eq!(b.iter().sum::<u64>(), 2, "no day left out");
+        assert_eq!((b[0], b[249 / 7]), (1, 1));
+        let (unit, b) = buckets(&d, 40);
+        assert_eq!(unit, Unit::Month);
+        assert_eq!(b.len(), 18, "June 2025 to November 2026");
+        assert_eq!(b.iter().sum::<u64>(), 2);
+        let (unit, b) = buckets(&d, 6);
+        assert_eq!(unit, Unit::Months(3));
+        assert!(b.len() <= 6 && b.iter().sum::<u64>() == 2);
+    }
 }

@@ -35,6 +35,7 @@ fn hints(width: u16, keys: &Bindings, theme: Theme) -> Line<'static> {
         (k(Action::Open), "details"),
         (k(Action::Range), "range"),
         (k(Action::Project), "project"),
+        (k(Action::Projects), "projects"),
         (k(Action::Filter), "filter"),
         (k(Action::Sort), "sort"),
         (k(Action::Export), "export"),
@@ -42,7 +43,7 @@ fn hints(width: u16, keys: &Bindings, theme: Theme) -> Line<'static> {
         (k(Action::Help), "help"),
         (k(Action::Quit), "quit"),
     ];
-    const PRIORITY: [usize; 11] = [9, 10, 0, 2, 7, 3, 4, 1, 5, 6, 8];
+    const PRIORITY: [usize; 12] = [10, 11, 0, 2, 5, 8, 3, 4, 1, 6, 7, 9];
     let needs = |(k, w): &(String, &str)| k.chars().count() + w.chars().count() + 3;
     let mut room = (width as usize).saturating_sub(1);
     let mut keep = vec![false; hints.len()];

@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph};
 
-use crate::model::format::{clock_part, date_part, plural, prom_status_word};
+use crate::model::format::{clip_words, clock_part, date_part, plural, prom_status_word};
 use crate::model::snapshot::{PromStatus, PrometheusSource};
 
 use super::app::App;
@@ -29,7 +29,7 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         f.render_widget(gauge, l2);
         return;
     }
-    f.render_widget(Paragraph::new(sources_line(app, theme)), l2);
+    f.render_widget(Paragraph::new(sources_line(app, l2.width, theme)), l2);
 }
 
 fn scope_line(app: &App, theme: Theme) -> Line<'static> {
@@ -61,15 +61,34 @@ fn scope_line(app: &App, theme: Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-fn sources_line(app: &App, theme: Theme) -> Line<'static> {
-    let t = &app.snapshot.sources.transcripts;
+fn sources_line(app: &App, width: u16, theme: Theme) -> Line<'static> {
+    let s = &app.snapshot;
+    let t = &s.sources.transcripts;
+    // Sessions in scope and range first: the files on disk may hold other projects.
     let mut spans = vec![Span::raw(format!(
-        " transcripts: {} files · {} sessions",
-        t.files, t.sessions
+        " {} in {} · {} on disk",
+        plural(s.totals.sessions, "session"),
+        app.range().label,
+        plural(t.files, "file"),
     ))];
     if t.files == 0 {
         spans.push(Span::styled(" · none found: try --demo", theme.bad()));
     }
+    if let Some(last) = super::panes::idle_since(app) {
+        // The date only: the panes say how long ago.
+        let date = last.split(',').next().unwrap_or_default();
+        spans.push(Span::styled(
+            format!(" · none in range, last {date}"),
+            theme.bad(),
+        ));
+    }
+    // The last activity when the range has some, if Prometheus's words still fit.
+    let last = s
+        .scope
+        .last_activity
+        .as_ref()
+        .filter(|_| super::panes::idle_since(app).is_none())
+        .map(|l| format!(" · last {}", last_seen(l, app)));
     if let Some(when) = &app.last_change {
         spans.push(Span::raw(format!(" · last change {when}")));
     }
@@ -82,14 +101,46 @@ fn sources_line(app: &App, theme: Theme) -> Line<'static> {
     if let Some(note) = &app.watch_note {
         spans.push(Span::styled(format!(" · {note}"), theme.dim()));
     }
-    let (text, style) = prometheus(&app.snapshot.sources.prometheus, app.prom_waiting, theme);
+    // Prometheus's words take what is left; its error is cut inside its parentheses.
+    let width = width as usize;
+    let used: usize = spans
+        .iter()
+        .map(|s| s.content.chars().count())
+        .sum::<usize>()
+        + 3;
+    let full = prometheus(&s.sources.prometheus, app.prom_waiting, usize::MAX, theme);
+    let last_w = last.as_ref().map_or(0, |l| l.chars().count());
+    if let Some(l) = last
+        && used + last_w + full.0.chars().count() <= width
+    {
+        spans.push(Span::styled(l, theme.dim()));
+    }
+    let used: usize = spans
+        .iter()
+        .map(|s| s.content.chars().count())
+        .sum::<usize>()
+        + 3;
+    let room = width.saturating_sub(used);
+    let (text, style) = prometheus(&s.sources.prometheus, app.prom_waiting, room, theme);
     spans.push(Span::raw(" │ "));
     spans.push(Span::styled(text, style));
     Line::from(spans)
 }
 
+/// The last activity in the query's zone: `2026-11-24 14:02`.
+fn last_seen(rfc3339: &str, app: &App) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339).map_or_else(
+        |_| date_part(rfc3339).to_string(),
+        |t| {
+            t.with_timezone(&app.query.timezone)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        },
+    )
+}
+
 /// "prometheus: ok · 12:00:00 · 35 ms", or why not.
-fn prometheus(p: &PrometheusSource, waiting: bool, theme: Theme) -> (String, Style) {
+fn prometheus(p: &PrometheusSource, waiting: bool, room: usize, theme: Theme) -> (String, Style) {
     match p.status {
         PromStatus::Disabled if waiting => ("prometheus: first poll…".to_string(), theme.dim()),
         PromStatus::Disabled => ("prometheus: off".to_string(), theme.dim()),
@@ -105,12 +156,15 @@ fn prometheus(p: &PrometheusSource, waiting: bool, theme: Theme) -> (String, Sty
         }
         PromStatus::Unreachable | PromStatus::Error => {
             let mut t = format!("prometheus: {}", prom_status_word(p.status));
+            let age = p
+                .stale_secs
+                .map_or(String::new(), |a| format!(" · showing data {a}s old"));
             if let Some(e) = &p.error {
+                let fixed = t.chars().count() + age.chars().count() + 3;
+                let e = clip_words(e, room.saturating_sub(fixed).max(8));
                 t += &format!(" ({e})");
             }
-            if let Some(age) = p.stale_secs {
-                t += &format!(" · showing data {age}s old");
-            }
+            t += &age;
             (t, theme.bad())
         }
     }

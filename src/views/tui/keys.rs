@@ -22,11 +22,13 @@ pub enum Action {
     Export,
     Refresh,
     Help,
+    /// The projects view.
+    Projects,
 }
 
 impl Action {
     /// Config names, in help order.
-    pub(crate) const ALL: [(&'static str, Action, &'static str); 20] = [
+    pub(crate) const ALL: [(&'static str, Action, &'static str); 21] = [
         ("next_pane", Action::NextPane, "next pane"),
         ("prev_pane", Action::PrevPane, "previous pane"),
         ("pane_1", Action::Pane(1), "Skills"),
@@ -45,6 +47,11 @@ impl Action {
             "cycle the range 7d → 14d → 30d → all",
         ),
         ("project", Action::Project, "toggle project / all projects"),
+        (
+            "projects",
+            Action::Projects,
+            "every project; Enter shows one",
+        ),
         ("filter", Action::Filter, "filter rows by name"),
         ("sort", Action::Sort, "change the sort (count, name, trend)"),
         ("export", Action::Export, "export the snapshot on screen"),
@@ -158,6 +165,7 @@ impl Bindings {
             ("esc", Action::Close),
             ("r", Action::Range),
             ("p", Action::Project),
+            ("P", Action::Projects),
             ("/", Action::Filter),
             ("s", Action::Sort),
             ("e", Action::Export),

@@ -13,6 +13,7 @@ mod header;
 mod help;
 pub mod keys;
 mod panes;
+pub mod projects;
 mod theme;
 pub mod ui;
 
@@ -130,6 +131,12 @@ async fn event_loop(
     } = inputs;
     let mut app = App::new(query, project_path);
     app.progress = Some(Progress { done: 0, total: 0 });
+    if let Some(k) = keys.keys_of(keys::Action::Range).into_iter().next() {
+        app.range_key = k;
+    }
+    if let Some(k) = keys.keys_of(keys::Action::Projects).into_iter().next() {
+        app.projects_key = k;
+    }
 
     // The watcher starts before the first scan: what changes meanwhile waits in the channel.
     let (watch_tx, watch_rx) = mpsc::unbounded_channel::<Vec<PathBuf>>();
@@ -259,8 +266,15 @@ impl Dashboard {
 
     fn key(&mut self, k: crossterm::event::KeyEvent) -> Flow {
         let app = &mut self.app;
+        let ctrl_c = k.code == crossterm::event::KeyCode::Char('c')
+            && k.modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL);
         let effect = if app.filter_editing {
             app.filter_input(k)
+        } else if app.overlay == app::Overlay::Help && !ctrl_c {
+            // The help says any key closes it: bound or not, the key does only that.
+            app.overlay = app::Overlay::None;
+            Effect::Redraw
         } else {
             match self.keys.action(&k) {
                 Some(a) => {
@@ -287,6 +301,26 @@ impl Dashboard {
                 self.window_tx
                     .send_replace(window(&self.app, self.fixed_now));
                 self.changed();
+            }
+            Effect::Sessions => {
+                let sel = self.app.selected(self.app.focus);
+                let skill = self.app.focus == app::Pane::Skills;
+                let rows = if skill {
+                    panes::skills::rows(&self.app)
+                } else {
+                    panes::agents::rows(&self.app)
+                };
+                let name = rows.get(sel).map(|it| it.name.clone());
+                if let Some(name) = name {
+                    self.app.item_sessions =
+                        self.store
+                            .item_sessions(&self.app.query, &self.catalog, skill, &name);
+                }
+                self.dirty = true;
+            }
+            Effect::Projects => {
+                self.app.projects = projects::rows(&self.store, &self.app.query, &self.catalog);
+                self.dirty = true;
             }
             Effect::Quit => return Flow::Quit,
         }
@@ -405,6 +439,32 @@ mod tests {
             next_frame: Instant::now(),
         };
         (d, reads_rx)
+    }
+
+    fn key(c: char) -> Event {
+        Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char(c),
+        ))
+    }
+
+    #[test]
+    fn any_key_closes_the_help_and_does_nothing_else() {
+        let (mut d, _reads) = dashboard();
+        for c in ['x', 'r', 'q', '2', '/'] {
+            d.app.overlay = app::Overlay::Help;
+            assert!(matches!(d.update(key(c)).unwrap(), Flow::Continue), "{c}");
+            assert_eq!(d.app.overlay, app::Overlay::None, "{c} closes the help");
+        }
+        assert_eq!(d.app.query.range.label, "7d", "r was not acted on");
+        assert_eq!(d.app.focus, app::Pane::Skills);
+        assert!(!d.app.filter_editing);
+        // Ctrl-C still quits (raw mode turns it into a key).
+        d.app.overlay = app::Overlay::Help;
+        let ctrl_c = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('c'),
+            crossterm::event::KeyModifiers::CONTROL,
+        );
+        assert!(matches!(d.update(Event::Key(ctrl_c)).unwrap(), Flow::Quit));
     }
 
     fn read(why: Why, diagnostics: Vec<Diagnostic>) -> Event {

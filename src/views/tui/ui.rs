@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Overlay, Pane};
 use super::keys::Bindings;
-use super::{details, footer, header, help, panes};
+use super::{details, footer, header, help, panes, projects};
 
 pub use super::theme::Theme;
 
@@ -28,15 +28,18 @@ pub fn draw(f: &mut Frame, app: &App, keys: &Bindings, theme: Theme) {
     let [top, body, bottom] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(6),
-        Constraint::Length(1),
+        Constraint::Length(footer_height(app)),
     ])
     .areas(area);
     header::draw(f, top, app, theme);
     draw_body(f, body, app, theme);
-    footer::draw(f, bottom, app, keys, theme);
+    if !app.printed {
+        footer::draw(f, bottom, app, keys, theme);
+    }
     match app.overlay {
         Overlay::Help => help::draw(f, body, keys, theme),
         Overlay::Details => details::draw(f, body, app, theme),
+        Overlay::Projects => projects::draw(f, body, app, theme),
         Overlay::None => {}
     }
 }
@@ -78,11 +81,16 @@ fn row_needs(app: &App) -> [u16; 3] {
     PAIRS.map(|(l, r)| panes::height(app, l).max(panes::height(app, r)))
 }
 
+/// The key hints' row; a printed frame has no keys to hint at.
+fn footer_height(app: &App) -> u16 {
+    u16::from(!app.printed)
+}
+
 /// The screen height that shows every row of every pane (header and footer included).
 pub(crate) fn full_height(app: &App) -> u16 {
     row_needs(app)
         .iter()
-        .fold(3u16, |h, n| h.saturating_add(*n))
+        .fold(2 + footer_height(app), |h, n| h.saturating_add(*n))
 }
 
 fn draw_body(f: &mut Frame, area: Rect, app: &App, theme: Theme) {

@@ -2,7 +2,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::model::format::severity_word;
+use crate::model::format::{clip_words, severity_word};
 use crate::model::snapshot::Insight;
 
 use super::Lines;
@@ -24,7 +24,9 @@ pub(crate) fn height(app: &App) -> usize {
     2 * rows(app).len()
 }
 
-pub(crate) fn lines<'a>(app: &'a App, theme: Theme) -> Lines<'a> {
+/// Each line cut to the pane at a word, with `…` (the details show it whole).
+pub(crate) fn lines<'a>(app: &'a App, width: u16, theme: Theme) -> Lines<'a> {
+    let w = (width as usize).saturating_sub(7);
     let mut lines = Vec::new();
     for (i, (ins, rec)) in rows(app).into_iter().enumerate() {
         let sev = severity_word(ins.severity);
@@ -32,10 +34,16 @@ pub(crate) fn lines<'a>(app: &'a App, theme: Theme) -> Lines<'a> {
             Some(i),
             Line::from(vec![
                 Span::styled(format!("{sev:<6} "), theme.severity(ins.severity)),
-                Span::raw(ins.message.clone()),
+                Span::raw(clip_words(&ins.message, w)),
             ]),
         ));
-        lines.push((None, Line::styled(format!("       → {rec}"), theme.dim())));
+        lines.push((
+            None,
+            Line::styled(
+                format!("       {}", clip_words(&format!("→ {rec}"), w)),
+                theme.dim(),
+            ),
+        ));
     }
     lines
 }

@@ -3,7 +3,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::model::format::{one_line, plural};
+use crate::model::format::{clip_name, clip_words, one_line, plural};
 use crate::model::snapshot::MissedOpportunity;
 
 use super::Lines;
@@ -27,20 +27,28 @@ pub(crate) fn height(app: &App) -> usize {
         .sum()
 }
 
-pub(crate) fn lines<'a>(app: &'a App, theme: Theme) -> Lines<'a> {
+/// The item and its count, then its first example cut at a word with `…`.
+pub(crate) fn lines<'a>(app: &'a App, width: u16, theme: Theme) -> Lines<'a> {
+    let width = width as usize;
     let mut lines = Vec::new();
     for (i, m) in rows(app).into_iter().enumerate() {
+        let count = format!("  {}", plural(m.count, "prompt"));
+        let name_w = width.saturating_sub(count.chars().count()).max(8);
         lines.push((
             Some(i),
             Line::from(vec![
-                Span::raw(m.item.clone()),
-                Span::styled(format!("  {}", plural(m.count, "prompt")), theme.accent()),
+                Span::raw(clip_name(&m.item, name_w)),
+                Span::styled(count, theme.accent()),
             ]),
         ));
         if let Some(e) = m.examples.first() {
+            let quoted = format!("“{}”", one_line(&e.prompt));
             lines.push((
                 None,
-                Line::styled(format!("  “{}”", one_line(&e.prompt)), theme.dim()),
+                Line::styled(
+                    format!("  {}", clip_words(&quoted, width.saturating_sub(2))),
+                    theme.dim(),
+                ),
             ));
         }
     }

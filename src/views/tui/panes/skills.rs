@@ -25,7 +25,10 @@ pub(crate) fn filtered_and_sorted<'a>(app: &App, list: &'a [ItemStat]) -> Vec<&'
     let mut v: Vec<&ItemStat> = list.iter().filter(|i| app.keeps(&i.name)).collect();
     match app.sort {
         Sort::Count => {}
-        Sort::Name => v.sort_by(|a, b| a.name.cmp(&b.name)),
+        // As people read names: `Explore` among the e's, not before every lower case.
+        Sort::Name => v.sort_by(|a, b| {
+            (a.name.to_lowercase(), &a.name).cmp(&(b.name.to_lowercase(), &b.name))
+        }),
         Sort::Trend => v.sort_by(|a, b| {
             let t = |i: &ItemStat| i.trend_pct.unwrap_or(f64::INFINITY);
             t(b).total_cmp(&t(a)).then_with(|| a.name.cmp(&b.name))
@@ -41,15 +44,21 @@ pub(crate) fn item_lines<'a>(
     width: u16,
     theme: Theme,
 ) -> Lines<'a> {
-    let max = items.iter().map(|i| i.count).max().unwrap_or(0).max(1);
+    // One scale for Skills and Agents: the same count draws the same bar in both.
+    let both: Vec<&ItemStat> = rows(app)
+        .into_iter()
+        .chain(super::agents::rows(app))
+        .collect();
+    let max = both.iter().map(|i| i.count).max().unwrap_or(0).max(1);
     let width = width as usize;
     let tail = 6 + 8 + 4;
-    let name_w = items
+    let name_w = both
         .iter()
         .map(|i| i.name.chars().count())
         .max()
         .unwrap_or(0)
-        .min(width.saturating_sub(tail + 6))
+        // Names before bars: a bar of 4 still compares, a cut name may mislead.
+        .min(width.saturating_sub(tail + 5))
         .max(4);
     let bar_w = width.saturating_sub(name_w + tail + 2);
     items

@@ -6,10 +6,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph};
 
-use crate::model::format::{clip, percent};
+use crate::model::format::{clip_name, percent};
 use crate::model::snapshot::ToolStat;
 
-use super::{Lines, scrolled};
+use super::{Hidden, Lines, scrolled};
 use crate::views::tui::app::{App, Pane};
 use crate::views::tui::theme::Theme;
 
@@ -31,10 +31,14 @@ pub(crate) fn rows(app: &App) -> Vec<&ToolStat> {
 
 /// The gauge, the with/without line and the table's heading, then one line a tool.
 pub(crate) fn height(app: &App) -> usize {
-    3 + rows(app).len()
+    match rows(app).len() {
+        0 => 2 + super::empty_text(app, Pane::Success).len(),
+        n => 3 + n,
+    }
 }
 
-pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
+/// Draws the pane's inside; returns the rows out of sight.
+pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) -> Hidden {
     let s = &app.snapshot.success;
     let [gauge, split, rest] = Layout::vertical([
         Constraint::Length(1),
@@ -54,10 +58,18 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
             .ratio(ratio),
         gauge,
     );
+    // Says whose calls the two rates count, when the row has the room.
+    let (with, without) = (percent(s.with_skills, 0), percent(s.without_skills, 0));
+    let long = format!("sessions with skills {with} · without {without}");
+    let lead = if long.chars().count() <= split.width as usize {
+        "sessions with skills"
+    } else {
+        "with skills"
+    };
     let mut split_line = vec![
-        Span::raw(format!("with skills {}", percent(s.with_skills, 0))),
+        Span::raw(format!("{lead} {with}")),
         Span::styled(" · ", theme.dim()),
-        Span::raw(format!("without {}", percent(s.without_skills, 0))),
+        Span::raw(format!("without {without}")),
     ];
     if let Some(p) = app
         .snapshot
@@ -72,26 +84,33 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
     f.render_widget(Paragraph::new(Line::from(split_line)), split);
     let selected = (app.focus == Pane::Success).then(|| app.selected(Pane::Success));
-    f.render_widget(
-        Paragraph::new(scrolled(
-            tool_lines(app, theme),
-            selected,
-            rest.height,
-            theme,
-        )),
-        rest,
+    let (lines, hidden) = scrolled(
+        tool_lines(app, rest.width as usize, theme),
+        selected,
+        rest.height,
+        theme,
     );
+    f.render_widget(Paragraph::new(lines), rest);
+    hidden
 }
 
-fn tool_lines<'a>(app: &App, theme: Theme) -> Lines<'a> {
-    let rows: Lines = rows(app)
+fn tool_lines<'a>(app: &App, width: usize, theme: Theme) -> Lines<'a> {
+    let rows = rows(app);
+    // As wide as the longest name, when the pane has the room (the numbers take 18).
+    let name_w = rows
+        .iter()
+        .map(|t| t.name.chars().count() + 1)
+        .max()
+        .unwrap_or(0)
+        .clamp(12, width.saturating_sub(18).max(12));
+    let rows: Lines = rows
         .iter()
         .enumerate()
         .map(|(i, t)| {
             (
                 Some(i),
                 Line::from(vec![
-                    Span::raw(format!("{:<12}", clip(&t.name, 12))),
+                    Span::raw(format!("{:<name_w$}", clip_name(&t.name, name_w - 1))),
                     Span::raw(format!("{:>6}", t.count)),
                     Span::styled(format!("{:>6}", t.failures), theme.bad()),
                     Span::raw(format!("{:>6}", percent(t.success_rate, 0))),
@@ -100,11 +119,14 @@ fn tool_lines<'a>(app: &App, theme: Theme) -> Lines<'a> {
         })
         .collect();
     if rows.is_empty() {
-        return vec![(None, Line::styled("no failing tools", theme.dim()))];
+        return super::empty_text(app, Pane::Success)
+            .into_iter()
+            .map(|t| (None, Line::styled(t, theme.dim())))
+            .collect();
     }
     let head = Line::styled(
         format!(
-            "{:<12}{:>6}{:>6}{:>6}",
+            "{:<name_w$}{:>6}{:>6}{:>6}",
             "worst tools", "calls", "fail", "ok"
         ),
         theme.dim(),

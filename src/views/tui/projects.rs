@@ -1,0 +1,136 @@
+//! The projects view (`P`): every project on record with its sessions, skill and agent
+//! invocations in the range and its last activity; Enter scopes the dashboard to one.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::model::format::date_part;
+use crate::sources::catalog::Catalog;
+use crate::store::{Query, Store};
+
+use super::app::App;
+use super::help::popup;
+use super::panes::scrolled;
+use super::theme::Theme;
+
+/// One project's line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectRow {
+    pub path: String,
+    /// Sessions in the range.
+    pub sessions: u64,
+    pub skills: u64,
+    pub agents: u64,
+    /// RFC 3339, whatever the range.
+    pub last_activity: Option<String>,
+}
+
+/// Each project counted as the dashboard would count it scoped to that project (one
+/// snapshot each, so the numbers match), most recently active first.
+pub fn rows(store: &Store, query: &Query, catalog: &Catalog) -> Vec<ProjectRow> {
+    let mut rows: Vec<ProjectRow> = store
+        .projects()
+        .into_iter()
+        .map(|path| {
+            let q = Query {
+                project: Some(path.clone()),
+                ..query.clone()
+            };
+            let s = store.snapshot(&q, catalog);
+            ProjectRow {
+                sessions: s.totals.sessions,
+                skills: s.skills.iter().map(|i| i.count).sum(),
+                agents: s.agents.iter().map(|i| i.count).sum(),
+                last_activity: s.scope.last_activity,
+                path,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.last_activity
+            .cmp(&a.last_activity)
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    rows
+}
+
+/// A path cut from the left, so its last folders (the project's name) stay.
+fn clip_path(p: &str, w: usize) -> String {
+    let n = p.chars().count();
+    if n <= w {
+        return p.to_string();
+    }
+    let tail: String = p.chars().skip(n + 1 - w.max(1)).collect();
+    format!("…{tail}")
+}
+
+pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let area = popup(area, 90, 90);
+    f.render_widget(Clear, area);
+    let block = Block::bordered()
+        .title(format!(
+            " Projects · {} · Enter shows one, Esc closes ",
+            app.range().label
+        ))
+        .border_style(theme.accent());
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if inner.height < 2 {
+        return;
+    }
+    let path_w = (inner.width as usize).saturating_sub(8 + 8 + 8 + 18);
+    let head = Line::styled(
+        format!(
+            "{:>8}{:>8}{:>8}  {:<16}project",
+            "sessions", "skills", "agents", "last activity"
+        ),
+        theme.dim(),
+    );
+    let lines = app
+        .projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let last = p
+                .last_activity
+                .as_deref()
+                .map_or("–".to_string(), |t| date_part(t).to_string());
+            let line = Line::raw(format!(
+                "{:>8}{:>8}{:>8}  {last:<16}{}",
+                p.sessions,
+                p.skills,
+                p.agents,
+                clip_path(&p.path, path_w)
+            ));
+            (Some(i), line)
+        })
+        .collect();
+    let body = Rect {
+        y: inner.y + 1,
+        height: inner.height - 1,
+        ..inner
+    };
+    f.render_widget(Paragraph::new(head), inner);
+    let (lines, _) = scrolled(lines, Some(app.project_selected), body.height, theme);
+    if app.projects.is_empty() {
+        f.render_widget(
+            Paragraph::new(Line::styled("no projects on record", theme.dim())),
+            body,
+        );
+    } else {
+        f.render_widget(Paragraph::new(lines), body);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip_path;
+
+    #[test]
+    fn paths_keep_their_last_folders() {
+        assert_eq!(clip_path("/home/dev/shop", 20), "/home/dev/shop");
+        assert_eq!(clip_path("/home/dev/shop", 8), "…ev/shop");
+    }
+}
