@@ -188,6 +188,10 @@ fn a_prompt_is_missed_only_in_sessions_that_did_not_invoke_the_item() {
     assert_eq!(m["examples"][0]["triggers"][0], "brainstorming");
     assert_eq!(m["examples"][0]["evidence"], "asks for brainstorming");
     assert!(m["examples"][0]["score"].as_f64().unwrap() >= 1.0);
+    assert_eq!(
+        m["examples"][0]["project"], "/w",
+        "the session's working directory"
+    );
     // The finding and its recommendation.
     let kinds: Vec<&str> = v["insights"]
         .as_array()

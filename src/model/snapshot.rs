@@ -251,6 +251,9 @@ pub struct MissedExample {
     /// The earlier request most like this one after which the item ran (cut like `prompt`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nearest: Option<String>,
+    /// The session's project (its working directory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]

@@ -140,13 +140,18 @@ pub fn parse_or_exit() -> Cli {
     }
 }
 
-/// clap renders several lines (error, usage, hint); the first carries the whole message.
+/// clap renders several lines (error, possible values, usage, hint); the first carries the
+/// message, and the accepted values, when clap lists them, join it on the same line.
 pub(crate) fn one_line_error(rendered: &str) -> String {
-    let line = rendered
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("error: invalid command line");
-    format!("skilltop: {}", line.trim_start_matches("error: "))
+    let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
+    let line = lines.next().unwrap_or("error: invalid command line");
+    let values = lines.find_map(|l| l.trim().strip_prefix("[possible values: "));
+    let mut out = format!("skilltop: {}", line.trim_start_matches("error: "));
+    if let Some(v) = values {
+        out.push_str(&format!(" (accepts {}", v.trim_end_matches(']')));
+        out.push(')');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -169,5 +174,14 @@ mod tests {
             assert!(!line.contains('\n'));
             assert!(line.contains(args[1]), "{line} names {}", args[1]);
         }
+    }
+
+    #[test]
+    fn a_bad_format_lists_the_accepted_ones() {
+        let e = Cli::try_parse_from(["skilltop", "--format", "xml"]).unwrap_err();
+        let line = one_line_error(&e.render().to_string());
+        assert!(!line.contains('\n'));
+        assert!(line.contains("'xml'"), "{line}");
+        assert!(line.ends_with("(accepts table, dashboard, json)"), "{line}");
     }
 }

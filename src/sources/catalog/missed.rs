@@ -268,6 +268,8 @@ fn example(o: &Occasion, redact: bool) -> MissedExample {
             Signal::History => "like an earlier request after which it ran".to_string(),
         }),
         nearest: o.flag.nearest.as_deref().map(|t| example_text(t, redact)),
+        // Filled by the store, which knows the sessions' projects.
+        project: None,
     }
 }
 

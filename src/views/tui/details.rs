@@ -334,7 +334,13 @@ fn missed(m: &MissedOpportunity, theme: Theme) -> Details {
             format!("{} · ", t.replace('T', " ").trim_end_matches('Z'))
         });
         d.lines.push(Line::styled(
-            format!("    {when}session {}", e.session),
+            format!(
+                "    {when}{}session {}",
+                e.project
+                    .as_deref()
+                    .map_or(String::new(), |p| format!("{p} · ")),
+                e.session
+            ),
             theme.dim(),
         ));
         let why = e.evidence.as_deref().unwrap_or("matched");
