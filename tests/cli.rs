@@ -370,3 +370,64 @@ fn secrets_never_reach_stderr() {
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(!err.contains("SECRET") && err.contains("line 3"), "{err}");
 }
+
+/// `cargo install` users get `--demo`: the data is built into the binary, so an installed
+/// copy runs it from any folder (the build reuses this build's artifacts).
+#[test]
+fn an_installed_binary_runs_the_demo_from_anywhere() {
+    let root = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = std::path::Path::new(env!("CARGO_BIN_EXE_skilltop"))
+        .parent()
+        .and_then(|p| p.parent())
+        .expect("the binary sits in target/debug");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args([
+            "install",
+            "--debug",
+            "--offline",
+            "--locked",
+            "--quiet",
+            "--path",
+        ])
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .arg("--root")
+        .arg(root.path())
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "cargo install failed");
+    let installed = root.path().join("bin/skilltop");
+    let out = std::process::Command::new(&installed)
+        .args(["--demo", "--format", "json"])
+        .current_dir(elsewhere.path())
+        .env("TMPDIR", elsewhere.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        !v["skills"].as_array().unwrap().is_empty(),
+        "the demo has skills"
+    );
+    let written: Vec<_> = std::fs::read_dir(elsewhere.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("skilltop-demo-")
+        })
+        .collect();
+    assert_eq!(
+        written.len(),
+        1,
+        "the demo data was written to the temp folder once"
+    );
+    assert!(written[0].path().join("NOW").is_file());
+}

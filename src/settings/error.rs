@@ -57,12 +57,12 @@ impl std::error::Error for UsageError {}
 /// The setup failed us (not the user's values): reported with its causes, exit code 1.
 #[derive(Debug)]
 pub(crate) enum SetupError {
-    /// `--demo` without the sample data in the repository.
+    /// `--demo` could not write or read its sample data.
     DemoMissing {
         dir: PathBuf,
         source: std::io::Error,
     },
-    /// `fixtures/demo/NOW` is not an RFC 3339 time.
+    /// The demo data's `NOW` is not an RFC 3339 time.
     DemoClock(chrono::ParseError),
     /// `--project` cannot be made absolute.
     Project(std::io::Error),
@@ -72,9 +72,9 @@ impl std::fmt::Display for SetupError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SetupError::DemoMissing { dir, .. } => {
-                write!(f, "the demo data is missing in {}", dir.display())
+                write!(f, "the demo data cannot be written to {}", dir.display())
             }
-            SetupError::DemoClock(_) => f.write_str("fixtures/demo/NOW is not an RFC 3339 time"),
+            SetupError::DemoClock(_) => f.write_str("the demo data's NOW is not an RFC 3339 time"),
             SetupError::Project(_) => f.write_str("cannot resolve --project"),
         }
     }

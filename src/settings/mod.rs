@@ -72,9 +72,45 @@ pub(crate) enum ClaudeDirs {
     Demo(PathBuf),
 }
 
-/// The sample data of `--demo`, shipped in the repository.
-pub(crate) fn demo_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo")
+/// The sample data of `--demo`, built into the binary so an installed copy has it too.
+static DEMO: include_dir::Dir = include_dir::include_dir!("$CARGO_MANIFEST_DIR/fixtures/demo");
+
+/// A hash of the built-in demo files: a folder written by another build is never reused.
+fn demo_hash() -> u64 {
+    use std::hash::{Hash, Hasher};
+    fn walk(d: &include_dir::Dir, h: &mut std::collections::hash_map::DefaultHasher) {
+        for f in d.files() {
+            f.path().hash(h);
+            f.contents().hash(h);
+        }
+        for sub in d.dirs() {
+            walk(sub, h);
+        }
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    walk(&DEMO, &mut h);
+    h.finish()
+}
+
+/// Where `--demo` reads its data: written once per build to the system's temp folder
+/// (into a fresh folder first, renamed into place, so two runs never see half of it).
+pub(crate) fn demo_dir() -> Result<PathBuf, SetupError> {
+    let dir = std::env::temp_dir().join(format!("skilltop-demo-{:016x}", demo_hash()));
+    if dir.join("NOW").is_file() {
+        return Ok(dir);
+    }
+    let fresh = dir.with_extension(format!("tmp-{}", std::process::id()));
+    let written = std::fs::create_dir_all(&fresh)
+        .and_then(|()| DEMO.extract(&fresh))
+        .and_then(|()| match std::fs::rename(&fresh, &dir) {
+            // Another run put it in place first.
+            Err(_) if dir.join("NOW").is_file() => std::fs::remove_dir_all(&fresh),
+            other => other,
+        });
+    match written {
+        Ok(()) => Ok(dir),
+        Err(source) => Err(SetupError::DemoMissing { dir, source }),
+    }
 }
 
 /// `~/x` in the config file means the home directory.
@@ -170,7 +206,7 @@ pub(crate) fn resolve<Keys, E: std::error::Error + Send + Sync + 'static>(
 
 /// `--demo`: the sample data and its clock (`--now` still wins).
 fn demo(now: Option<DateTime<Utc>>) -> Result<(PathBuf, DateTime<Utc>), SetupError> {
-    let dir = demo_dir();
+    let dir = demo_dir()?;
     let stamp = match std::fs::read_to_string(dir.join("NOW")) {
         Ok(s) => s,
         Err(source) => return Err(SetupError::DemoMissing { dir, source }),
