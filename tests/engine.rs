@@ -91,6 +91,36 @@ fn every_counting_rule_on_the_fixture_home() {
     assert_eq!(s["counts"]["deploy"], 1, "git push");
     assert_eq!(s["counts"]["commit"], 2, "git commit and the commit skill");
     assert_eq!(s["sessions_reached"]["brainstorm"], 1);
+    // Each failure keeps the first line of what the tool said, newest first per tool.
+    let errors: Vec<(String, String)> = v["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| {
+            t["recent_errors"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| {
+                    (
+                        t["name"].as_str().unwrap().to_string(),
+                        e["text"].as_str().unwrap().to_string(),
+                    )
+                })
+        })
+        .collect();
+    assert!(
+        errors.contains(&("Grep".into(), "No matches found".into())),
+        "{errors:?}"
+    );
+    assert!(
+        errors.contains(&("Bash".into(), "fatal: no upstream".into())),
+        "{errors:?}"
+    );
+    assert!(
+        errors.contains(&("Bash".into(), "1 failed".into())),
+        "{errors:?}"
+    );
     let tr = &v["sources"]["transcripts"];
     assert_eq!(tr["files"], 8);
     assert_eq!(tr["skipped_by_reason"]["unknown_type"], 1);

@@ -99,7 +99,12 @@ pub enum Outcome {
 pub struct ToolResult {
     pub tool_use_id: String,
     pub outcome: Outcome,
+    /// For a failure: the first line of what the tool said, at most `ERROR_TEXT_CHARS`.
+    pub error: Option<String>,
 }
+
+/// Characters kept of a failed call's error text.
+pub const ERROR_TEXT_CHARS: usize = 160;
 
 /// A human prompt, kept for missed-opportunity matching and examples.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -179,6 +179,17 @@ pub struct ToolStat {
     pub count: u64,
     pub failures: u64,
     pub success_rate: Option<f64>,
+    /// The most recent failures in range, newest first, with the first line of their text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recent_errors: Vec<ToolError>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ToolError {
+    /// RFC 3339, UTC.
+    pub time: String,
+    pub session: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -20,9 +20,9 @@ use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::model::facts::{
-    CallKind, CommandUse, Compaction, FileFacts, LISTED_DESCRIPTION_BYTES, Millis, Outcome,
-    PROMPT_KEEP_BYTES, Prompt, SessionSeen, SkillListing, SkillSeen, SkillSeenHow, SkipReason,
-    Stage, ToolCall, ToolResult, Usage,
+    CallKind, CommandUse, Compaction, ERROR_TEXT_CHARS, FileFacts, LISTED_DESCRIPTION_BYTES,
+    Millis, Outcome, PROMPT_KEEP_BYTES, Prompt, SessionSeen, SkillListing, SkillSeen, SkillSeenHow,
+    SkipReason, Stage, ToolCall, ToolResult, Usage,
 };
 use crate::model::format;
 use crate::settings::config::CustomRule;
@@ -327,9 +327,11 @@ fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
                     Some("tool_result") => {
                         results = true;
                         if let Some(id) = &b.tool_use_id {
+                            let (outcome, error) = outcome(b);
                             out.results.push(ToolResult {
                                 tool_use_id: id.to_string(),
-                                outcome: outcome(b),
+                                outcome,
+                                error,
                             });
                         }
                     }
@@ -430,25 +432,34 @@ fn command_name(text: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
-fn outcome(b: &Block) -> Outcome {
+/// A result's outcome, and for a failure the first non-empty line of its text.
+fn outcome(b: &Block) -> (Outcome, Option<String>) {
     if b.is_error != Some(true) {
-        return Outcome::Success;
+        return (Outcome::Success, None);
     }
-    let rejected = b
+    let text: Option<String> = b
         .content
         .and_then(|raw| serde_json::from_str::<Content>(raw.get()).ok())
-        .is_some_and(|c| match c {
-            Content::Text(t) => t.starts_with(REJECTED_PREFIX),
-            Content::Blocks(bs) => bs.first().is_some_and(|b| {
-                b.text
-                    .and_then(raw_str)
-                    .is_some_and(|t| t.starts_with(REJECTED_PREFIX))
-            }),
+        .and_then(|c| match c {
+            Content::Text(t) => Some(t.into_owned()),
+            Content::Blocks(bs) => bs
+                .first()
+                .and_then(|b| b.text.and_then(raw_str))
+                .map(Cow::into_owned),
         });
+    let rejected = text
+        .as_deref()
+        .is_some_and(|t| t.starts_with(REJECTED_PREFIX));
+    let first_line = text.as_deref().and_then(|t| {
+        t.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map(|l| l.chars().take(ERROR_TEXT_CHARS).collect())
+    });
     if rejected {
-        Outcome::Rejected
+        (Outcome::Rejected, first_line)
     } else {
-        Outcome::Failure
+        (Outcome::Failure, first_line)
     }
 }
 

@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 
 use super::{Ctx, Fate, Tally};
-use crate::model::facts::{FileFacts, Outcome, ToolCall};
-use crate::model::snapshot::{ToolStat, Totals};
+use crate::model::facts::{FileFacts, Outcome, ToolCall, to_datetime};
+use crate::model::snapshot::{ToolError, ToolStat, Totals};
 
 type CallsById<'a> = HashMap<&'a str, &'a ToolCall>;
+type ById<'a, T> = HashMap<&'a str, T>;
 
 pub(super) fn calls(ctx: &mut Ctx) {
-    let (calls, outcomes) = dedupe(&ctx.files);
+    let (calls, outcomes, errors) = dedupe(&ctx.files);
     let mut range_calls: Vec<(&ToolCall, Fate)> = calls
         .values()
         .filter(|c| ctx.counts(c.ts, c.session.as_str()))
@@ -20,14 +21,15 @@ pub(super) fn calls(ctx: &mut Ctx) {
     ctx.calls = calls;
     ctx.range_calls = range_calls;
     tally(ctx);
-    ctx.snap.tools = tool_stats(&ctx.range_calls);
+    ctx.snap.tools = tool_stats(&ctx.range_calls, &errors);
 }
 
 /// One call per tool_use id: keep the earliest (ties: the main transcript's copy); one
 /// outcome per id.
-fn dedupe<'a>(files: &[&'a FileFacts]) -> (CallsById<'a>, HashMap<&'a str, Outcome>) {
+fn dedupe<'a>(files: &[&'a FileFacts]) -> (CallsById<'a>, ById<'a, Outcome>, ById<'a, &'a str>) {
     let mut calls: HashMap<&str, &ToolCall> = HashMap::new();
     let mut outcomes: HashMap<&str, Outcome> = HashMap::new();
+    let mut errors: HashMap<&str, &str> = HashMap::new();
     for f in files {
         for c in &f.calls {
             calls
@@ -40,6 +42,9 @@ fn dedupe<'a>(files: &[&'a FileFacts]) -> (CallsById<'a>, HashMap<&'a str, Outco
                 .or_insert(c);
         }
         for r in &f.results {
+            if let Some(e) = &r.error {
+                errors.entry(r.tool_use_id.as_str()).or_insert(e.as_str());
+            }
             // Copies of one result agree; prefer a failure so the join is order-free.
             outcomes
                 .entry(r.tool_use_id.as_str())
@@ -51,7 +56,7 @@ fn dedupe<'a>(files: &[&'a FileFacts]) -> (CallsById<'a>, HashMap<&'a str, Outco
                 .or_insert(r.outcome);
         }
     }
-    (calls, outcomes)
+    (calls, outcomes, errors)
 }
 
 /// Totals of the calls in range, the tally of each session, and the overall success rate
@@ -82,14 +87,27 @@ fn tally(ctx: &mut Ctx) {
     ctx.snap.success.overall = totals.success_rate;
 }
 
-/// Calls, failures and success rate per tool, most used first.
-fn tool_stats(range_calls: &[(&ToolCall, Fate)]) -> Vec<ToolStat> {
+/// Error texts kept per tool: the most recent failures.
+const RECENT_ERRORS: usize = 3;
+
+/// Calls, failures and success rate per tool, most used first, with the text of the most
+/// recent failures.
+fn tool_stats(range_calls: &[(&ToolCall, Fate)], errors: &ById<&str>) -> Vec<ToolStat> {
     let mut tools: HashMap<&str, (u64, u64, Tally)> = HashMap::new();
+    let mut recent: HashMap<&str, Vec<ToolError>> = HashMap::new();
+    // In time order: the last ones pushed are the most recent.
     for (c, fate) in range_calls {
         let t = tools.entry(c.name.as_str()).or_default();
         t.0 += 1;
         if fate.failed() {
             t.1 += 1;
+            if let Some(text) = errors.get(c.id.as_str()) {
+                recent.entry(c.name.as_str()).or_default().push(ToolError {
+                    time: to_datetime(c.ts).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    session: c.session.clone(),
+                    text: text.to_string(),
+                });
+            }
         }
         t.2.add(*fate);
     }
@@ -100,6 +118,14 @@ fn tool_stats(range_calls: &[(&ToolCall, Fate)]) -> Vec<ToolStat> {
             count,
             failures,
             success_rate: t.rate(),
+            recent_errors: recent
+                .remove(name)
+                .map(|mut v| {
+                    v.reverse();
+                    v.truncate(RECENT_ERRORS);
+                    v
+                })
+                .unwrap_or_default(),
         })
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));

@@ -57,6 +57,7 @@ fn result(id: &str, outcome: Outcome) -> ToolResult {
     ToolResult {
         tool_use_id: id.into(),
         outcome,
+        error: None,
     }
 }
 

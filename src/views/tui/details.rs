@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Sparkline, Wrap};
 
 use crate::model::format::{
-    NONE, insight_words, percent, plural, severity_word, source_mark, trend_label,
+    NONE, insight_words, percent, plural, severity_word, source_mark, terminal_line, trend_label,
 };
 use crate::model::snapshot::{DailyCount, Insight, ItemStat, MissedOpportunity, ToolStat};
 
@@ -56,7 +56,7 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
             .get(sel)
             .map(|it| item(app, it, cols, theme)),
         Pane::Stages => stages::rows(app).get(sel).map(|st| stage(app, st)),
-        Pane::Success => success::rows(app).get(sel).map(|t| tool(t)),
+        Pane::Success => success::rows(app).get(sel).map(|t| tool(t, theme)),
         Pane::Missed => missed::rows(app).get(sel).map(|m| missed(m, theme)),
         Pane::Insights => insights::rows(app)
             .get(sel)
@@ -310,7 +310,7 @@ fn stage(app: &App, stage: &str) -> Details {
     d
 }
 
-fn tool(t: &ToolStat) -> Details {
+fn tool(t: &ToolStat, theme: Theme) -> Details {
     let mut d = Details::new(format!(" tool {} ", t.name));
     d.lines.push(Line::raw(format!(
         "{} · {} failed · success {}",
@@ -318,6 +318,22 @@ fn tool(t: &ToolStat) -> Details {
         t.failures,
         percent(t.success_rate, 0)
     )));
+    if !t.recent_errors.is_empty() {
+        d.lines.push(Line::raw(""));
+        d.lines.push(Line::raw("most recent failures:"));
+    }
+    for e in &t.recent_errors {
+        d.lines.push(Line::styled(
+            format!(
+                "  {} · session {}",
+                e.time.replace('T', " ").trim_end_matches('Z'),
+                e.session
+            ),
+            theme.dim(),
+        ));
+        d.lines
+            .push(Line::raw(format!("  {}", terminal_line(&e.text))));
+    }
     d
 }
 
