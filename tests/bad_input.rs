@@ -502,3 +502,77 @@ fn a_rebuild_repairs_what_incremental_reads_cannot_see() {
     assert!(names(&store).contains("edited-skill!"), "{}", names(&store));
     assert!(store.file_facts(&dir.join("s1.jsonl")).is_none());
 }
+
+/// `skilltop` as `nobody` when the tests run as root (root would write and read anything),
+/// else as is; the binary is copied where `nobody` can run it.
+fn unprivileged(d: &Path) -> Command {
+    if !is_root() {
+        return bin();
+    }
+    fs::set_permissions(d, fs::Permissions::from_mode(0o755)).unwrap();
+    let exe = d.join("skilltop");
+    fs::copy(env!("CARGO_BIN_EXE_skilltop"), &exe).unwrap();
+    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
+    let mut c = Command::new("setpriv");
+    c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&exe)
+        .env_remove("CLAUDE_CONFIG_DIR")
+        .env_remove("PROMETHEUS_ENDPOINT")
+        .env("NO_COLOR", "1")
+        .env("XDG_CONFIG_HOME", "/nonexistent-skilltop-test")
+        .env("HOME", "/nonexistent-skilltop-test");
+    c
+}
+
+/// Unprivileged failures are one line and change nothing: an export into a folder the user
+/// cannot write keeps the old file and leaves no temp file; an unreadable config file is a
+/// usage error naming it.
+#[test]
+fn unprivileged_export_and_config_failures_are_one_line() {
+    let d = tempfile::tempdir_in("/tmp").unwrap();
+    let out_dir = d.path().join("ro");
+    fs::create_dir(&out_dir).unwrap();
+    let target = out_dir.join("snap.json");
+    fs::write(&target, "precious").unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::set_permissions(&out_dir, fs::Permissions::from_mode(0o555)).unwrap();
+    let empty = d.path().join("claude");
+    fs::create_dir(&empty).unwrap();
+    fs::set_permissions(&empty, fs::Permissions::from_mode(0o755)).unwrap();
+    let out = unprivileged(d.path())
+        .args(["--no-prometheus", "--all-projects", "--claude-dir"])
+        .arg(&empty)
+        .arg("--export")
+        .arg(&target)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("cannot export to") && err.contains("ermission denied"),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(&target).unwrap(), "precious");
+    assert_eq!(
+        fs::read_dir(&out_dir).unwrap().count(),
+        1,
+        "no temp file left"
+    );
+
+    let cfg = d.path().join("config.toml");
+    fs::write(&cfg, "[display]\nrange = \"7d\"\n").unwrap();
+    fs::set_permissions(&cfg, fs::Permissions::from_mode(0o000)).unwrap();
+    let out = unprivileged(d.path())
+        .args(["--format", "json", "--no-prometheus", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("config.toml") && err.contains("ermission denied"),
+        "{err}"
+    );
+}

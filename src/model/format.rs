@@ -79,12 +79,28 @@ pub fn terminal_safe_json(v: &mut serde_json::Value) -> bool {
     }
 }
 
+/// Whether JSON text may hold a control character [`terminal_safe`] escapes: an escaped
+/// C0 (`\u00..`, `\b`, `\f`, `\r`), a raw DEL or a raw C1 (UTF-8 `C2 80` to `C2 9F`).
+/// A false alarm (a literal backslash) only costs the slow path.
+fn may_hold_controls(json: &[u8]) -> bool {
+    json.windows(2).any(|w| {
+        matches!(w, [b'\\', b'u' | b'b' | b'f' | b'r'])
+            || (w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
+    }) || json.contains(&0x7f)
+}
+
 /// A copy of `value` (a snapshot, say) whose every string is [`terminal_safe`], for the
 /// views that write it to a terminal; `value` itself when nothing needed escaping.
 pub fn terminal_safe_data<T>(value: T) -> T
 where
     T: serde::Serialize + serde::de::DeserializeOwned,
 {
+    // The common case, nothing to escape, costs one serialisation to bytes and a scan.
+    match serde_json::to_vec(&value) {
+        Ok(bytes) if !may_hold_controls(&bytes) => return value,
+        Err(_) => return value,
+        Ok(_) => {}
+    }
     let Ok(mut v) = serde_json::to_value(&value) else {
         return value;
     };

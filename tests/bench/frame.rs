@@ -53,11 +53,15 @@ fn bench(label: &str, home: &Path, now: DateTime<Utc>) {
     let mut app = App::new(query, None);
 
     let mut recompute = Vec::new();
+    let mut install = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
         let snap = store.snapshot(&app.query, &catalog);
         recompute.push(t.elapsed());
+        // Installing it runs every string through the terminal sanitiser.
+        let t = Instant::now();
         app.set_snapshot(snap);
+        install.push(t.elapsed());
     }
 
     let keys = Bindings::new(&BTreeMap::new()).expect("default bindings");
@@ -89,6 +93,8 @@ fn bench(label: &str, home: &Path, now: DateTime<Utc>) {
         "snapshot recompute {label} ({} files, {} sessions, range all): mean {mean:.2} ms, p99 {p99:.2} ms",
         app.snapshot.sources.transcripts.files, app.snapshot.totals.sessions
     );
+    let (mean, _, p99) = stats(install);
+    println!("snapshot install (sanitised) {label}: mean {mean:.2} ms, p99 {p99:.2} ms");
 }
 
 fn main() {
