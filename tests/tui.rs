@@ -663,3 +663,28 @@ fn the_readme_opens_with_the_dashboard_as_drawn_at_120x40() {
         "README.md's capture is out of date; paste:\n{frame}"
     );
 }
+
+/// How each skill was invoked shows in its bar: the part typed by the user apart from the
+/// part Claude chose, and the Skills legend says which is which.
+#[test]
+fn typed_skills_show_in_their_bars() {
+    let mut app = loaded();
+    let text = screen(&app, 120, 40);
+    assert!(!text.contains('▒'), "no typed skill in the demo: {text}");
+    let mut s = app.snapshot.clone();
+    let first = &mut s.skills[0];
+    let count = first.count;
+    first.invoked_by = Some(skilltop::model::snapshot::InvokedBy {
+        user: count / 2,
+        model: count - count / 2,
+    });
+    let name = first.name.clone();
+    app.set_snapshot(s);
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("▒ typed by you · █ chosen by Claude"),
+        "{text}"
+    );
+    let row = text.lines().find(|l| l.contains(&name)).unwrap();
+    assert!(row.contains('▒') && row.contains('█'), "{row}");
+}

@@ -132,6 +132,20 @@ fn hints(app: &App, pane: Pane) -> Vec<String> {
     let prom = app.snapshot.sources.prometheus.status != PromStatus::Disabled;
     match pane {
         Pane::Skills | Pane::Agents => {
+            let typed = pane == Pane::Skills
+                && app
+                    .snapshot
+                    .skills
+                    .iter()
+                    .any(|s| s.invoked_by.is_some_and(|b| b.user > 0));
+            if typed {
+                // Some skills were typed: say which part of a bar that is, first.
+                return vec![
+                    "▒ typed by you · █ chosen by Claude".into(),
+                    "▒ typed · █ chosen".into(),
+                    "▒ typed".into(),
+                ];
+            }
             let src = if prom {
                 "T transcripts · P Prometheus · T+P both"
             } else {

@@ -81,9 +81,17 @@ pub(crate) fn item_lines<'a>(
             } else {
                 theme.dim()
             };
+            // Of a skill's bar, the part you typed (`/name`) is drawn apart from the part
+            // Claude chose: how each skill is invoked, at a glance.
+            let filled = filled.min(bar_w);
+            let typed = it.invoked_by.map_or(0, |b| {
+                let part = (b.user as f64 / it.count.max(1) as f64 * filled as f64).round();
+                (part as usize).max(usize::from(b.user > 0)).min(filled)
+            });
             let line = Line::from(vec![
                 Span::raw(format!("{name:<name_w$} ")),
-                Span::styled("█".repeat(filled.min(bar_w)), theme.accent()),
+                Span::styled("█".repeat(filled - typed), theme.accent()),
+                Span::styled("▒".repeat(typed), theme.accent()),
                 Span::raw(" ".repeat(bar_w.saturating_sub(filled))),
                 Span::raw(format!("{:>6}", it.count)),
                 Span::styled(format!("{trend:>8}"), trend_style),
