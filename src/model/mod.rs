@@ -4,6 +4,7 @@
 pub mod facts;
 pub mod format;
 pub mod names;
+pub mod prices;
 pub mod prom;
 pub mod range;
 pub mod snapshot;

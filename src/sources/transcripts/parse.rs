@@ -80,6 +80,8 @@ pub struct FileContext {
     pub session: Option<String>,
     /// A subagent file (`agent-*.jsonl`, flat or under `subagents/`).
     pub subagent: bool,
+    /// The subagent's id and sidecar type (subagent files only).
+    pub agent: Option<crate::model::facts::AgentFile>,
 }
 
 /// Parse a buffer of complete lines (it ends with `\n`, or is a final line known to be
@@ -244,8 +246,20 @@ fn assistant(entry: &Entry, cx: &EntryCx, rules: &[CustomRule], out: &mut FileFa
             output: u.output_tokens.unwrap_or(0),
             cache_creation: u.cache_creation_input_tokens.unwrap_or(0),
             cache_read: u.cache_read_input_tokens.unwrap_or(0),
+            cache_1h: u
+                .cache_creation
+                .as_ref()
+                .and_then(|c| c.ephemeral_1h_input_tokens)
+                .unwrap_or(0),
+            sidechain: cx.sidechain,
+            skill: non_empty(entry.attribution_skill.as_deref()),
+            mcp: non_empty(entry.attribution_mcp_server.as_deref()),
         });
     }
+}
+
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 /// `attributionSkill`: the skill active for this response. Consecutive entries of one
@@ -319,9 +333,12 @@ fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
                     Some("tool_result") => {
                         results = true;
                         if let Some(id) = &b.tool_use_id {
+                            let agent = agent_result(entry.tool_use_result);
                             out.results.push(ToolResult {
                                 tool_use_id: id.to_string(),
                                 outcome: outcome(b),
+                                agent_id: agent.agent_id.map(Cow::into_owned),
+                                duration_ms: agent.total_duration_ms,
                             });
                         }
                     }
@@ -420,6 +437,20 @@ fn command_name(text: &str) -> Option<&str> {
     let name = text[start..start + len].trim();
     let name = name.strip_prefix('/').unwrap_or(name);
     (!name.is_empty()).then_some(name)
+}
+
+static AGENT_ID_KEY: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(b"\"agentId\""));
+
+/// `agentId` and `totalDurationMs` of a `toolUseResult` object; results of other tools (most,
+/// and often large) are only searched for the key, never parsed.
+fn agent_result(raw: Option<&RawValue>) -> AgentResult<'_> {
+    match raw.map(RawValue::get) {
+        Some(text) if text.starts_with('{') && AGENT_ID_KEY.find(text.as_bytes()).is_some() => {
+            serde_json::from_str(text).unwrap_or_default()
+        }
+        _ => AgentResult::default(),
+    }
 }
 
 fn outcome(b: &Block) -> Outcome {
@@ -608,6 +639,10 @@ struct Entry<'a> {
     message: Option<Message<'a>>,
     #[serde(rename = "attributionSkill", borrow, default)]
     attribution_skill: Option<Cow<'a, str>>,
+    #[serde(rename = "attributionMcpServer", borrow, default)]
+    attribution_mcp_server: Option<Cow<'a, str>>,
+    #[serde(rename = "toolUseResult", borrow, default)]
+    tool_use_result: Option<&'a RawValue>,
     #[serde(borrow, default)]
     attachment: Option<Attachment<'a>>,
 }
@@ -648,6 +683,23 @@ struct UsageRaw {
     cache_creation_input_tokens: Option<u64>,
     #[serde(default)]
     cache_read_input_tokens: Option<u64>,
+    #[serde(default)]
+    cache_creation: Option<CacheCreation>,
+}
+
+#[derive(Deserialize)]
+struct CacheCreation {
+    #[serde(default)]
+    ephemeral_1h_input_tokens: Option<u64>,
+}
+
+/// The fields of a `Task`/`Agent` call's `toolUseResult` that attribution needs.
+#[derive(Deserialize, Default)]
+struct AgentResult<'a> {
+    #[serde(rename = "agentId", borrow, default)]
+    agent_id: Option<Cow<'a, str>>,
+    #[serde(rename = "totalDurationMs", default)]
+    total_duration_ms: Option<u64>,
 }
 
 /// Message content: a plain string, or a list of blocks.
@@ -950,6 +1002,7 @@ mod tests {
         let ctx = FileContext {
             session: Some("parent".into()),
             subagent: true,
+            agent: None,
         };
         let mut out = FileFacts::default();
         let lines = [

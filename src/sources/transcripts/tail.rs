@@ -135,6 +135,9 @@ impl Cursor {
         stats: &ReadStats,
     ) -> io::Result<FileFacts> {
         let mut facts = FileFacts::default();
+        if self.offset == 0 {
+            facts.agent.clone_from(&self.ctx.agent);
+        }
         let mut buf = std::mem::take(&mut self.partial);
         loop {
             let start = buf.len();

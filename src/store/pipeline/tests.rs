@@ -57,6 +57,8 @@ fn result(id: &str, outcome: Outcome) -> ToolResult {
     ToolResult {
         tool_use_id: id.into(),
         outcome,
+        agent_id: None,
+        duration_ms: None,
     }
 }
 
@@ -127,6 +129,10 @@ fn sample() -> Store {
             output: 1,
             cache_creation: 0,
             cache_read: 5,
+            cache_1h: 0,
+            sidechain: false,
+            skill: None,
+            mcp: None,
         },
         Usage {
             message_id: "m1".into(),
@@ -137,6 +143,10 @@ fn sample() -> Store {
             output: 7,
             cache_creation: 0,
             cache_read: 5,
+            cache_1h: 0,
+            sidechain: false,
+            skill: None,
+            mcp: None,
         },
     ];
     let mut store = Store::new(vec!["/home".into()]);
