@@ -100,17 +100,17 @@ fn accumulate<'a>(ctx: &Ctx<'a>) -> Accs<'a> {
 }
 
 /// A skill the user typed: a `/name` command whose skill body loaded right after it.
-struct Typed<'a> {
-    session: &'a str,
-    ts: Millis,
-    name: &'a str,
+pub(super) struct Typed<'a> {
+    pub(super) session: &'a str,
+    pub(super) ts: Millis,
+    pub(super) name: &'a str,
 }
 
 /// How long after a typed command its skill's body may load.
 const TYPED_LOAD_MS: Millis = 60_000;
 
 /// Typed skill invocations, once each (resumed sessions copy lines into new files).
-fn typed_skills<'a>(files: &[&'a FileFacts]) -> Vec<Typed<'a>> {
+pub(super) fn typed_skills<'a>(files: &[&'a FileFacts]) -> Vec<Typed<'a>> {
     let mut seen: HashSet<(&str, Millis, &str)> = HashSet::new();
     let mut out = Vec::new();
     for f in files {
