@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::model::facts::{
@@ -333,12 +333,14 @@ fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
                     Some("tool_result") => {
                         results = true;
                         if let Some(id) = &b.tool_use_id {
-                            let agent = agent_result(entry.tool_use_result);
+                            let agent = entry.tool_use_result.as_ref();
                             out.results.push(ToolResult {
                                 tool_use_id: id.to_string(),
                                 outcome: outcome(b),
-                                agent_id: agent.agent_id.map(Cow::into_owned),
-                                duration_ms: agent.total_duration_ms,
+                                agent_id: agent
+                                    .and_then(|a| a.agent_id.as_deref())
+                                    .map(str::to_owned),
+                                duration_ms: agent.and_then(|a| a.total_duration_ms),
                             });
                         }
                     }
@@ -437,20 +439,6 @@ fn command_name(text: &str) -> Option<&str> {
     let name = text[start..start + len].trim();
     let name = name.strip_prefix('/').unwrap_or(name);
     (!name.is_empty()).then_some(name)
-}
-
-static AGENT_ID_KEY: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new(b"\"agentId\""));
-
-/// `agentId` and `totalDurationMs` of a `toolUseResult` object; results of other tools (most,
-/// and often large) are only searched for the key, never parsed.
-fn agent_result(raw: Option<&RawValue>) -> AgentResult<'_> {
-    match raw.map(RawValue::get) {
-        Some(text) if text.starts_with('{') && AGENT_ID_KEY.find(text.as_bytes()).is_some() => {
-            serde_json::from_str(text).unwrap_or_default()
-        }
-        _ => AgentResult::default(),
-    }
 }
 
 fn outcome(b: &Block) -> Outcome {
@@ -642,7 +630,7 @@ struct Entry<'a> {
     #[serde(rename = "attributionMcpServer", borrow, default)]
     attribution_mcp_server: Option<Cow<'a, str>>,
     #[serde(rename = "toolUseResult", borrow, default)]
-    tool_use_result: Option<&'a RawValue>,
+    tool_use_result: Option<AgentResult<'a>>,
     #[serde(borrow, default)]
     attachment: Option<Attachment<'a>>,
 }
@@ -693,13 +681,76 @@ struct CacheCreation {
     ephemeral_1h_input_tokens: Option<u64>,
 }
 
-/// The fields of a `Task`/`Agent` call's `toolUseResult` that attribution needs.
-#[derive(Deserialize, Default)]
+/// The fields of a `Task`/`Agent` call's `toolUseResult` that attribution needs. Any other
+/// result (a string, a list, another tool's object, often large) is skipped in the one pass
+/// that parses the line.
+#[derive(Default)]
 struct AgentResult<'a> {
-    #[serde(rename = "agentId", borrow, default)]
     agent_id: Option<Cow<'a, str>>,
-    #[serde(rename = "totalDurationMs", default)]
     total_duration_ms: Option<u64>,
+}
+
+/// The keys of a `toolUseResult` worth reading (matched without allocating).
+#[derive(Deserialize)]
+#[serde(field_identifier)]
+enum ResultKey {
+    #[serde(rename = "agentId")]
+    AgentId,
+    #[serde(rename = "totalDurationMs")]
+    TotalDurationMs,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for AgentResult<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AgentResult<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = AgentResult::default();
+                while let Some(key) = m.next_key::<ResultKey>()? {
+                    match key {
+                        ResultKey::AgentId => out.agent_id = m.next_value()?,
+                        ResultKey::TotalDurationMs => {
+                            let ms: Option<f64> = m.next_value()?;
+                            out.total_duration_ms = ms.map(|ms| ms.max(0.0) as u64);
+                        }
+                        ResultKey::Other => {
+                            m.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(AgentResult::default())
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(AgentResult::default())
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(AgentResult::default())
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(AgentResult::default())
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(AgentResult::default())
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(AgentResult::default())
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(AgentResult::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Message content: a plain string, or a list of blocks.

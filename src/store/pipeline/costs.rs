@@ -10,29 +10,36 @@
 //!   prompt: *estimated*.
 //! - A model without a price adds tokens and `unpriced_responses`, never a cost of 0.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{Ctx, items::typed_skills, local_date};
 use crate::model::facts::{AgentFile, CallKind, Millis, Usage};
-use crate::model::prices::TokenKinds;
+use crate::model::prices::{Price, TokenKinds};
 use crate::model::snapshot::{CostRow, CostTokens, Diagnostic, DiagnosticSource};
+
+const QUARTER_HOUR: Millis = 15 * 60 * 1000;
 
 /// The main thread's name among agent types.
 pub(crate) const MAIN: &str = "main";
 /// A subagent whose type no sidecar and no call tells.
 pub(crate) const UNKNOWN_AGENT: &str = "subagent";
 
-pub(super) fn costs(ctx: &mut Ctx) {
+pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
     let agents = agent_types(ctx);
     let skills = SkillWindows::new(ctx);
-    let mut by_model: BTreeMap<String, CostRow> = BTreeMap::new();
-    let mut by_agent: BTreeMap<String, CostRow> = BTreeMap::new();
-    let mut by_skill: BTreeMap<String, CostRow> = BTreeMap::new();
-    let mut by_mcp: BTreeMap<String, CostRow> = BTreeMap::new();
-    let mut by_day: BTreeMap<String, CostRow> = BTreeMap::new();
+    let mut by_model: Rows = HashMap::default();
+    let mut by_agent: Rows = HashMap::default();
+    let mut by_skill: Rows = HashMap::default();
+    let mut by_mcp: Rows = HashMap::default();
+    let mut prices: HashMap<&str, Option<&Price>> = HashMap::default();
+    let mut dates: HashMap<Millis, NaiveDate> = HashMap::default();
+    let mut by_day: BTreeMap<NaiveDate, CostRow> = BTreeMap::new();
     let mut unpriced: BTreeMap<String, u64> = BTreeMap::new();
     let mut total = 0.0;
-    for (u, file) in &ctx.usage {
+    for &(u, file) in ctx.usage.iter() {
         let kinds = TokenKinds {
             input: u.input,
             output: u.output,
@@ -40,32 +47,33 @@ pub(super) fn costs(ctx: &mut Ctx) {
             cache_write_1h: u.cache_1h,
             cache_read: u.cache_read,
         };
-        let cost = ctx.prices.cost(&u.model, &kinds);
+        let price = *prices
+            .entry(u.model.as_str())
+            .or_insert_with(|| ctx.prices.get(&u.model));
+        let cost = price.and_then(|p| p.cost(&kinds));
         let has_tokens = u.input + u.output + u.cache_creation + u.cache_read > 0;
         match cost {
             Some(c) => total += c,
             None if has_tokens => *unpriced.entry(u.model.clone()).or_default() += 1,
             None => {}
         }
-        let add = |map: &mut BTreeMap<String, CostRow>, key: &str| {
-            add_to(row(map, key), &kinds, cost, has_tokens);
-        };
-        add(&mut by_model, &u.model);
-        add(&mut by_agent, &agents.of(u, *file));
+        add_to(row(&mut by_model, &u.model), &kinds, cost, has_tokens);
+        let agent = agents.of(u, file);
+        add_to(row(&mut by_agent, agent), &kinds, cost, has_tokens);
         if let Some((skill, estimated)) = skills.of(u) {
-            add(&mut by_skill, skill);
-            let n = row(&mut by_skill, skill)
-                .estimated_responses
-                .get_or_insert(0);
-            *n += u64::from(estimated);
+            let r = row(&mut by_skill, skill);
+            add_to(r, &kinds, cost, has_tokens);
+            *r.estimated_responses.get_or_insert(0) += u64::from(estimated);
         }
         if let Some(mcp) = &u.mcp {
-            add(&mut by_mcp, mcp);
+            add_to(row(&mut by_mcp, mcp), &kinds, cost, has_tokens);
         }
-        add(
-            &mut by_day,
-            &local_date(u.ts, ctx.q).format("%Y-%m-%d").to_string(),
-        );
+        // Zones move by quarter hours at most: one conversion per quarter hour.
+        let date = *dates
+            .entry(u.ts.div_euclid(QUARTER_HOUR))
+            .or_insert_with(|| local_date(u.ts, ctx.q));
+        let day = by_day.entry(date).or_default();
+        add_to(day, &kinds, cost, has_tokens);
     }
     for (ty, ms) in &agents.durations {
         row(&mut by_agent, ty).duration_ms = Some(*ms);
@@ -79,7 +87,13 @@ pub(super) fn costs(ctx: &mut Ctx) {
     snap.costs.by_agent_type = by_cost(by_agent);
     snap.costs.by_skill = by_cost(by_skill);
     snap.costs.by_mcp_server = by_cost(by_mcp);
-    snap.costs.by_day = by_day.into_values().collect();
+    snap.costs.by_day = by_day
+        .into_iter()
+        .map(|(day, mut r)| {
+            r.name = day.format("%Y-%m-%d").to_string();
+            r
+        })
+        .collect();
     snap.prices.date.clone_from(&ctx.prices.date);
     snap.prices.source.clone_from(&ctx.prices.source);
     snap.prices.unpriced = unpriced.keys().cloned().collect();
@@ -95,8 +109,11 @@ pub(super) fn costs(ctx: &mut Ctx) {
     }
 }
 
-fn row<'m>(map: &'m mut BTreeMap<String, CostRow>, key: &str) -> &'m mut CostRow {
-    map.entry(key.to_owned()).or_insert_with(|| CostRow {
+/// Rows by name while they are summed.
+type Rows<'a> = HashMap<&'a str, CostRow>;
+
+fn row<'m, 'a>(map: &'m mut Rows<'a>, key: &'a str) -> &'m mut CostRow {
+    map.entry(key).or_insert_with(|| CostRow {
         name: key.to_owned(),
         ..CostRow::default()
     })
@@ -118,7 +135,7 @@ fn add_to(row: &mut CostRow, k: &TokenKinds, cost: Option<f64>, has_tokens: bool
 }
 
 /// Most expensive first, then most tokens, then by name.
-fn by_cost(map: BTreeMap<String, CostRow>) -> Vec<CostRow> {
+fn by_cost(map: Rows) -> Vec<CostRow> {
     let mut rows: Vec<CostRow> = map.into_values().collect();
     let tokens = |t: &CostTokens| t.input + t.output + t.cache_creation + t.cache_read;
     rows.sort_by(|a, b| {
@@ -140,32 +157,40 @@ struct AgentTypes<'a> {
     durations: BTreeMap<String, u64>,
 }
 
-impl AgentTypes<'_> {
-    fn of(&self, u: &Usage, file: Option<&AgentFile>) -> String {
+impl<'a> AgentTypes<'a> {
+    fn of<'s>(&'s self, u: &Usage, file: Option<&'s AgentFile>) -> &'s str
+    where
+        'a: 's,
+    {
         if let Some(f) = file {
             let ty = f
                 .meta_type
                 .as_deref()
                 .or_else(|| self.by_id.get(f.id.as_str()).copied());
-            return ty.unwrap_or(UNKNOWN_AGENT).to_owned();
+            return ty.unwrap_or(UNKNOWN_AGENT);
         }
         if !u.sidechain {
-            return MAIN.to_owned();
+            return MAIN;
         }
         let calls = self.inline.get(u.session.as_str());
         let latest = calls.and_then(|c| {
             let i = c.partition_point(|(ts, _)| *ts <= u.ts);
             i.checked_sub(1).map(|i| c[i].1)
         });
-        latest.unwrap_or(UNKNOWN_AGENT).to_owned()
+        latest.unwrap_or(UNKNOWN_AGENT)
     }
 }
 
 fn agent_types<'a>(ctx: &Ctx<'a>) -> AgentTypes<'a> {
-    let mut by_id = HashMap::new();
-    let mut durations_by_call: HashMap<&str, u64> = HashMap::new();
+    let mut by_id = HashMap::default();
+    let mut durations_by_call: HashMap<&str, u64> = HashMap::default();
     for f in &ctx.files {
-        for r in &f.results {
+        // Only agent results carry these; the rest need no look-up.
+        for r in f
+            .results
+            .iter()
+            .filter(|r| r.agent_id.is_some() || r.duration_ms.is_some())
+        {
             let Some(call) = ctx.calls.get(r.tool_use_id.as_str()) else {
                 continue;
             };
@@ -180,7 +205,7 @@ fn agent_types<'a>(ctx: &Ctx<'a>) -> AgentTypes<'a> {
             }
         }
     }
-    let mut inline: HashMap<&str, Vec<(Millis, &str)>> = HashMap::new();
+    let mut inline: HashMap<&str, Vec<(Millis, &str)>> = HashMap::default();
     for c in ctx.calls.values() {
         if let (CallKind::Agent(ty), false) = (&c.kind, c.sidechain) {
             inline
@@ -222,7 +247,7 @@ impl<'a> SkillWindows<'a> {
             .filter(|u| u.skill.is_some())
             .map(|u| u.session.as_str())
             .collect();
-        let mut events: HashMap<&str, BTreeSet<(Millis, Option<&str>)>> = HashMap::new();
+        let mut events: HashMap<&str, BTreeSet<(Millis, Option<&str>)>> = HashMap::default();
         for c in ctx.calls.values() {
             if let (CallKind::Skill(name), false) = (&c.kind, c.sidechain) {
                 events
