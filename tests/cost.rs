@@ -370,7 +370,14 @@ fn independent(home: &Path) -> Count {
                     let call = w.agent_ids.get(id)?;
                     w.calls.get(call).map(|c| c.4.clone())
                 })
-                .unwrap_or("subagent".into()),
+                .unwrap_or(
+                    if id.starts_with("acompact") {
+                        "compaction"
+                    } else {
+                        "subagent"
+                    }
+                    .into(),
+                ),
             None if !r.sidechain => "main".into(),
             None => w
                 .calls

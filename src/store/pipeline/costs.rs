@@ -4,7 +4,7 @@
 //! - Agent type: `main` for the main thread; in a subagent file, the type of its
 //!   `.meta.json` sidecar, else of the `Task`/`Agent` call whose result names the file
 //!   (`toolUseResult.agentId`), else `subagent`; an inline (1.0) sidechain takes the type
-//!   of its session's latest main-thread agent call.
+//!   of its session's latest main-thread agent call; `agent-acompact-*` is `compaction`.
 //! - Skill: `attributionSkill` where Claude Code wrote it. In a session without any, a
 //!   skill's turns are those after its `Skill` call or typed `/skill` until the next human
 //!   prompt: *estimated*.
@@ -24,6 +24,8 @@ const QUARTER_HOUR: Millis = 15 * 60 * 1000;
 
 /// The main thread's name among agent types.
 pub(crate) const MAIN: &str = "main";
+/// The agent Claude Code starts to compact a conversation.
+pub(crate) const COMPACTION: &str = "compaction";
 /// A subagent whose type no sidecar and no call tells.
 pub(crate) const UNKNOWN_AGENT: &str = "subagent";
 
@@ -167,7 +169,9 @@ impl<'a> AgentTypes<'a> {
                 .meta_type
                 .as_deref()
                 .or_else(|| self.by_id.get(f.id.as_str()).copied());
-            return ty.unwrap_or(UNKNOWN_AGENT);
+            // Claude Code's own compaction agent (`agent-acompact-*.jsonl`) has no call.
+            let compact = f.id.starts_with("acompact").then_some(COMPACTION);
+            return ty.or(compact).unwrap_or(UNKNOWN_AGENT);
         }
         if !u.sidechain {
             return MAIN;
