@@ -151,7 +151,9 @@ fn new_engine(r: &Resolved) -> Engine {
 }
 
 fn new_store(r: &Resolved) -> Store {
-    Store::new(r.dirs.iter().map(|d| d.display().to_string()).collect())
+    let mut store = Store::new(r.dirs.iter().map(|d| d.display().to_string()).collect());
+    store.prices = r.settings.prices.clone();
+    store
 }
 
 /// Read every transcript once into a new store.

@@ -101,6 +101,10 @@ pub struct ToolResult {
     pub outcome: Outcome,
     /// For a failure: the first line of what the tool said, at most `ERROR_TEXT_CHARS`.
     pub error: Option<String>,
+    /// `toolUseResult.agentId` of a `Task`/`Agent` call: names its `agent-<id>.jsonl`.
+    pub agent_id: Option<String>,
+    /// `toolUseResult.totalDurationMs` of a finished `Task`/`Agent` call.
+    pub duration_ms: Option<u64>,
 }
 
 /// Characters kept of a failed call's error text.
@@ -173,6 +177,22 @@ pub struct Usage {
     pub output: u64,
     pub cache_creation: u64,
     pub cache_read: u64,
+    /// Of `cache_creation`: written for one hour (`cache_creation.ephemeral_1h_input_tokens`).
+    pub cache_1h: u64,
+    /// Written inside a subagent (inline sidechain or a subagent file).
+    pub sidechain: bool,
+    /// `attributionSkill`: the skill active for this response, as Claude Code says.
+    pub skill: Option<String>,
+    /// `attributionMcpServer`.
+    pub mcp: Option<String>,
+}
+
+/// A subagent's own transcript (`agent-<id>.jsonl`, flat or under `subagents/`): its id
+/// and the `agentType` of its `.meta.json` sidecar when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentFile {
+    pub id: String,
+    pub meta_type: Option<String>,
 }
 
 /// What a file says about a session: where it ran and when.
@@ -220,6 +240,8 @@ pub struct FileFacts {
     pub listings: Vec<SkillListing>,
     pub compactions: Vec<Compaction>,
     pub usage: Vec<Usage>,
+    /// Set when this file is a subagent's transcript.
+    pub agent: Option<AgentFile>,
     pub sessions: BTreeMap<String, SessionSeen>,
     /// Complete lines handed to the parser (blank lines included).
     pub lines: u64,
@@ -237,6 +259,9 @@ impl FileFacts {
         self.listings.extend(other.listings);
         self.compactions.extend(other.compactions);
         self.usage.extend(other.usage);
+        if self.agent.is_none() {
+            self.agent = other.agent;
+        }
         for (id, seen) in other.sessions {
             self.sessions
                 .entry(id)

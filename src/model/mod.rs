@@ -7,6 +7,7 @@ pub mod format;
 #[cfg(test)]
 pub(crate) mod fuzzing;
 pub mod names;
+pub mod prices;
 pub mod prom;
 pub mod range;
 pub mod snapshot;

@@ -36,6 +36,100 @@ pub struct Snapshot {
     /// malformed definitions). Never fatal.
     #[serde(default)]
     pub diagnostics: Vec<Diagnostic>,
+    /// Extra: what the API responses in range cost, split by model, agent type, skill, MCP
+    /// server and day (each response once, per `message.id`).
+    #[serde(default)]
+    pub costs: Costs,
+    /// Extra: the price table used.
+    #[serde(default)]
+    pub prices: PricesInfo,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Costs {
+    pub by_model: Vec<CostRow>,
+    /// `main` (the main thread) or the subagent's type.
+    pub by_agent_type: Vec<CostRow>,
+    /// Only responses with a skill active (attributed or estimated).
+    pub by_skill: Vec<CostRow>,
+    /// Only responses with `attributionMcpServer`.
+    pub by_mcp_server: Vec<CostRow>,
+    /// `name` is the day, `YYYY-MM-DD` in the snapshot's timezone.
+    pub by_day: Vec<CostRow>,
+}
+
+/// The responses of one model, agent type, skill, server or day.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CostRow {
+    pub name: String,
+    /// API responses, each once.
+    pub responses: u64,
+    pub tokens: CostTokens,
+    /// USD of the priced responses.
+    pub cost_usd: f64,
+    /// Responses of models without a price: in `tokens`, not in `cost_usd` (never 0).
+    pub unpriced_responses: u64,
+    /// Agent types: the sum of `totalDurationMs` of their calls in range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    /// Skills: of `responses`, those attributed by the estimated rule (no
+    /// `attributionSkill`: the turns after the skill's call until the next human prompt).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_responses: Option<u64>,
+}
+
+/// Tokens by kind; `cache_write_1h` is the part of `cache_creation` written for one hour.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CostTokens {
+    pub input: u64,
+    pub output: u64,
+    pub cache_creation: u64,
+    pub cache_write_1h: u64,
+    pub cache_read: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PricesInfo {
+    /// The day the built-in table was taken (`YYYY-MM-DD`).
+    pub date: String,
+    pub source: String,
+    /// Models with tokens in range and no price.
+    pub unpriced: Vec<String>,
+}
+
+impl Snapshot {
+    /// The snapshot as JSON, each skill and agent with its cost beside it (`tokens`,
+    /// `cost_usd`, `cost_per_call`, `duration_ms`, `estimated`), from `costs`.
+    pub fn to_json(&self) -> serde_json::Result<serde_json::Value> {
+        let mut v = serde_json::to_value(self)?;
+        for (items, rows) in [
+            ("skills", &self.costs.by_skill),
+            ("agents", &self.costs.by_agent_type),
+        ] {
+            let Some(list) = v.get_mut(items).and_then(|l| l.as_array_mut()) else {
+                continue;
+            };
+            for item in list.iter_mut().filter_map(|i| i.as_object_mut()) {
+                let name = item.get("name").and_then(|n| n.as_str()).unwrap_or("");
+                let count = item.get("count").and_then(serde_json::Value::as_u64);
+                let row = rows.iter().find(|r| r.name == name);
+                let tokens = row.map(|r| r.tokens).unwrap_or_default();
+                let cost = row.map_or(0.0, |r| r.cost_usd);
+                item.insert("tokens".into(), serde_json::to_value(tokens)?);
+                item.insert("cost_usd".into(), cost.into());
+                let per_call = count.filter(|c| *c > 0).map(|c| cost / c as f64);
+                item.insert("cost_per_call".into(), per_call.into());
+                if items == "agents" {
+                    let ms = row.and_then(|r| r.duration_ms).unwrap_or(0);
+                    item.insert("duration_ms".into(), ms.into());
+                } else {
+                    let estimated = row.and_then(|r| r.estimated_responses).unwrap_or(0) > 0;
+                    item.insert("estimated".into(), estimated.into());
+                }
+            }
+        }
+        Ok(v)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -116,6 +210,9 @@ pub struct Totals {
     /// Extra: tokens counted once per API message, by model.
     #[serde(default)]
     pub tokens: BTreeMap<String, TokenCounts>,
+    /// Extra: USD of the priced responses in range (see `costs`, `prices.unpriced`).
+    #[serde(default)]
+    pub cost_usd: f64,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]

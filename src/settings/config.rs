@@ -57,6 +57,9 @@ pub(crate) struct ConfigFile {
     pub stages: StagesConfig,
     /// Extra trigger phrases per item name: `brainstorming = ["design idea", "sketch"]`.
     pub triggers: BTreeMap<String, Vec<String>>,
+    /// Prices per model, USD per million tokens, over the built-in table:
+    /// `[prices."claude-opus-4-5"]` then `input = 5.0`, `output = 25.0`, ...
+    pub prices: BTreeMap<String, crate::model::prices::Price>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

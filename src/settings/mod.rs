@@ -41,6 +41,8 @@ pub(crate) struct Settings<Keys> {
     pub stage_rules: Vec<CustomRule>,
     /// Extra trigger phrases per item name.
     pub triggers: BTreeMap<String, Vec<String>>,
+    /// The built-in price table with the config's `[prices]` over it.
+    pub prices: crate::model::prices::Prices,
     /// `None`: Prometheus is disabled (no endpoint, `--no-prometheus`, `--demo`).
     pub prometheus: Option<PrometheusSettings>,
     /// The project in scope; `None`: all projects.
@@ -180,6 +182,7 @@ pub(crate) fn resolve<Keys, E: std::error::Error + Send + Sync + 'static>(
         claude_dirs,
         stage_rules,
         triggers: config.triggers,
+        prices: crate::model::prices::Prices::embedded().with_overrides(&config.prices),
         prometheus,
         project: if all_projects {
             None

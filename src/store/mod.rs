@@ -56,6 +56,8 @@ pub struct Store {
     prometheus: Option<PromData>,
     /// Problems met by the sources (unreadable paths and the like), shown in reports.
     pub diagnostics: Vec<Diagnostic>,
+    /// Prices per model (the built-in table with the config's `[prices]` over it).
+    pub prices: crate::model::prices::Prices,
 }
 
 impl Store {

@@ -1,5 +1,6 @@
 //! Finding config directories and transcript files (the README's "Transcripts").
 
+use crate::model::facts::AgentFile;
 use std::collections::HashSet;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
@@ -70,7 +71,32 @@ pub fn context_of(path: &Path) -> FileContext {
     } else {
         path.file_stem().map(|s| s.to_string_lossy().into_owned())
     };
-    FileContext { session, subagent }
+    let agent = subagent
+        .then(|| {
+            let id = path.file_stem()?.to_str()?.strip_prefix("agent-")?;
+            Some(AgentFile {
+                id: id.to_owned(),
+                meta_type: sidecar_type(&path.with_file_name(format!("agent-{id}.meta.json"))),
+            })
+        })
+        .flatten();
+    FileContext {
+        session,
+        subagent,
+        agent,
+    }
+}
+
+/// `agentType` of a subagent's `.meta.json` sidecar (2.1.x), when it is there.
+fn sidecar_type(path: &Path) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Meta {
+        #[serde(rename = "agentType")]
+        agent_type: Option<String>,
+    }
+    let text = std::fs::read(path).ok()?;
+    let meta: Meta = serde_json::from_slice(&text).ok()?;
+    meta.agent_type.filter(|t| !t.is_empty())
 }
 
 /// Every `*.jsonl` under the `projects` folders of `dirs`. Unreadable folders and symlink

@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::model::facts::{
@@ -81,6 +81,8 @@ pub struct FileContext {
     pub session: Option<String>,
     /// A subagent file (`agent-*.jsonl`, flat or under `subagents/`).
     pub subagent: bool,
+    /// The subagent's id and sidecar type (subagent files only).
+    pub agent: Option<crate::model::facts::AgentFile>,
 }
 
 /// Parse a buffer of complete lines (it ends with `\n`, or is a final line known to be
@@ -252,8 +254,20 @@ fn assistant(entry: &Entry, cx: &EntryCx, rules: &[CustomRule], out: &mut FileFa
             output: u.output_tokens.unwrap_or(0),
             cache_creation: u.cache_creation_input_tokens.unwrap_or(0),
             cache_read: u.cache_read_input_tokens.unwrap_or(0),
+            cache_1h: u
+                .cache_creation
+                .as_ref()
+                .and_then(|c| c.ephemeral_1h_input_tokens)
+                .unwrap_or(0),
+            sidechain: cx.sidechain,
+            skill: non_empty(entry.attribution_skill.as_deref()),
+            mcp: non_empty(entry.attribution_mcp_server.as_deref()),
         });
     }
+}
+
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 /// `attributionSkill`: the skill active for this response. Consecutive entries of one
@@ -328,10 +342,15 @@ fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
                         results = true;
                         if let Some(id) = &b.tool_use_id {
                             let (outcome, error) = outcome(b);
+                            let agent = entry.tool_use_result.as_ref();
                             out.results.push(ToolResult {
                                 tool_use_id: id.to_string(),
                                 outcome,
                                 error,
+                                agent_id: agent
+                                    .and_then(|a| a.agent_id.as_deref())
+                                    .map(str::to_owned),
+                                duration_ms: agent.and_then(|a| a.total_duration_ms),
                             });
                         }
                     }
@@ -627,6 +646,10 @@ struct Entry<'a> {
     message: Option<Message<'a>>,
     #[serde(rename = "attributionSkill", borrow, default)]
     attribution_skill: Option<Cow<'a, str>>,
+    #[serde(rename = "attributionMcpServer", borrow, default)]
+    attribution_mcp_server: Option<Cow<'a, str>>,
+    #[serde(rename = "toolUseResult", borrow, default)]
+    tool_use_result: Option<AgentResult<'a>>,
     #[serde(borrow, default)]
     attachment: Option<Attachment<'a>>,
 }
@@ -667,6 +690,86 @@ struct UsageRaw {
     cache_creation_input_tokens: Option<u64>,
     #[serde(default)]
     cache_read_input_tokens: Option<u64>,
+    #[serde(default)]
+    cache_creation: Option<CacheCreation>,
+}
+
+#[derive(Deserialize)]
+struct CacheCreation {
+    #[serde(default)]
+    ephemeral_1h_input_tokens: Option<u64>,
+}
+
+/// The fields of a `Task`/`Agent` call's `toolUseResult` that attribution needs. Any other
+/// result (a string, a list, another tool's object, often large) is skipped in the one pass
+/// that parses the line.
+#[derive(Default)]
+struct AgentResult<'a> {
+    agent_id: Option<Cow<'a, str>>,
+    total_duration_ms: Option<u64>,
+}
+
+/// The keys of a `toolUseResult` worth reading (matched without allocating).
+#[derive(Deserialize)]
+#[serde(field_identifier)]
+enum ResultKey {
+    #[serde(rename = "agentId")]
+    AgentId,
+    #[serde(rename = "totalDurationMs")]
+    TotalDurationMs,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for AgentResult<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AgentResult<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = AgentResult::default();
+                while let Some(key) = m.next_key::<ResultKey>()? {
+                    match key {
+                        ResultKey::AgentId => out.agent_id = m.next_value()?,
+                        ResultKey::TotalDurationMs => {
+                            let ms: Option<f64> = m.next_value()?;
+                            out.total_duration_ms = ms.map(|ms| ms.max(0.0) as u64);
+                        }
+                        ResultKey::Other => {
+                            m.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(AgentResult::default())
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(AgentResult::default())
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(AgentResult::default())
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(AgentResult::default())
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(AgentResult::default())
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(AgentResult::default())
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(AgentResult::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Message content: a plain string, or a list of blocks.
@@ -988,6 +1091,7 @@ mod tests {
         let ctx = FileContext {
             session: Some("parent".into()),
             subagent: true,
+            agent: None,
         };
         let mut out = FileFacts::default();
         let lines = [

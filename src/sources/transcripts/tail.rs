@@ -54,6 +54,9 @@ pub struct Cursor {
     partial: Vec<u8>,
     /// Bytes of an over-long last line already dropped (it will be counted `too_long`).
     dropped: u64,
+    /// The last line had no newline but was a whole JSON object, so it was counted: a
+    /// newline appended later ends that line and is not a line of its own.
+    counted_final: bool,
     identity: Option<Identity>,
 }
 
@@ -110,6 +113,7 @@ impl Cursor {
             self.offset = 0;
             self.partial.clear();
             self.dropped = 0;
+            self.counted_final = false;
         }
         file.seek(SeekFrom::Start(self.offset))?;
         let facts = self.read_to_end(&mut file, rules, stats)?;
@@ -159,6 +163,9 @@ impl Cursor {
         stats: &ReadStats,
     ) -> io::Result<FileFacts> {
         let mut facts = FileFacts::default();
+        if self.offset == 0 {
+            facts.agent.clone_from(&self.ctx.agent);
+        }
         let mut buf = std::mem::take(&mut self.partial);
         loop {
             let start = buf.len();
@@ -168,6 +175,15 @@ impl Cursor {
             }
             stats.tail.fetch_add(n as u64, Ordering::Relaxed);
             self.offset += n as u64;
+            if std::mem::take(&mut self.counted_final) && buf.first() == Some(&b'\n') {
+                // The newline of the line already counted (`start` is 0: `partial` was empty).
+                buf.remove(0);
+                facts.bytes += 1;
+                if buf.is_empty() {
+                    continue;
+                }
+            }
+            let start = start.min(buf.len());
             // Lines end only in the new bytes: what was kept had no newline.
             match memchr::memrchr(b'\n', &buf[start..]) {
                 Some(i) => {
@@ -191,12 +207,28 @@ impl Cursor {
                 None => {}
             }
         }
+        // A last line without its newline that is a whole JSON object is a complete entry
+        // (copies made by backup and checkpoint tools end so). An unfinished line being
+        // written is never a whole object, so it waits for the rest.
+        if self.dropped == 0 && is_whole_object(&buf) {
+            parse::parse_lines(&buf, &self.ctx, rules, &mut facts);
+            buf.clear();
+            self.counted_final = true;
+        }
         // Only an unfinished line stays (usually nothing): keeping the read buffer of every
         // file would cost a megabyte per transcript.
         buf.shrink_to_fit();
         self.partial = buf;
         Ok(facts)
     }
+}
+
+/// A line (without newline) that parses as one whole JSON object.
+fn is_whole_object(line: &[u8]) -> bool {
+    let line = line.trim_ascii();
+    line.first() == Some(&b'{')
+        && line.last() == Some(&b'}')
+        && serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok()
 }
 
 /// Hash of the first `len` bytes; `None` when the file is now shorter than that.
@@ -430,5 +462,45 @@ mod tests {
             Some(Update::Removed(_))
         ));
         assert!(read(&mut c, &path, &stats).is_none(), "removed once");
+    }
+
+    #[test]
+    fn a_whole_final_line_without_newline_counts_once_and_an_unfinished_one_waits() {
+        let data = sample();
+        // The first four lines (two calls), the last without its newline.
+        let mut ends = data
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i);
+        let fourth = ends.nth(3).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        std::fs::write(&path, &data[..fourth]).unwrap();
+        let stats = ReadStats::default();
+        let mut c = Cursor::new(FileContext::default());
+        let mut acc = match read(&mut c, &path, &stats) {
+            Some(Update::File { facts, .. }) => facts,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(acc.lines, 4, "the final line counts");
+        assert_eq!(acc.prompts.len(), 2);
+        // Its newline arrives, then half of the next line: nothing new yet.
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        let next_end = data[fourth + 1..].iter().position(|b| *b == b'\n').unwrap() + fourth + 1;
+        let half = (fourth + 1 + next_end) / 2;
+        f.write_all(&data[fourth..half]).unwrap();
+        if let Some(Update::File { facts, .. }) = read(&mut c, &path, &stats) {
+            assert_eq!(facts.lines, 0, "an unfinished line waits");
+            acc.extend(facts);
+        }
+        f.write_all(&data[half..]).unwrap();
+        if let Some(Update::File { facts, .. }) = read(&mut c, &path, &stats) {
+            acc.extend(facts);
+        }
+        assert_eq!(acc, whole(&data), "counted once, as when read whole");
     }
 }

@@ -5,6 +5,7 @@
 //! holds the result, and tokens count once per API message.
 
 mod calls;
+mod costs;
 pub(crate) mod insights;
 mod items;
 pub(crate) mod merge;
@@ -19,11 +20,12 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Query, Store};
-use crate::model::facts::{FileFacts, Millis, Outcome, Prompt, ToolCall};
+use crate::model::facts::{AgentFile, FileFacts, Millis, Outcome, Prompt, ToolCall, Usage};
+use crate::model::prices::Prices;
 use crate::model::snapshot::{ItemStat, Snapshot};
 use crate::sources::catalog::Catalog;
 
-/// The picture for `q`, in order: scope, calls, items, stages, tokens, missed
+/// The picture for `q`, in order: scope, calls, items, stages, tokens, costs, missed
 /// opportunities, Prometheus numbers beside the transcripts', findings.
 pub(super) fn snapshot(store: &Store, q: &Query, catalog: &Catalog) -> Snapshot {
     let mut ctx = scope::scope(store, q, catalog);
@@ -31,6 +33,7 @@ pub(super) fn snapshot(store: &Store, q: &Query, catalog: &Catalog) -> Snapshot 
     items::items(&mut ctx);
     stages::stages(&mut ctx);
     tokens::tokens(&mut ctx);
+    costs::costs(&mut ctx);
     missed::missed(&mut ctx);
     let mut snap = ctx.snap;
     merge::prometheus(&mut snap, store.prometheus.as_ref());
@@ -56,6 +59,10 @@ struct Ctx<'a> {
     per_session: HashMap<&'a str, Tally>,
     /// Prompts in range in the selected sessions, copies counted once.
     prompts: Vec<&'a Prompt>,
+    /// API responses in range in the selected sessions, once per message id, with the
+    /// subagent file each came from (none: a main transcript).
+    usage: Vec<(&'a Usage, Option<&'a AgentFile>)>,
+    prices: &'a Prices,
     snap: Snapshot,
 }
 

@@ -52,6 +52,8 @@ pub(super) fn scope<'a>(store: &'a Store, q: &'a Query, catalog: &'a Catalog) ->
         range_calls: Vec::new(),
         per_session: HashMap::new(),
         prompts: Vec::new(),
+        usage: Vec::new(),
+        prices: &store.prices,
         snap,
     }
 }

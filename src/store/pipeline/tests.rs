@@ -58,6 +58,8 @@ fn result(id: &str, outcome: Outcome) -> ToolResult {
         tool_use_id: id.into(),
         outcome,
         error: None,
+        agent_id: None,
+        duration_ms: None,
     }
 }
 
@@ -128,6 +130,10 @@ fn sample() -> Store {
             output: 1,
             cache_creation: 0,
             cache_read: 5,
+            cache_1h: 0,
+            sidechain: false,
+            skill: None,
+            mcp: None,
         },
         Usage {
             message_id: "m1".into(),
@@ -138,6 +144,10 @@ fn sample() -> Store {
             output: 7,
             cache_creation: 0,
             cache_read: 5,
+            cache_1h: 0,
+            sidechain: false,
+            skill: None,
+            mcp: None,
         },
     ];
     let mut store = Store::new(vec!["/home".into()]);

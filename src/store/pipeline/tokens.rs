@@ -5,13 +5,13 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Ctx;
-use crate::model::facts::{Prompt, Usage};
+use crate::model::facts::{AgentFile, Prompt, Usage};
 use crate::model::snapshot::CommandStat;
 
 pub(super) fn tokens(ctx: &mut Ctx) {
     let mut prompts: Vec<&Prompt> = Vec::new();
     let mut commands: HashMap<&str, u64> = HashMap::new();
-    let mut best_usage: HashMap<&str, &Usage> = HashMap::new();
+    let mut best_usage: HashMap<&str, (&Usage, Option<&AgentFile>)> = HashMap::new();
     // A compaction is one (session, time): the same one in a copied file counts once.
     let mut compactions: HashSet<(&str, crate::model::facts::Millis)> = HashSet::new();
     for f in &ctx.files {
@@ -31,11 +31,13 @@ pub(super) fn tokens(ctx: &mut Ctx) {
             best_usage
                 .entry(u.message_id.as_str())
                 .and_modify(|old| {
-                    if u.output > old.output {
-                        *old = u;
+                    // Most output; among equals the earliest (deterministic across files).
+                    let o = old.0;
+                    if (u.output, o.ts, &o.session) > (o.output, u.ts, &u.session) {
+                        *old = (u, f.agent.as_ref());
                     }
                 })
-                .or_insert(u);
+                .or_insert((u, f.agent.as_ref()));
         }
     }
     prompts.sort_by(|a, b| (a.ts, &a.session, &a.text).cmp(&(b.ts, &b.session, &b.text)));
@@ -44,7 +46,7 @@ pub(super) fn tokens(ctx: &mut Ctx) {
     totals.prompts = prompts.len() as u64;
     totals.compactions = compactions.len() as u64;
     totals.sessions = ctx.selected.len() as u64;
-    for u in best_usage.values() {
+    for (u, _) in best_usage.values() {
         let t = totals.tokens.entry(u.model.clone()).or_default();
         t.input += u.input;
         t.output += u.output;
@@ -52,6 +54,7 @@ pub(super) fn tokens(ctx: &mut Ctx) {
         t.cache_read += u.cache_read;
     }
     ctx.prompts = prompts;
+    ctx.usage = best_usage.into_values().collect();
     ctx.snap.commands = command_stats(commands);
 }
 

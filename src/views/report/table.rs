@@ -6,6 +6,7 @@ use crate::model::format::{
     clip, kind_word, megabytes, percent, plural, prom_status_word, severity_tag, source_mark,
     trend_label,
 };
+use crate::model::snapshot::CostRow;
 use crate::model::snapshot::{ItemStat, PromStatus, Snapshot, Stages, TranscriptSource};
 
 /// "review skipped in 4/10 sessions" for each expected stage some sessions skipped.
@@ -105,8 +106,12 @@ fn render_raw(s: &Snapshot, verbose: bool) -> String {
     let mut out = String::new();
     head(&mut out, s);
     totals(&mut out, s);
+    let start = out.len();
     items(&mut out, "Skills", &s.skills);
+    cost_column(&mut out, start, &s.skills, &s.costs.by_skill);
+    let start = out.len();
     items(&mut out, "Agents", &s.agents);
+    cost_column(&mut out, start, &s.agents, &s.costs.by_agent_type);
     tools(&mut out, s);
     stages(&mut out, s);
     heading(&mut out, "Success");
@@ -119,8 +124,114 @@ fn render_raw(s: &Snapshot, verbose: bool) -> String {
     );
     missed(&mut out, s, verbose);
     findings(&mut out, s);
+    costs(&mut out, s);
     diagnostics(&mut out, s);
     out
+}
+
+/// USD with cents; under a cent shown as such.
+fn usd(v: f64) -> String {
+    if v > 0.0 && v < 0.005 {
+        "<$0.01".to_string()
+    } else {
+        format!("${v:.2}")
+    }
+}
+
+/// A `cost` column at the end of the rows `items` just wrote from `start` (the header and
+/// one row per item, in order): the cost of each item's responses.
+fn cost_column(out: &mut String, start: usize, items: &[ItemStat], rows: &[CostRow]) {
+    let written = out.split_off(start);
+    let mut left = items.iter();
+    let mut header_seen = false;
+    for line in written.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        let cell = if !header_seen && body.starts_with("  name ") {
+            header_seen = true;
+            Some("cost".to_string())
+        } else if header_seen {
+            left.next().map(|i| {
+                let row = rows.iter().find(|r| r.name == i.name);
+                match row {
+                    Some(r) if r.responses == 0 => "-".into(),
+                    Some(r) if r.unpriced_responses > 0 && r.cost_usd == 0.0 => "unpriced".into(),
+                    Some(r) => usd(r.cost_usd),
+                    None => "-".into(),
+                }
+            })
+        } else {
+            None
+        };
+        out.push_str(body);
+        if let Some(c) = cell {
+            let _ = write!(out, " {c:>9}");
+        }
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+}
+
+/// What the responses in range cost: by agent type, skill, model and MCP server.
+fn costs(out: &mut String, s: &Snapshot) {
+    heading(out, "Costs");
+    let c = &s.costs;
+    let _ = writeln!(
+        out,
+        "  total {} (list prices of {}, {})",
+        usd(s.totals.cost_usd),
+        s.prices.date,
+        s.prices.source
+    );
+    if !s.prices.unpriced.is_empty() {
+        let _ = writeln!(
+            out,
+            "  unpriced (tokens only): {}",
+            s.prices.unpriced.join(", ")
+        );
+    }
+    let skill_note = if c.by_skill.iter().any(|r| r.estimated_responses.is_some()) {
+        "by skill (* estimated)"
+    } else {
+        "by skill"
+    };
+    for (title, rows) in [
+        ("by agent type", &c.by_agent_type),
+        (skill_note, &c.by_skill),
+        ("by model", &c.by_model),
+        ("by MCP server", &c.by_mcp_server),
+    ] {
+        let rows: Vec<&CostRow> = rows.iter().filter(|r| r.responses > 0).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "  {title}");
+        for r in rows {
+            let t = &r.tokens;
+            let mark = if r.estimated_responses.is_some() {
+                "*"
+            } else {
+                ""
+            };
+            let unpriced = if r.unpriced_responses > 0 {
+                format!("  {} unpriced", r.unpriced_responses)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "    {:<42} {:>9} {:>6} responses  in {} out {} cache write {} ({} 1h) read {}{unpriced}",
+                clip(&format!("{}{mark}", r.name), 42),
+                usd(r.cost_usd),
+                r.responses,
+                t.input,
+                t.output,
+                t.cache_creation,
+                t.cache_write_1h,
+                t.cache_read
+            );
+        }
+    }
 }
 
 /// The scope line and the state of both sources.

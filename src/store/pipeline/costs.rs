@@ -1,0 +1,303 @@
+//! Step 6, costs: each API response in range (once per `message.id`, from `tokens`) priced
+//! and attributed to its model, agent type, skill, MCP server and day.
+//!
+//! - Agent type: `main` for the main thread; in a subagent file, the type of its
+//!   `.meta.json` sidecar, else of the `Task`/`Agent` call whose result names the file
+//!   (`toolUseResult.agentId`), else `subagent`; an inline (1.0) sidechain takes the type
+//!   of its session's latest main-thread agent call; `agent-acompact-*` is `compaction`.
+//! - Skill: `attributionSkill` where Claude Code wrote it. In a session without any, a
+//!   skill's turns are those after its `Skill` call or typed `/skill` until the next human
+//!   prompt: *estimated*.
+//! - A model without a price adds tokens and `unpriced_responses`, never a cost of 0.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use super::{Ctx, items::typed_skills, local_date};
+use crate::model::facts::{AgentFile, CallKind, Millis, Usage};
+use crate::model::prices::{Price, TokenKinds};
+use crate::model::snapshot::{CostRow, CostTokens, Diagnostic, DiagnosticSource};
+
+const QUARTER_HOUR: Millis = 15 * 60 * 1000;
+
+/// The main thread's name among agent types.
+pub(crate) const MAIN: &str = "main";
+/// The agent Claude Code starts to compact a conversation.
+pub(crate) const COMPACTION: &str = "compaction";
+/// A subagent whose type no sidecar and no call tells.
+pub(crate) const UNKNOWN_AGENT: &str = "subagent";
+
+pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
+    let agents = agent_types(ctx);
+    let skills = SkillWindows::new(ctx);
+    let mut by_model: Rows = HashMap::default();
+    let mut by_agent: Rows = HashMap::default();
+    let mut by_skill: Rows = HashMap::default();
+    let mut by_mcp: Rows = HashMap::default();
+    let mut prices: HashMap<&str, Option<&Price>> = HashMap::default();
+    let mut dates: HashMap<Millis, NaiveDate> = HashMap::default();
+    let mut by_day: BTreeMap<NaiveDate, CostRow> = BTreeMap::new();
+    let mut unpriced: BTreeMap<String, u64> = BTreeMap::new();
+    let mut total = 0.0;
+    for &(u, file) in ctx.usage.iter() {
+        let kinds = TokenKinds {
+            input: u.input,
+            output: u.output,
+            cache_creation: u.cache_creation,
+            cache_write_1h: u.cache_1h,
+            cache_read: u.cache_read,
+        };
+        let price = *prices
+            .entry(u.model.as_str())
+            .or_insert_with(|| ctx.prices.get(&u.model));
+        let cost = price.and_then(|p| p.cost(&kinds));
+        let has_tokens = u.input + u.output + u.cache_creation + u.cache_read > 0;
+        match cost {
+            Some(c) => total += c,
+            None if has_tokens => *unpriced.entry(u.model.clone()).or_default() += 1,
+            None => {}
+        }
+        add_to(row(&mut by_model, &u.model), &kinds, cost, has_tokens);
+        let agent = agents.of(u, file);
+        add_to(row(&mut by_agent, agent), &kinds, cost, has_tokens);
+        if let Some((skill, estimated)) = skills.of(u) {
+            let r = row(&mut by_skill, skill);
+            add_to(r, &kinds, cost, has_tokens);
+            *r.estimated_responses.get_or_insert(0) += u64::from(estimated);
+        }
+        if let Some(mcp) = &u.mcp {
+            add_to(row(&mut by_mcp, mcp), &kinds, cost, has_tokens);
+        }
+        // Zones move by quarter hours at most: one conversion per quarter hour.
+        let date = *dates
+            .entry(u.ts.div_euclid(QUARTER_HOUR))
+            .or_insert_with(|| local_date(u.ts, ctx.q));
+        let day = by_day.entry(date).or_default();
+        add_to(day, &kinds, cost, has_tokens);
+    }
+    for (ty, ms) in &agents.durations {
+        row(&mut by_agent, ty).duration_ms = Some(*ms);
+    }
+    for row in by_skill.values_mut() {
+        row.estimated_responses = row.estimated_responses.filter(|n| *n > 0);
+    }
+    let snap = &mut ctx.snap;
+    snap.totals.cost_usd = total;
+    snap.costs.by_model = by_cost(by_model);
+    snap.costs.by_agent_type = by_cost(by_agent);
+    snap.costs.by_skill = by_cost(by_skill);
+    snap.costs.by_mcp_server = by_cost(by_mcp);
+    snap.costs.by_day = by_day
+        .into_iter()
+        .map(|(day, mut r)| {
+            r.name = day.format("%Y-%m-%d").to_string();
+            r
+        })
+        .collect();
+    snap.prices.date.clone_from(&ctx.prices.date);
+    snap.prices.source.clone_from(&ctx.prices.source);
+    snap.prices.unpriced = unpriced.keys().cloned().collect();
+    for (model, n) in unpriced {
+        snap.diagnostics.push(Diagnostic {
+            source: DiagnosticSource::Transcripts,
+            path: None,
+            message: format!(
+                "model {model:?} has no price: its {n} responses are counted in tokens, \
+                 not in cost (add it under [prices] in the config)"
+            ),
+        });
+    }
+}
+
+/// Rows by name while they are summed.
+type Rows<'a> = HashMap<&'a str, CostRow>;
+
+fn row<'m, 'a>(map: &'m mut Rows<'a>, key: &'a str) -> &'m mut CostRow {
+    map.entry(key).or_insert_with(|| CostRow {
+        name: key.to_owned(),
+        ..CostRow::default()
+    })
+}
+
+fn add_to(row: &mut CostRow, k: &TokenKinds, cost: Option<f64>, has_tokens: bool) {
+    row.responses += 1;
+    let t = &mut row.tokens;
+    t.input += k.input;
+    t.output += k.output;
+    t.cache_creation += k.cache_creation;
+    t.cache_write_1h += k.cache_write_1h;
+    t.cache_read += k.cache_read;
+    match cost {
+        Some(c) => row.cost_usd += c,
+        None if has_tokens => row.unpriced_responses += 1,
+        None => {}
+    }
+}
+
+/// Most expensive first, then most tokens, then by name.
+fn by_cost(map: Rows) -> Vec<CostRow> {
+    let mut rows: Vec<CostRow> = map.into_values().collect();
+    let tokens = |t: &CostTokens| t.input + t.output + t.cache_creation + t.cache_read;
+    rows.sort_by(|a, b| {
+        b.cost_usd
+            .total_cmp(&a.cost_usd)
+            .then(tokens(&b.tokens).cmp(&tokens(&a.tokens)))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    rows
+}
+
+/// What tells a response's agent type, and the agents' durations by type.
+struct AgentTypes<'a> {
+    /// `agentId` -> the `subagent_type` of the call that started it.
+    by_id: HashMap<&'a str, &'a str>,
+    /// Per session, its main-thread agent calls in time order (inline sidechains).
+    inline: HashMap<&'a str, Vec<(Millis, &'a str)>>,
+    /// Sum of `totalDurationMs` of the agent calls in range, by type.
+    durations: BTreeMap<String, u64>,
+}
+
+impl<'a> AgentTypes<'a> {
+    fn of<'s>(&'s self, u: &Usage, file: Option<&'s AgentFile>) -> &'s str
+    where
+        'a: 's,
+    {
+        if let Some(f) = file {
+            let ty = f
+                .meta_type
+                .as_deref()
+                .or_else(|| self.by_id.get(f.id.as_str()).copied());
+            // Claude Code's own compaction agent (`agent-acompact-*.jsonl`) has no call.
+            let compact = f.id.starts_with("acompact").then_some(COMPACTION);
+            return ty.or(compact).unwrap_or(UNKNOWN_AGENT);
+        }
+        if !u.sidechain {
+            return MAIN;
+        }
+        let calls = self.inline.get(u.session.as_str());
+        let latest = calls.and_then(|c| {
+            let i = c.partition_point(|(ts, _)| *ts <= u.ts);
+            i.checked_sub(1).map(|i| c[i].1)
+        });
+        latest.unwrap_or(UNKNOWN_AGENT)
+    }
+}
+
+fn agent_types<'a>(ctx: &Ctx<'a>) -> AgentTypes<'a> {
+    let mut by_id = HashMap::default();
+    let mut durations_by_call: HashMap<&str, u64> = HashMap::default();
+    for f in &ctx.files {
+        // Only agent results carry these; the rest need no look-up.
+        for r in f
+            .results
+            .iter()
+            .filter(|r| r.agent_id.is_some() || r.duration_ms.is_some())
+        {
+            let Some(call) = ctx.calls.get(r.tool_use_id.as_str()) else {
+                continue;
+            };
+            let CallKind::Agent(ty) = &call.kind else {
+                continue;
+            };
+            if let Some(id) = &r.agent_id {
+                by_id.insert(id.as_str(), ty.as_str());
+            }
+            if let Some(ms) = r.duration_ms {
+                durations_by_call.insert(call.id.as_str(), ms);
+            }
+        }
+    }
+    let mut inline: HashMap<&str, Vec<(Millis, &str)>> = HashMap::default();
+    for c in ctx.calls.values() {
+        if let (CallKind::Agent(ty), false) = (&c.kind, c.sidechain) {
+            inline
+                .entry(c.session.as_str())
+                .or_default()
+                .push((c.ts, ty.as_str()));
+        }
+    }
+    for calls in inline.values_mut() {
+        calls.sort_unstable();
+    }
+    let mut durations = BTreeMap::new();
+    for (c, _) in &ctx.range_calls {
+        if let (CallKind::Agent(ty), Some(ms)) = (&c.kind, durations_by_call.get(c.id.as_str())) {
+            *durations.entry(ty.clone()).or_default() += ms;
+        }
+    }
+    AgentTypes {
+        by_id,
+        inline,
+        durations,
+    }
+}
+
+/// The estimated rule's windows: per session, skill starts and human prompts in time order.
+struct SkillWindows<'a> {
+    /// Sessions where Claude Code wrote `attributionSkill`: only that counts there.
+    attributed: HashSet<&'a str>,
+    /// (time, skill started; `None`: a human prompt ends any skill).
+    events: HashMap<&'a str, Vec<(Millis, Option<&'a str>)>>,
+}
+
+impl<'a> SkillWindows<'a> {
+    fn new(ctx: &Ctx<'a>) -> Self {
+        let attributed = ctx
+            .files
+            .iter()
+            .flat_map(|f| &f.usage)
+            .filter(|u| u.skill.is_some())
+            .map(|u| u.session.as_str())
+            .collect();
+        let mut events: HashMap<&str, BTreeSet<(Millis, Option<&str>)>> = HashMap::default();
+        for c in ctx.calls.values() {
+            if let (CallKind::Skill(name), false) = (&c.kind, c.sidechain) {
+                events
+                    .entry(c.session.as_str())
+                    .or_default()
+                    .insert((c.ts, Some(name.as_str())));
+            }
+        }
+        for t in typed_skills(&ctx.files) {
+            events
+                .entry(t.session)
+                .or_default()
+                .insert((t.ts, Some(t.name)));
+        }
+        for f in &ctx.files {
+            for p in &f.prompts {
+                if let Some(e) = events.get_mut(p.session.as_str()) {
+                    e.insert((p.ts, None));
+                }
+            }
+        }
+        SkillWindows {
+            attributed,
+            events: events
+                .into_iter()
+                .map(|(s, e)| (s, e.into_iter().collect()))
+                .collect(),
+        }
+    }
+
+    /// The skill active for `u`, and whether that is estimated.
+    fn of<'u>(&self, u: &'u Usage) -> Option<(&'u str, bool)>
+    where
+        'a: 'u,
+    {
+        if let Some(s) = &u.skill {
+            return Some((s.as_str(), false));
+        }
+        if self.attributed.contains(u.session.as_str()) {
+            return None;
+        }
+        let events = self.events.get(u.session.as_str())?;
+        // The latest event strictly before the response: the response holding the call
+        // itself is not the skill's.
+        let i = events.partition_point(|(ts, _)| *ts < u.ts);
+        let (_, start) = events.get(i.checked_sub(1)?)?;
+        start.map(|name| (name, true))
+    }
+}
