@@ -33,17 +33,20 @@ pub const MAX_LINE_BYTES: usize = 64 << 20;
 
 /// The top-level `type`s Claude Code writes in a transcript line. Anything else is counted as
 /// `unknown_type`.
-const KNOWN_TYPES: [&str; 12] = [
+const KNOWN_TYPES: [&str; 15] = [
     "user",
     "assistant",
     "system",
     "summary",
     "progress",
     "file-history-snapshot",
+    "file-history-delta",
     "queue-operation",
     "pr-link",
     "attachment",
     "permission-mode",
+    "mode",
+    "bridge-session",
     "last-prompt",
     "ai-title",
 ];
@@ -1084,6 +1087,17 @@ mod tests {
                 (SkipReason::UnknownType, 1),
             ]
         );
+    }
+
+    #[test]
+    fn newer_entry_types_are_known_not_skipped() {
+        // Seen in Claude Code 2.1.x transcripts: they carry nothing counted, and a header
+        // saying "712 lines skipped" over them would alarm for nothing.
+        let mut out = FileFacts::default();
+        let buf: &[u8] = b"{\"type\":\"mode\"}\n{\"type\":\"bridge-session\"}\n{\"type\":\"file-history-delta\"}\n";
+        parse_lines(buf, &FileContext::default(), &[], &mut out);
+        assert_eq!(out.lines, 3);
+        assert!(out.skipped.is_empty(), "{:?}", out.skipped);
     }
 
     #[test]
