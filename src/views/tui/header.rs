@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph};
 
-use crate::model::format::{clip_words, clock_part, date_part, plural, prom_status_word};
+use crate::model::format::{clip_words, clock_part, date_part, plural, prom_status_word, usd};
 use crate::model::snapshot::{PromStatus, PrometheusSource};
 
 use super::app::App;
@@ -15,7 +15,7 @@ use super::theme::Theme;
 
 pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let [l1, l2] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    f.render_widget(Paragraph::new(scope_line(app, theme)), l1);
+    f.render_widget(Paragraph::new(scope_line(app, l1.width, theme)), l1);
     if let Some(p) = app.progress {
         let ratio = if p.total == 0 {
             0.0
@@ -32,13 +32,55 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     f.render_widget(Paragraph::new(sources_line(app, l2.width, theme)), l2);
 }
 
-fn scope_line(app: &App, theme: Theme) -> Line<'static> {
+/// The cost in range and its trend against the previous range: `$12.34 ↑ +20%`; `unpriced`
+/// when there were tokens and none could be priced.
+/// No trend over `all` (no range before it).
+pub(crate) fn cost_words(s: &crate::model::snapshot::Snapshot, trend: bool) -> String {
+    if s.totals.cost_usd == 0.0 && !s.prices.unpriced.is_empty() {
+        return "unpriced".to_string();
+    }
+    let now = s.totals.cost_usd;
+    let trend = match s.totals.previous_cost_usd.filter(|p| *p > 0.0) {
+        _ if !trend => String::new(),
+        None if now > 0.0 => " new".to_string(),
+        None => String::new(),
+        Some(prev) => {
+            let p = (now - prev) / prev * 100.0;
+            let arrow = if p > 10.0 {
+                "↑"
+            } else if p < -10.0 {
+                "↓"
+            } else {
+                "↔"
+            };
+            format!(" {arrow} {p:+.0}%")
+        }
+    };
+    format!("{}{trend}", usd(now))
+}
+
+fn scope_line(app: &App, width: u16, theme: Theme) -> Line<'static> {
     let s = &app.snapshot;
     let scope = match &s.scope.project {
         Some(p) => format!("project {p}"),
         None => "all projects".to_string(),
     };
-    let range = if s.scope.start.is_empty() {
+    let cost = format!(" │ {}", cost_words(s, app.range().length.is_some()));
+    let filter = if app.filter.is_empty() {
+        0
+    } else {
+        app.filter.chars().count() + 12
+    };
+    // The dates go first when the cost would not fit beside them.
+    let short = 12
+        + scope.chars().count()
+        + 9
+        + app.range().label.chars().count()
+        + 26
+        + cost.chars().count()
+        + filter
+        > width as usize;
+    let range = if s.scope.start.is_empty() || short {
         app.range().label.clone()
     } else {
         format!(
@@ -51,6 +93,7 @@ fn scope_line(app: &App, theme: Theme) -> Line<'static> {
     let mut spans = vec![
         Span::styled(" skilltop ", theme.accent().add_modifier(Modifier::BOLD)),
         Span::raw(format!(" {scope} │ range {range}")),
+        Span::styled(cost, theme.accent()),
     ];
     if !app.filter.is_empty() {
         spans.push(Span::styled(
