@@ -759,3 +759,14 @@ fn details_show_cost_per_invocation_by_model_tokens_and_an_agents_time() {
     );
     assert!(text.contains("by model: claude-opus-4-5 $3.00"), "{text}");
 }
+
+#[test]
+fn a_long_project_path_gives_way_to_the_cost_in_80_columns() {
+    let mut q = query();
+    q.project = Some("/home/dev/a/very/long/path/to/some/project/that/goes/on/and/on/shop".into());
+    let text = screen(&loaded_over(q), 80, 24);
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("project …"), "{header}");
+    assert!(header.contains("on/shop │ range 7d │ $"), "{header}");
+    assert!(header.chars().count() <= 80, "{header}");
+}

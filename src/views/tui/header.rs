@@ -90,6 +90,17 @@ fn scope_line(app: &App, width: u16, theme: Theme) -> Line<'static> {
             date_part(&s.scope.end)
         )
     };
+    // Then a long project path gives way from its start, so the cost stays in sight.
+    let room = (width as usize)
+        .saturating_sub(11 + 9 + range.chars().count() + cost.chars().count() + filter);
+    let scope = match &s.scope.project {
+        Some(p) if scope.chars().count() > room && room > 12 => {
+            let keep = room - 9;
+            let tail: String = p.chars().skip(p.chars().count() - keep).collect();
+            format!("project …{tail}")
+        }
+        _ => scope,
+    };
     let mut spans = vec![
         Span::styled(" skilltop ", theme.accent().add_modifier(Modifier::BOLD)),
         Span::raw(format!(" {scope} │ range {range}")),
