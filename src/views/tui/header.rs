@@ -223,3 +223,30 @@ fn prometheus(p: &PrometheusSource, waiting: bool, room: usize, theme: Theme) ->
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::cost_words;
+    use crate::model::snapshot::Snapshot;
+
+    #[test]
+    fn cost_words_say_the_trend_new_or_unpriced() {
+        let mut s = Snapshot::default();
+        s.totals.cost_usd = 12.34;
+        s.totals.previous_cost_usd = Some(10.0);
+        assert_eq!(cost_words(&s, true), "$12.34 ↑ +23%");
+        assert_eq!(cost_words(&s, false), "$12.34", "no trend over `all`");
+        s.totals.previous_cost_usd = Some(12.0);
+        assert_eq!(cost_words(&s, true), "$12.34 ↔ +3%");
+        s.totals.previous_cost_usd = None;
+        assert_eq!(cost_words(&s, true), "$12.34 new");
+        s.totals.cost_usd = 0.0;
+        assert_eq!(cost_words(&s, true), "$0.00");
+        s.prices.unpriced = vec!["claude-future-9".into()];
+        assert_eq!(
+            cost_words(&s, true),
+            "unpriced",
+            "tokens and no price: never $0"
+        );
+    }
+}
