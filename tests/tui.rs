@@ -216,7 +216,12 @@ fn the_dashboard_format_prints_one_frame_at_100_columns_off_a_terminal() {
     ] {
         assert!(text.contains(pane), "{pane} missing:\n{text}");
     }
-    assert!(text.contains("test-driven-development"), "{text}");
+    // The cost columns too, as on screen (names give way a little at 100 columns).
+    assert!(text.contains("test-driven-"), "{text}");
+    assert!(
+        text.contains("$1.14 ↑ +16%") && text.contains("$0.36"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -687,4 +692,81 @@ fn typed_skills_show_in_their_bars() {
     );
     let row = text.lines().find(|l| l.contains(&name)).unwrap();
     assert!(row.contains('▒') && row.contains('█'), "{row}");
+}
+
+#[test]
+fn cost_in_the_header_and_a_column_sorted_by_it_at_120x40() {
+    let mut app = loaded();
+    for _ in 0..3 {
+        app.handle(Action::Sort);
+    }
+    let text = screen(&app, 120, 40);
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("│ $1.14 ↑ +16%"), "{header}");
+    assert!(header.chars().count() <= 120, "{header}");
+    // Most expensive first, each with its cost after the count.
+    let rows: Vec<&str> = text.lines().skip(3).take(4).collect();
+    assert!(rows[0].contains("test-driven-development") && rows[0].contains("$0.36"));
+    assert!(rows[1].contains("brainstorming") && rows[1].contains("$0.31"));
+    assert!(rows[3].contains("systematic-debugging") && rows[3].contains("–"));
+    insta::assert_snapshot!("cost_sorted_120x40", text);
+    // At 80 columns the header keeps the cost (the dates give way) within the width.
+    let narrow = screen(&app, 80, 24);
+    let header = narrow.lines().next().unwrap();
+    assert!(header.contains("$1.14"), "{header}");
+    assert!(header.chars().count() <= 80, "{header}");
+}
+
+#[test]
+fn details_show_cost_per_invocation_by_model_tokens_and_an_agents_time() {
+    let mut app = loaded();
+    app.handle(Action::Open);
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("cost $0.36 · $0.09 per invocation, median of skills $0.09"),
+        "{text}"
+    );
+    assert!(text.contains("by model: claude-sonnet-4-5 $0.36"), "{text}");
+    assert!(
+        text.contains("tokens: in 31.2k · out 11.4k · cache write 7.8k"),
+        "{text}"
+    );
+    app.handle(Action::Close);
+
+    // The demo's agents have no responses of their own: give one a cost and a run time.
+    let mut snap = app.snapshot.clone();
+    let agent = snap
+        .agents
+        .iter_mut()
+        .find(|a| a.name == "code-reviewer")
+        .unwrap();
+    agent.cost_usd = 3.0;
+    agent.cost_per_call = Some(1.0);
+    agent.duration_ms = Some(750_000);
+    agent.cost_by_model = vec![skilltop::model::snapshot::CostRow {
+        name: "claude-opus-4-5".into(),
+        responses: 9,
+        cost_usd: 3.0,
+        ..Default::default()
+    }];
+    app.set_snapshot(snap);
+    app.handle(Action::Pane(2));
+    app.handle(Action::Open);
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("cost $3.00 · $1.00 per invocation, median of agents $1.00 · ran 12m 30s"),
+        "{text}"
+    );
+    assert!(text.contains("by model: claude-opus-4-5 $3.00"), "{text}");
+}
+
+#[test]
+fn a_long_project_path_gives_way_to_the_cost_in_80_columns() {
+    let mut q = query();
+    q.project = Some("/home/dev/a/very/long/path/to/some/project/that/goes/on/and/on/shop".into());
+    let text = screen(&loaded_over(q), 80, 24);
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("project …"), "{header}");
+    assert!(header.contains("on/shop │ range 7d │ $"), "{header}");
+    assert!(header.chars().count() <= 80, "{header}");
 }

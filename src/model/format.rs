@@ -122,6 +122,29 @@ pub fn percent(rate: Option<f64>, decimals: usize) -> String {
     )
 }
 
+/// USD with cents; under a cent shown as such.
+pub fn usd(v: f64) -> String {
+    if v > 0.0 && v < 0.005 {
+        "<$0.01".to_string()
+    } else {
+        format!("${v:.2}")
+    }
+}
+
+/// An item's cost for a column: `$1.23`, `unpriced` when it has tokens and no priced
+/// response, `–` when it has no response at all.
+pub fn item_cost(item: &ItemStat) -> String {
+    let t = &item.tokens;
+    let tokens = t.input + t.output + t.cache_creation + t.cache_read;
+    if item.cost_usd > 0.0 {
+        usd(item.cost_usd)
+    } else if tokens > 0 {
+        "unpriced".to_string()
+    } else {
+        NONE.to_string()
+    }
+}
+
 /// "1 prompt", "3 prompts".
 pub fn plural(n: u64, word: &str) -> String {
     if n == 1 {

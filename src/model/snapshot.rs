@@ -76,6 +76,10 @@ pub struct CostRow {
     /// `attributionSkill`: the turns after the skill's call until the next human prompt).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_responses: Option<u64>,
+    /// Skills and agent types: the same responses by model, most expensive first (for the
+    /// dashboard's details; not in the JSON).
+    #[serde(skip)]
+    pub by_model: Vec<CostRow>,
 }
 
 /// Tokens by kind; `cache_write_1h` is the part of `cache_creation` written for one hour.
@@ -98,37 +102,9 @@ pub struct PricesInfo {
 }
 
 impl Snapshot {
-    /// The snapshot as JSON, each skill and agent with its cost beside it (`tokens`,
-    /// `cost_usd`, `cost_per_call`, `duration_ms`, `estimated`), from `costs`.
+    /// The snapshot as JSON.
     pub fn to_json(&self) -> serde_json::Result<serde_json::Value> {
-        let mut v = serde_json::to_value(self)?;
-        for (items, rows) in [
-            ("skills", &self.costs.by_skill),
-            ("agents", &self.costs.by_agent_type),
-        ] {
-            let Some(list) = v.get_mut(items).and_then(|l| l.as_array_mut()) else {
-                continue;
-            };
-            for item in list.iter_mut().filter_map(|i| i.as_object_mut()) {
-                let name = item.get("name").and_then(|n| n.as_str()).unwrap_or("");
-                let count = item.get("count").and_then(serde_json::Value::as_u64);
-                let row = rows.iter().find(|r| r.name == name);
-                let tokens = row.map(|r| r.tokens).unwrap_or_default();
-                let cost = row.map_or(0.0, |r| r.cost_usd);
-                item.insert("tokens".into(), serde_json::to_value(tokens)?);
-                item.insert("cost_usd".into(), cost.into());
-                let per_call = count.filter(|c| *c > 0).map(|c| cost / c as f64);
-                item.insert("cost_per_call".into(), per_call.into());
-                if items == "agents" {
-                    let ms = row.and_then(|r| r.duration_ms).unwrap_or(0);
-                    item.insert("duration_ms".into(), ms.into());
-                } else {
-                    let estimated = row.and_then(|r| r.estimated_responses).unwrap_or(0) > 0;
-                    item.insert("estimated".into(), estimated.into());
-                }
-            }
-        }
-        Ok(v)
+        serde_json::to_value(self)
     }
 }
 
@@ -213,6 +189,10 @@ pub struct Totals {
     /// Extra: USD of the priced responses in range (see `costs`, `prices.unpriced`).
     #[serde(default)]
     pub cost_usd: f64,
+    /// The same for the previous range (the header's trend); not in the JSON. None when
+    /// nothing there was priced.
+    #[serde(skip)]
+    pub previous_cost_usd: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -232,7 +212,7 @@ pub enum Source {
     Both,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct ItemStat {
     pub name: String,
     pub count: u64,
@@ -255,6 +235,24 @@ pub struct ItemStat {
     /// `Skill` calls); `count` is their sum.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoked_by: Option<InvokedBy>,
+    /// Extra: tokens by kind of the API responses attributed to the item (see `costs`).
+    #[serde(default)]
+    pub tokens: CostTokens,
+    /// Extra: USD of those responses that were priced.
+    #[serde(default)]
+    pub cost_usd: f64,
+    /// Extra: `cost_usd / count`; null when `count` is 0.
+    #[serde(default)]
+    pub cost_per_call: Option<f64>,
+    /// Extra, agents only: the sum of `totalDurationMs` of their calls in range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    /// Extra, skills only: some of its responses were attributed by the estimated rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated: Option<bool>,
+    /// Extra: the cost by model (the dashboard's details); not in the JSON.
+    #[serde(skip)]
+    pub cost_by_model: Vec<CostRow>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]

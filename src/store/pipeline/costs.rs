@@ -18,7 +18,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::{Ctx, items::typed_skills, local_date};
 use crate::model::facts::{AgentFile, CallKind, Millis, Usage};
 use crate::model::prices::{Price, TokenKinds};
-use crate::model::snapshot::{CostRow, CostTokens, Diagnostic, DiagnosticSource};
+use crate::model::snapshot::{CostRow, CostTokens, Diagnostic, DiagnosticSource, Snapshot};
 
 const QUARTER_HOUR: Millis = 15 * 60 * 1000;
 
@@ -36,6 +36,9 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
     let mut by_agent: Rows = HashMap::default();
     let mut by_skill: Rows = HashMap::default();
     let mut by_mcp: Rows = HashMap::default();
+    // Agent type or skill, then model.
+    let mut agent_model: HashMap<(&str, &str), CostRow> = HashMap::default();
+    let mut skill_model: HashMap<(&str, &str), CostRow> = HashMap::default();
     let mut prices: HashMap<&str, Option<&Price>> = HashMap::default();
     let mut dates: HashMap<Millis, NaiveDate> = HashMap::default();
     let mut by_day: BTreeMap<NaiveDate, CostRow> = BTreeMap::new();
@@ -62,7 +65,12 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
         add_to(row(&mut by_model, &u.model), &kinds, cost, has_tokens);
         let agent = agents.of(u, file);
         add_to(row(&mut by_agent, agent), &kinds, cost, has_tokens);
+        let model = u.model.as_str();
+        let r = agent_model.entry((agent, model)).or_default();
+        add_to(r, &kinds, cost, has_tokens);
         if let Some((skill, estimated)) = skills.of(u) {
+            let r = skill_model.entry((skill, model)).or_default();
+            add_to(r, &kinds, cost, has_tokens);
             let r = row(&mut by_skill, skill);
             add_to(r, &kinds, cost, has_tokens);
             *r.estimated_responses.get_or_insert(0) += u64::from(estimated);
@@ -83,8 +91,20 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
     for row in by_skill.values_mut() {
         row.estimated_responses = row.estimated_responses.filter(|n| *n > 0);
     }
+    for (rows, cross) in [(&mut by_agent, agent_model), (&mut by_skill, skill_model)] {
+        let mut split: HashMap<&str, Rows> = HashMap::default();
+        for ((item, model), mut r) in cross {
+            r.name = model.to_owned();
+            split.entry(item).or_default().insert(model, r);
+        }
+        for (item, models) in split {
+            row(rows, item).by_model = by_cost(models);
+        }
+    }
+    let previous = previous_cost(ctx);
     let snap = &mut ctx.snap;
     snap.totals.cost_usd = total;
+    snap.totals.previous_cost_usd = previous;
     snap.costs.by_model = by_cost(by_model);
     snap.costs.by_agent_type = by_cost(by_agent);
     snap.costs.by_skill = by_cost(by_skill);
@@ -109,6 +129,59 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
             ),
         });
     }
+}
+
+/// Each skill and agent with its cost beside it, from `costs` (after the Prometheus merge,
+/// which may add items): tokens, cost, cost per call, and for agents their duration, for
+/// skills whether any of it is estimated.
+pub(super) fn item_costs(snap: &mut Snapshot) {
+    for (items, rows, agents) in [
+        (&mut snap.skills, &snap.costs.by_skill, false),
+        (&mut snap.agents, &snap.costs.by_agent_type, true),
+    ] {
+        for item in items.iter_mut() {
+            let row = rows.iter().find(|r| r.name == item.name);
+            item.tokens = row.map(|r| r.tokens).unwrap_or_default();
+            item.cost_usd = row.map_or(0.0, |r| r.cost_usd);
+            item.cost_per_call = (item.count > 0).then(|| item.cost_usd / item.count as f64);
+            item.cost_by_model = row.map(|r| r.by_model.clone()).unwrap_or_default();
+            if agents {
+                item.duration_ms = Some(row.and_then(|r| r.duration_ms).unwrap_or(0));
+                item.estimated = None;
+            } else {
+                item.duration_ms = None;
+                item.estimated = Some(row.and_then(|r| r.estimated_responses).unwrap_or(0) > 0);
+            }
+        }
+    }
+}
+
+/// What the priced responses of the previous range cost (each message once, in the project
+/// scope), for the header's trend; none when nothing there was priced.
+fn previous_cost(ctx: &Ctx) -> Option<f64> {
+    let mut seen: HashSet<&str> = HashSet::default();
+    let mut total = None;
+    for f in &ctx.files {
+        for u in &f.usage {
+            if !ctx.bounds.in_previous(u.ts)
+                || !ctx.scoped.contains(u.session.as_str())
+                || !seen.insert(u.message_id.as_str())
+            {
+                continue;
+            }
+            let kinds = TokenKinds {
+                input: u.input,
+                output: u.output,
+                cache_creation: u.cache_creation,
+                cache_write_1h: u.cache_1h,
+                cache_read: u.cache_read,
+            };
+            if let Some(c) = ctx.prices.get(&u.model).and_then(|p| p.cost(&kinds)) {
+                *total.get_or_insert(0.0) += c;
+            }
+        }
+    }
+    total
 }
 
 /// Rows by name while they are summed.

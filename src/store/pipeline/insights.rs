@@ -429,6 +429,7 @@ mod tests {
             success_with: None,
             success_without: None,
             invoked_by: None,
+            ..ItemStat::default()
         }
     }
 

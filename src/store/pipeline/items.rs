@@ -183,6 +183,7 @@ fn to_stats(
                     model: a.count - a.typed,
                 }),
                 name,
+                ..ItemStat::default()
             }
         })
         .collect();

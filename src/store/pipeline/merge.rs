@@ -112,6 +112,7 @@ fn merge_items(items: &mut Vec<ItemStat>, prom: &BTreeMap<String, ItemCounts>, d
                 success_with: None,
                 success_without: None,
                 invoked_by: None,
+                ..ItemStat::default()
             }),
         }
     }
@@ -167,6 +168,7 @@ mod tests {
             success_with: None,
             success_without: None,
             invoked_by: None,
+            ..ItemStat::default()
         });
         let mut facts = PromFacts::default();
         facts.skills.insert(

@@ -37,6 +37,7 @@ pub(super) fn snapshot(store: &Store, q: &Query, catalog: &Catalog) -> Snapshot 
     missed::missed(&mut ctx);
     let mut snap = ctx.snap;
     merge::prometheus(&mut snap, store.prometheus.as_ref());
+    costs::item_costs(&mut snap);
     insights::findings(&mut snap, catalog);
     snap
 }

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::model::format::{
     clip, kind_word, megabytes, percent, plural, prom_status_word, severity_tag, source_mark,
-    trend_label,
+    trend_label, usd,
 };
 use crate::model::snapshot::CostRow;
 use crate::model::snapshot::{ItemStat, PromStatus, Snapshot, Stages, TranscriptSource};
@@ -127,15 +127,6 @@ fn render_raw(s: &Snapshot, verbose: bool) -> String {
     costs(&mut out, s);
     diagnostics(&mut out, s);
     out
-}
-
-/// USD with cents; under a cent shown as such.
-fn usd(v: f64) -> String {
-    if v > 0.0 && v < 0.005 {
-        "<$0.01".to_string()
-    } else {
-        format!("${v:.2}")
-    }
 }
 
 /// A `cost` column at the end of the rows `items` just wrote from `start` (the header and

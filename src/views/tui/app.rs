@@ -57,6 +57,8 @@ pub(crate) enum Sort {
     Count,
     Name,
     Trend,
+    /// Most expensive first (Skills and Agents).
+    Cost,
 }
 
 /// What the event loop must do after a key.
@@ -146,7 +148,29 @@ impl App {
     /// characters in names, prompts and diagnostics are shown escaped (ratatui would drop
     /// them silently).
     pub fn set_snapshot(&mut self, snapshot: Snapshot) {
+        // What the JSON leaves out (the sanitiser goes through it) is kept aside.
+        let previous_cost = snapshot.totals.previous_cost_usd;
+        let by_model = |items: &[crate::model::snapshot::ItemStat]| {
+            items
+                .iter()
+                .map(|i| i.cost_by_model.clone())
+                .collect::<Vec<_>>()
+        };
+        let kept = [by_model(&snapshot.skills), by_model(&snapshot.agents)];
         self.snapshot = crate::model::format::terminal_safe_data(snapshot);
+        self.snapshot.totals.previous_cost_usd = previous_cost;
+        let [skills, agents] = kept;
+        for (items, kept) in [
+            (&mut self.snapshot.skills, skills),
+            (&mut self.snapshot.agents, agents),
+        ] {
+            for (item, mut rows) in items.iter_mut().zip(kept) {
+                for r in &mut rows {
+                    r.name = crate::model::format::terminal_safe(&r.name).into_owned();
+                }
+                item.cost_by_model = rows;
+            }
+        }
         for pane in Pane::ALL {
             let n = self.row_count(pane);
             let sel = &mut self.selected[pane.index()];
@@ -254,7 +278,8 @@ impl App {
                 self.sort = match self.sort {
                     Sort::Count => Sort::Name,
                     Sort::Name => Sort::Trend,
-                    Sort::Trend => Sort::Count,
+                    Sort::Trend => Sort::Cost,
+                    Sort::Cost => Sort::Count,
                 };
                 self.status = Some(format!("sort by {:?}", self.sort).to_lowercase());
             }
@@ -327,6 +352,7 @@ mod tests {
             success_with: None,
             success_without: None,
             invoked_by: None,
+            ..ItemStat::default()
         };
         let snap = Snapshot {
             skills: vec![
@@ -384,6 +410,38 @@ mod tests {
         assert_eq!(a.handle(Action::Down), Effect::Redraw);
         assert_eq!(a.overlay, Overlay::None);
         assert_eq!(a.focus, Pane::Missed, "the key only closed the help");
+    }
+
+    #[test]
+    fn sort_cycles_through_cost_and_back_to_count() {
+        let mut a = app();
+        let mut snap = a.snapshot.clone();
+        for (name, cost) in [("zeta", 0.5), ("alpha", 3.0), ("mid", 12.0), ("Beta", 0.0)] {
+            let i = snap.skills.iter_mut().find(|i| i.name == name).unwrap();
+            i.cost_usd = cost;
+        }
+        a.set_snapshot(snap);
+        let names = |a: &App| {
+            panes::skills::rows(a)
+                .iter()
+                .map(|i| i.name.clone())
+                .collect::<Vec<_>>()
+        };
+        let mut seen = vec![a.sort];
+        for _ in 0..3 {
+            a.handle(Action::Sort);
+            seen.push(a.sort);
+        }
+        assert_eq!(seen, [Sort::Count, Sort::Name, Sort::Trend, Sort::Cost]);
+        assert_eq!(a.status.as_deref(), Some("sort by cost"));
+        assert_eq!(
+            names(&a),
+            ["mid", "alpha", "zeta", "Beta"],
+            "most expensive first"
+        );
+        a.handle(Action::Sort);
+        assert_eq!(a.sort, Sort::Count);
+        assert_eq!(names(&a), ["zeta", "alpha", "mid", "Beta"]);
     }
 
     #[test]

@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Sparkline, Wrap};
 
 use crate::model::format::{
-    NONE, insight_words, percent, plural, severity_word, source_mark, terminal_line, trend_label,
+    NONE, insight_words, item_cost, percent, plural, severity_word, source_mark, terminal_line,
+    trend_label, usd,
 };
 use crate::model::snapshot::{DailyCount, Insight, ItemStat, MissedOpportunity, ToolStat};
 
@@ -51,10 +52,10 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let details = match app.focus {
         Pane::Skills => skills::rows(app)
             .get(sel)
-            .map(|it| item(app, it, cols, theme)),
+            .map(|it| item(app, it, &app.snapshot.skills, cols, theme)),
         Pane::Agents => agents::rows(app)
             .get(sel)
-            .map(|it| item(app, it, cols, theme)),
+            .map(|it| item(app, it, &app.snapshot.agents, cols, theme)),
         Pane::Stages => stages::rows(app).get(sel).map(|st| stage(app, st)),
         Pane::Success => success::rows(app).get(sel).map(|t| tool(t, theme)),
         Pane::Missed => missed::rows(app).get(sel).map(|m| missed(m, theme)),
@@ -188,7 +189,103 @@ pub(crate) fn buckets(daily: &[DailyCount], cols: usize) -> (Unit, Vec<u64>) {
     (Unit::Months(n), sums)
 }
 
-fn item(app: &App, it: &ItemStat, cols: usize, theme: Theme) -> Details {
+/// `1234` → `1.2k`, `2_500_000` → `2.5M`.
+fn compact(n: u64) -> String {
+    match n {
+        0..1_000 => n.to_string(),
+        1_000..1_000_000 => format!("{:.1}k", n as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1}M", n as f64 / 1e6),
+        _ => format!("{:.1}G", n as f64 / 1e9),
+    }
+}
+
+/// `45s`, `12m 30s`, `3h 05m`.
+fn duration(ms: u64) -> String {
+    let s = ms / 1000;
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m {:02}s", s / 60, s % 60),
+        _ => format!("{}h {:02}m", s / 3600, s % 3600 / 60),
+    }
+}
+
+/// The median cost per invocation of the priced items of a kind.
+fn median_per_call(kind: &[ItemStat]) -> Option<f64> {
+    let mut v: Vec<f64> = kind
+        .iter()
+        .filter(|i| i.cost_usd > 0.0)
+        .filter_map(|i| i.cost_per_call)
+        .collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+/// Cost, cost per invocation against the median of its kind, by model, tokens by kind, and
+/// for agents the time they ran.
+fn cost_lines(it: &ItemStat, kind: &[ItemStat], agent: bool) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let what = if agent { "agents" } else { "skills" };
+    let mut cost = format!("cost {}", item_cost(it));
+    if let Some(per) = it.cost_per_call.filter(|_| it.cost_usd > 0.0) {
+        cost += &format!(" · {} per invocation", usd(per));
+        if let Some(m) = median_per_call(kind).filter(|m| *m > 0.0) {
+            cost += &format!(", median of {what} {}", usd(m));
+        }
+    }
+    if let Some(ms) = it.duration_ms.filter(|ms| agent && *ms > 0) {
+        cost += &format!(" · ran {}", duration(ms));
+    }
+    out.push(Line::raw(cost));
+    if !it.cost_by_model.is_empty() {
+        let models: Vec<String> = it
+            .cost_by_model
+            .iter()
+            .map(|r| {
+                let c = if r.cost_usd == 0.0 && r.unpriced_responses > 0 {
+                    "unpriced".to_string()
+                } else {
+                    usd(r.cost_usd)
+                };
+                format!("{} {c}", r.name)
+            })
+            .collect();
+        let estimated = if it.estimated == Some(true) {
+            " (partly estimated)"
+        } else {
+            ""
+        };
+        out.push(Line::raw(format!(
+            "by model: {}{estimated}",
+            models.join(" · ")
+        )));
+    }
+    let t = &it.tokens;
+    if t.input + t.output + t.cache_creation + t.cache_read > 0 {
+        let hour = if t.cache_write_1h > 0 {
+            format!(" (1h {})", compact(t.cache_write_1h))
+        } else {
+            String::new()
+        };
+        out.push(Line::raw(format!(
+            "tokens: in {} · out {} · cache write {}{hour} · cache read {}",
+            compact(t.input),
+            compact(t.output),
+            compact(t.cache_creation),
+            compact(t.cache_read)
+        )));
+    }
+    out
+}
+
+fn item(app: &App, it: &ItemStat, kind: &[ItemStat], cols: usize, theme: Theme) -> Details {
     let mut d = Details::new(format!(" {} ", it.name));
     // `all` has no range before it: no previous count, no trend.
     let before = if app.range().length.is_none() {
@@ -221,6 +318,8 @@ fn item(app: &App, it: &ItemStat, cols: usize, theme: Theme) -> Details {
         percent(it.success_with, 0),
         percent(it.success_without, 0)
     )));
+    d.lines
+        .extend(cost_lines(it, kind, matches!(app.focus, Pane::Agents)));
     let prom = it
         .prometheus_count
         .map_or(NONE.to_string(), |c| format!("{c:.0}"));

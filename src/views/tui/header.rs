@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph};
 
-use crate::model::format::{clip_words, clock_part, date_part, plural, prom_status_word};
+use crate::model::format::{clip_words, clock_part, date_part, plural, prom_status_word, usd};
 use crate::model::snapshot::{PromStatus, PrometheusSource};
 
 use super::app::App;
@@ -15,7 +15,7 @@ use super::theme::Theme;
 
 pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let [l1, l2] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    f.render_widget(Paragraph::new(scope_line(app, theme)), l1);
+    f.render_widget(Paragraph::new(scope_line(app, l1.width, theme)), l1);
     if let Some(p) = app.progress {
         let ratio = if p.total == 0 {
             0.0
@@ -32,13 +32,55 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     f.render_widget(Paragraph::new(sources_line(app, l2.width, theme)), l2);
 }
 
-fn scope_line(app: &App, theme: Theme) -> Line<'static> {
+/// The cost in range and its trend against the previous range: `$12.34 ↑ +20%`; `unpriced`
+/// when there were tokens and none could be priced.
+/// No trend over `all` (no range before it).
+pub(crate) fn cost_words(s: &crate::model::snapshot::Snapshot, trend: bool) -> String {
+    if s.totals.cost_usd == 0.0 && !s.prices.unpriced.is_empty() {
+        return "unpriced".to_string();
+    }
+    let now = s.totals.cost_usd;
+    let trend = match s.totals.previous_cost_usd.filter(|p| *p > 0.0) {
+        _ if !trend => String::new(),
+        None if now > 0.0 => " new".to_string(),
+        None => String::new(),
+        Some(prev) => {
+            let p = (now - prev) / prev * 100.0;
+            let arrow = if p > 10.0 {
+                "↑"
+            } else if p < -10.0 {
+                "↓"
+            } else {
+                "↔"
+            };
+            format!(" {arrow} {p:+.0}%")
+        }
+    };
+    format!("{}{trend}", usd(now))
+}
+
+fn scope_line(app: &App, width: u16, theme: Theme) -> Line<'static> {
     let s = &app.snapshot;
     let scope = match &s.scope.project {
         Some(p) => format!("project {p}"),
         None => "all projects".to_string(),
     };
-    let range = if s.scope.start.is_empty() {
+    let cost = format!(" │ {}", cost_words(s, app.range().length.is_some()));
+    let filter = if app.filter.is_empty() {
+        0
+    } else {
+        app.filter.chars().count() + 12
+    };
+    // The dates go first when the cost would not fit beside them.
+    let short = 12
+        + scope.chars().count()
+        + 9
+        + app.range().label.chars().count()
+        + 26
+        + cost.chars().count()
+        + filter
+        > width as usize;
+    let range = if s.scope.start.is_empty() || short {
         app.range().label.clone()
     } else {
         format!(
@@ -48,9 +90,21 @@ fn scope_line(app: &App, theme: Theme) -> Line<'static> {
             date_part(&s.scope.end)
         )
     };
+    // Then a long project path gives way from its start, so the cost stays in sight.
+    let room = (width as usize)
+        .saturating_sub(11 + 9 + range.chars().count() + cost.chars().count() + filter);
+    let scope = match &s.scope.project {
+        Some(p) if scope.chars().count() > room && room > 12 => {
+            let keep = room - 9;
+            let tail: String = p.chars().skip(p.chars().count() - keep).collect();
+            format!("project …{tail}")
+        }
+        _ => scope,
+    };
     let mut spans = vec![
         Span::styled(" skilltop ", theme.accent().add_modifier(Modifier::BOLD)),
         Span::raw(format!(" {scope} │ range {range}")),
+        Span::styled(cost, theme.accent()),
     ];
     if !app.filter.is_empty() {
         spans.push(Span::styled(
@@ -167,5 +221,32 @@ fn prometheus(p: &PrometheusSource, waiting: bool, room: usize, theme: Theme) ->
             t += &age;
             (t, theme.bad())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cost_words;
+    use crate::model::snapshot::Snapshot;
+
+    #[test]
+    fn cost_words_say_the_trend_new_or_unpriced() {
+        let mut s = Snapshot::default();
+        s.totals.cost_usd = 12.34;
+        s.totals.previous_cost_usd = Some(10.0);
+        assert_eq!(cost_words(&s, true), "$12.34 ↑ +23%");
+        assert_eq!(cost_words(&s, false), "$12.34", "no trend over `all`");
+        s.totals.previous_cost_usd = Some(12.0);
+        assert_eq!(cost_words(&s, true), "$12.34 ↔ +3%");
+        s.totals.previous_cost_usd = None;
+        assert_eq!(cost_words(&s, true), "$12.34 new");
+        s.totals.cost_usd = 0.0;
+        assert_eq!(cost_words(&s, true), "$0.00");
+        s.prices.unpriced = vec!["claude-future-9".into()];
+        assert_eq!(
+            cost_words(&s, true),
+            "unpriced",
+            "tokens and no price: never $0"
+        );
     }
 }

@@ -53,7 +53,7 @@ impl Action {
             "every project; Enter shows one",
         ),
         ("filter", Action::Filter, "filter rows by name"),
-        ("sort", Action::Sort, "change the sort (count, name, trend)"),
+        ("sort", Action::Sort, "sort: count, name, trend, cost"),
         ("export", Action::Export, "export the snapshot on screen"),
         ("refresh", Action::Refresh, "re-read everything now"),
         ("help", Action::Help, "this help"),

@@ -155,7 +155,11 @@ fn hints(app: &App, pane: Pane) -> Vec<String> {
             if app.range().length.is_none() {
                 vec![format!("count · {src}"), src.into(), "T transcripts".into()]
             } else {
-                let mut v = vec![format!("↑↓ trend vs previous {r} · {src}")];
+                // Where there is room, say what the $ column is.
+                let mut v = vec![
+                    format!("$ cost in {r} · ↑↓ trend vs previous {r} · {src}"),
+                    format!("↑↓ trend vs previous {r} · {src}"),
+                ];
                 // With Prometheus the source legend is long: the Agents pane carries it.
                 if prom && pane == Pane::Agents {
                     v.push(src.into());

@@ -1,9 +1,10 @@
-//! Pane 1: skills by invocations, with a bar, the trend and where the count comes from.
+//! Pane 1: skills by invocations, with a bar, the cost, the trend and where the count comes
+//! from.
 //! The Agents pane shares the drawing and the sorting.
 
 use ratatui::text::{Line, Span};
 
-use crate::model::format::{clip_name, source_mark, trend_label};
+use crate::model::format::{clip_name, item_cost, source_mark, trend_label};
 use crate::model::snapshot::ItemStat;
 
 use super::Lines;
@@ -33,11 +34,18 @@ pub(crate) fn filtered_and_sorted<'a>(app: &App, list: &'a [ItemStat]) -> Vec<&'
             let t = |i: &ItemStat| i.trend_pct.unwrap_or(f64::INFINITY);
             t(b).total_cmp(&t(a)).then_with(|| a.name.cmp(&b.name))
         }),
+        Sort::Cost => v.sort_by(|a, b| {
+            b.cost_usd
+                .total_cmp(&a.cost_usd)
+                .then(b.count.cmp(&a.count))
+                .then_with(|| a.name.cmp(&b.name))
+        }),
     }
     v
 }
 
-/// name | bar | count | trend | source, the bar taking the room the rest leaves.
+/// name | bar | count | cost | trend | source, the bar taking the room the rest leaves; the
+/// cost only in panes of 48 columns or more.
 pub(crate) fn item_lines<'a>(
     app: &App,
     items: &[&ItemStat],
@@ -51,7 +59,9 @@ pub(crate) fn item_lines<'a>(
         .collect();
     let max = both.iter().map(|i| i.count).max().unwrap_or(0).max(1);
     let width = width as usize;
-    let tail = 6 + 8 + 4;
+    // The cost column only where names keep room beside it (not in 40-column panes).
+    let cost_w = if width >= 48 { 8 } else { 0 };
+    let tail = 6 + cost_w + 8 + 4;
     let name_w = both
         .iter()
         .map(|i| i.name.chars().count())
@@ -94,6 +104,11 @@ pub(crate) fn item_lines<'a>(
                 Span::styled("▒".repeat(typed), theme.accent()),
                 Span::raw(" ".repeat(bar_w.saturating_sub(filled))),
                 Span::raw(format!("{:>6}", it.count)),
+                Span::raw(if cost_w > 0 {
+                    format!("{:>cost_w$}", item_cost(it))
+                } else {
+                    String::new()
+                }),
                 Span::styled(format!("{trend:>8}"), trend_style),
                 Span::styled(format!(" {:<3}", source_mark(it.source)), theme.dim()),
             ]);
