@@ -178,3 +178,16 @@ fn the_table_report_reads_the_real_data() {
     assert!(text.contains("tool calls 1393"), "{text}");
     assert!(text.contains("superpowers:brainstorming"));
 }
+
+/// The same files give the same snapshot, to the last digit of every cost: sums are taken
+/// in one order whatever order the files were read in.
+#[test]
+fn two_runs_give_the_same_snapshot() {
+    let Some(home) = realdata() else { return };
+    let mut a = snapshot(&home, &["--all-projects"]);
+    let mut b = snapshot(&home, &["--all-projects"]);
+    for v in [&mut a, &mut b] {
+        v.as_object_mut().unwrap().remove("generated_at");
+    }
+    assert_eq!(a, b);
+}

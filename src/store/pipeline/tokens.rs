@@ -55,6 +55,10 @@ pub(super) fn tokens(ctx: &mut Ctx) {
     }
     ctx.prompts = prompts;
     ctx.usage = best_usage.into_values().collect();
+    // Sums of floating-point costs depend on their order: one order, the same figures on
+    // every run.
+    ctx.usage
+        .sort_unstable_by(|a, b| (a.0.ts, &a.0.message_id).cmp(&(b.0.ts, &b.0.message_id)));
     ctx.snap.commands = command_stats(commands);
 }
 
