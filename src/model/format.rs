@@ -7,9 +7,11 @@ use std::borrow::Cow;
 use super::snapshot::{InsightKind, ItemKind, ItemStat, PromStatus, Severity, Source};
 
 /// Whether `c` is a control character a terminal would act on: C0 (with ESC and BEL), DEL
-/// and C1 (U+0080 to U+009F, CSI and OSC among them).
+/// and C1 (U+0080 to U+009F, CSI and OSC among them), and the bidirectional controls.
 fn is_terminal_control(c: char) -> bool {
-    c.is_control()
+    // Bidirectional overrides and isolates reorder what is shown after them: a name could
+    // make a line read other than it is.
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The one sanitiser for text that reaches a terminal (table report, quick stats,
@@ -429,5 +431,17 @@ mod tests {
         assert_eq!(date_part("2026-11-20T12:34:56Z"), "2026-11-20");
         assert_eq!(clock_part("2026-11-20T12:34:56Z"), "12:34:56");
         assert_eq!(clock_part("soon"), "soon");
+    }
+}
+
+#[cfg(test)]
+mod bidi_tests {
+    use super::terminal_line;
+
+    #[test]
+    fn bidirectional_controls_are_shown_escaped() {
+        let s = terminal_line("skill\u{202e}gnp.exe\u{2066}x");
+        assert_eq!(s, "skill\\u{202e}gnp.exe\\u{2066}x");
+        assert_eq!(terminal_line("plain"), "plain");
     }
 }

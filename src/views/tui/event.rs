@@ -51,6 +51,8 @@ pub(crate) enum Event {
     /// The watcher saw these files change (batches waiting together are merged).
     Changed(Vec<PathBuf>),
     Prometheus(Box<PromData>),
+    /// An export written off the loop's thread: what the footer says of it.
+    Exported(String),
     /// The terminal's input ended (`None`) or a terminating signal came (SIGTERM, SIGINT,
     /// SIGHUP, SIGQUIT: its number): restore the terminal and quit.
     Stop(Option<i32>),

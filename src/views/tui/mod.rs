@@ -249,6 +249,10 @@ impl Dashboard {
                     read_off_thread(engine, Why::Refresh, paths, self.reads_tx.clone());
                 }
             }
+            Event::Exported(message) => {
+                self.app.status = Some(message);
+                self.dirty = true;
+            }
             Event::Prometheus(data) => {
                 self.app.prom_waiting = false;
                 self.store.apply(Update::Prometheus(*data));
@@ -293,7 +297,13 @@ impl Dashboard {
                     .send_replace(window(&self.app, self.fixed_now));
             }
             Effect::Export => {
-                self.app.status = Some(export(&self.app, &self.export_dir));
+                // Written on a blocking thread: a slow or stuck disk never holds the keys.
+                let (snapshot, dir) = (self.app.snapshot.clone(), self.export_dir.clone());
+                let tx = self.reads_tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Event::Exported(export(&snapshot, &dir)));
+                });
+                self.app.status = Some("exporting…".into());
                 self.dirty = true;
             }
             Effect::Rescan => {
@@ -392,9 +402,9 @@ impl Dashboard {
 }
 
 /// Write what is on screen; the footer says where, or why not.
-fn export(app: &App, dir: &std::path::Path) -> String {
+fn export(snapshot: &crate::model::snapshot::Snapshot, dir: &std::path::Path) -> String {
     let path = crate::views::report::export::timestamped_path(dir, chrono::Utc::now());
-    match crate::views::report::export::write_snapshot(&path, &app.snapshot) {
+    match crate::views::report::export::write_snapshot(&path, snapshot) {
         Ok(()) => format!("exported to {}", path.display()),
         Err(e) => format!("export failed, nothing written: {e:#}"),
     }
@@ -524,7 +534,7 @@ mod tests {
     #[test]
     fn export_writes_the_snapshot_or_says_why_not() {
         let dir = tempfile::tempdir().unwrap();
-        let msg = export(&app(), dir.path());
+        let msg = export(&app().snapshot, dir.path());
         assert!(msg.starts_with("exported to "), "{msg}");
         let written: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
         assert_eq!(written.len(), 1);
@@ -533,7 +543,7 @@ mod tests {
         assert!(v.get("totals").is_some());
 
         let missing = dir.path().join("no/such/dir");
-        let msg = export(&app(), &missing);
+        let msg = export(&app().snapshot, &missing);
         assert!(msg.starts_with("export failed, nothing written:"), "{msg}");
         assert!(!missing.exists());
     }
