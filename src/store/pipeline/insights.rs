@@ -423,12 +423,6 @@ mod tests {
             trend_pct: crate::store::pipeline::trend(count as f64, prev as f64),
             sessions: 1,
             success_rate: rate,
-            source: Source::Transcripts,
-            prometheus_count: None,
-            daily: vec![],
-            success_with: None,
-            success_without: None,
-            invoked_by: None,
             ..ItemStat::default()
         }
     }

@@ -161,13 +161,6 @@ mod tests {
             previous_count: 1,
             trend_pct: Some(200.0),
             sessions: 2,
-            success_rate: None,
-            source: Source::Transcripts,
-            prometheus_count: None,
-            daily: vec![],
-            success_with: None,
-            success_without: None,
-            invoked_by: None,
             ..ItemStat::default()
         });
         let mut facts = PromFacts::default();

@@ -326,7 +326,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::snapshot::{ItemStat, Source};
+    use crate::model::snapshot::ItemStat;
 
     fn app() -> App {
         let query = Query {
@@ -345,13 +345,6 @@ mod tests {
             previous_count: 0,
             trend_pct: t,
             sessions: 1,
-            success_rate: None,
-            source: Source::Transcripts,
-            prometheus_count: None,
-            daily: vec![],
-            success_with: None,
-            success_without: None,
-            invoked_by: None,
             ..ItemStat::default()
         };
         let snap = Snapshot {
