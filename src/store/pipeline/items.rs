@@ -1,7 +1,9 @@
 //! Step 3, items: skills and agents invoked in range, against the range before, per day,
 //! with the success of the sessions that used them against those that did not.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::{Duration, NaiveDate};
 
@@ -112,7 +114,7 @@ const TYPED_LOAD_MS: Millis = 60_000;
 
 /// Typed skill invocations, once each (resumed sessions copy lines into new files).
 pub(super) fn typed_skills<'a>(files: &[&'a FileFacts]) -> Vec<Typed<'a>> {
-    let mut seen: HashSet<(&str, Millis, &str)> = HashSet::new();
+    let mut seen: HashSet<(&str, Millis, &str)> = HashSet::default();
     let mut out = Vec::new();
     for f in files {
         for c in &f.commands {

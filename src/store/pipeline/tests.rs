@@ -273,3 +273,56 @@ fn replace_and_remove_drop_a_files_contribution() {
     assert_eq!(s.totals.tool_calls, 0);
     assert_eq!(s.stages.missing.len(), 6);
 }
+
+/// Leaving out the files with nothing since the previous range began changes nothing, over
+/// the demo data and the real config directories (when `../shared` is there), for short and
+/// long ranges ending at several moments of their history.
+#[test]
+fn pruning_old_files_changes_no_snapshot() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut homes = vec![root.join("fixtures/demo")];
+    for h in ["claude-home", "claude-home-2"] {
+        let p = root.join("../shared/realdata").join(h);
+        if p.is_dir() {
+            homes.push(p);
+        } else {
+            eprintln!("note: {} is absent; checked the demo data only", p.display());
+        }
+    }
+    for home in homes {
+        let mut engine = crate::sources::transcripts::Engine::new(vec![home.clone()]);
+        let mut store = Store::new(vec![]);
+        engine.scan().0.into_iter().for_each(|u| store.apply(u));
+        let catalog = Catalog::load(
+            std::slice::from_ref(&home),
+            None,
+            &std::collections::BTreeMap::new(),
+        );
+        let at = |range: &str, now| Query {
+            now,
+            ..query(parse_range(range).expect("a range"), None)
+        };
+        let all = store.snapshot(&at("all", now()), &catalog);
+        let (Some(first), Some(last)) = (
+            all.scope.start.parse::<DateTime<Utc>>().ok(),
+            all.scope
+                .last_activity
+                .as_deref()
+                .and_then(|t| t.parse::<DateTime<Utc>>().ok()),
+        ) else {
+            panic!("{}: no activity", home.display());
+        };
+        let mut compared = 0;
+        for k in 0..=8 {
+            let t: DateTime<Utc> = first + (last - first) * k as i32 / 8 + chrono::Duration::hours(1);
+            for range in ["1d", "7d", "30d"] {
+                let q = at(range, t);
+                let pruned = super::snapshot_pruned(&store, &q, &catalog, true);
+                let whole = super::snapshot_pruned(&store, &q, &catalog, false);
+                assert_eq!(pruned, whole, "{} at {t}, {range}", home.display());
+                compared += usize::from(pruned.totals.tool_calls > 0);
+            }
+        }
+        assert!(compared >= 5, "{}: only {compared} non-empty", home.display());
+    }
+}
