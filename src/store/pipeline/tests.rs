@@ -286,7 +286,10 @@ fn pruning_old_files_changes_no_snapshot() {
         if p.is_dir() {
             homes.push(p);
         } else {
-            eprintln!("note: {} is absent; checked the demo data only", p.display());
+            eprintln!(
+                "note: {} is absent; checked the demo data only",
+                p.display()
+            );
         }
     }
     for home in homes {
@@ -314,7 +317,8 @@ fn pruning_old_files_changes_no_snapshot() {
         };
         let mut compared = 0;
         for k in 0..=8 {
-            let t: DateTime<Utc> = first + (last - first) * k as i32 / 8 + chrono::Duration::hours(1);
+            let t: DateTime<Utc> =
+                first + (last - first) * k / 8 + chrono::Duration::hours(1);
             for range in ["1d", "7d", "30d"] {
                 let q = at(range, t);
                 let pruned = super::snapshot_pruned(&store, &q, &catalog, true);
@@ -323,6 +327,10 @@ fn pruning_old_files_changes_no_snapshot() {
                 compared += usize::from(pruned.totals.tool_calls > 0);
             }
         }
-        assert!(compared >= 5, "{}: only {compared} non-empty", home.display());
+        assert!(
+            compared >= 5,
+            "{}: only {compared} non-empty",
+            home.display()
+        );
     }
 }
