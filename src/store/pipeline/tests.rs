@@ -317,8 +317,7 @@ fn pruning_old_files_changes_no_snapshot() {
         };
         let mut compared = 0;
         for k in 0..=8 {
-            let t: DateTime<Utc> =
-                first + (last - first) * k / 8 + chrono::Duration::hours(1);
+            let t: DateTime<Utc> = first + (last - first) * k / 8 + chrono::Duration::hours(1);
             for range in ["1d", "7d", "30d"] {
                 let q = at(range, t);
                 let pruned = super::snapshot_pruned(&store, &q, &catalog, true);
