@@ -112,6 +112,11 @@ struct Dashboard {
     /// A snapshot is being computed: the next is asked for when it is back, so changes
     /// meanwhile are one batch and at most one computation runs.
     computing: bool,
+    /// A key changed the query: the next snapshot is not held back by `pace`.
+    urgent: bool,
+    /// After a slow snapshot (a long range over a large history), one for new data waits
+    /// until then: rebuilds then take at most a quarter of a core, however fast lines come.
+    pace: Instant,
     next_frame: Instant,
 }
 
@@ -185,6 +190,8 @@ async fn event_loop(
         dirty: true,
         stale: true,
         computing: false,
+        urgent: false,
+        pace: Instant::now(),
         next_frame: Instant::now(),
     };
     loop {
@@ -220,18 +227,24 @@ impl Dashboard {
             .wrap_err("cannot draw")?;
         self.dirty = false;
         self.next_frame = Instant::now() + FRAME;
+        if self.stale && !self.computing {
+            // Held back by the pace: wake up for it.
+            self.dirty = true;
+            self.next_frame = self.next_frame.max(self.pace);
+        }
         Ok(())
     }
 
     /// A new snapshot when the data or the query changed, unless one is being computed (then
     /// when it is back). Until it comes the screen shows the last one.
     fn ask_snapshot(&mut self) {
-        if self.stale && !self.computing {
+        if self.stale && !self.computing && (self.urgent || Instant::now() >= self.pace) {
             if !self.fixed_now {
                 self.app.query.now = chrono::Utc::now();
             }
             self.worker.send(Job::Snapshot(self.app.query.clone()));
             self.stale = false;
+            self.urgent = false;
             self.computing = true;
         }
     }
@@ -271,10 +284,13 @@ impl Dashboard {
                 });
                 self.changed();
             }
-            Event::Snapshot(snap) => {
+            Event::Snapshot(snap, took) => {
                 self.app.set_snapshot(*snap);
                 self.computing = false;
                 self.dirty = true;
+                if took > FRAME {
+                    self.pace = Instant::now() + took * 3;
+                }
             }
             Event::Sessions(rows) => {
                 self.app.item_sessions = rows;
@@ -319,6 +335,7 @@ impl Dashboard {
             Effect::Redraw => self.dirty = true,
             Effect::Recompute => {
                 self.changed();
+                self.urgent = true;
                 self.window_tx
                     .send_replace(window(&self.app, self.fixed_now));
             }
@@ -333,6 +350,7 @@ impl Dashboard {
                 self.dirty = true;
             }
             Effect::Rescan => {
+                self.urgent = true;
                 self.rescan();
                 self.window_tx
                     .send_replace(window(&self.app, self.fixed_now));
@@ -479,6 +497,8 @@ mod tests {
             dirty: false,
             stale: false,
             computing: false,
+            urgent: false,
+            pace: Instant::now(),
             next_frame: Instant::now(),
         };
         (d, reads_rx)
@@ -579,14 +599,31 @@ mod tests {
         d.ask_snapshot();
         loop {
             match events.recv().await {
-                Some(Event::Snapshot(s)) => {
-                    d.update(Event::Snapshot(s.clone())).unwrap();
+                Some(Event::Snapshot(s, took)) => {
+                    d.update(Event::Snapshot(s.clone(), took)).unwrap();
                     return *s;
                 }
                 Some(_) => {}
                 None => panic!("the store's thread is gone"),
             }
         }
+    }
+
+    /// After a slow snapshot new data waits three times as long, a key does not.
+    #[tokio::test]
+    async fn new_data_after_a_slow_snapshot_waits_a_key_does_not() {
+        let (mut d, _events) = dashboard();
+        d.computing = true;
+        let slow = Box::new(crate::model::snapshot::Snapshot::default());
+        d.update(Event::Snapshot(slow, Duration::from_millis(400)))
+            .unwrap();
+        assert!(d.pace >= Instant::now() + Duration::from_millis(1100));
+        d.changed();
+        d.ask_snapshot();
+        assert!(d.stale && !d.computing, "held back");
+        d.update(key('r')).unwrap();
+        d.ask_snapshot();
+        assert!(!d.stale && d.computing, "a key is answered at once");
     }
 
     fn call_file(n: usize) -> Update {
@@ -646,10 +683,11 @@ mod tests {
         let mut last = None;
         while d.computing || d.stale {
             match events.recv().await {
-                Some(Event::Snapshot(s)) => {
+                Some(Event::Snapshot(s, _)) => {
                     snapshots += 1;
                     last = Some(s.totals.tool_calls);
-                    d.update(Event::Snapshot(s)).unwrap();
+                    // As if it had been quick: no pace.
+                    d.update(Event::Snapshot(s, Duration::ZERO)).unwrap();
                     d.ask_snapshot();
                 }
                 Some(_) => {}

@@ -87,8 +87,9 @@ fn run(
             let _ = events.send(Event::Projects(projects::rows(&store, &q, catalog)));
         }
         if let Some(q) = snapshot {
+            let t = std::time::Instant::now();
             let snap = store.snapshot(&q, catalog);
-            let _ = events.send(Event::Snapshot(Box::new(snap)));
+            let _ = events.send(Event::Snapshot(Box::new(snap), t.elapsed()));
         }
     }
 }
