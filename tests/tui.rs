@@ -154,7 +154,7 @@ fn the_range_key_recomputes_from_the_store() {
 #[test]
 fn every_small_size_draws_without_panicking() {
     let mut app = loaded();
-    for overlay in [Action::Close, Action::Open, Action::Help] {
+    for overlay in [Action::Close, Action::Open, Action::Help, Action::Cost] {
         app.handle(Action::Close);
         app.handle(overlay);
         for w in 1..=90 {
