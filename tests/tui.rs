@@ -990,3 +990,81 @@ fn the_cost_view_scrolls_its_hidden_spenders_and_fits_every_size() {
     app.handle(Action::Help);
     assert!(screen(&app, 80, 24).contains("cost: split, top spenders, by day"));
 }
+
+#[test]
+fn enter_on_a_skill_in_the_cost_view_opens_its_details() {
+    use skilltop::views::tui::app::{Effect, Overlay};
+    let mut app = cost_view(loaded());
+    // main thread, then the model: neither has details.
+    assert_eq!(app.handle(Action::Open), Effect::None);
+    assert_eq!(app.overlay, Overlay::Cost);
+    app.handle(Action::Down);
+    app.handle(Action::Down);
+    let text = screen(&app, 120, 40);
+    let highlighted = skilltop::views::tui::cost::spenders(&app.snapshot)[2]
+        .name
+        .clone();
+    assert_eq!(highlighted, "test-driven-development");
+    assert!(text.contains(&highlighted), "{text}");
+    assert_eq!(app.handle(Action::Open), Effect::Sessions);
+    assert_eq!(app.overlay, Overlay::Details);
+    assert_eq!(app.focus, Pane::Skills);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("cost $0.36 · $0.09 per invocation"), "{text}");
+}
+
+#[test]
+fn the_cost_view_over_a_long_range_groups_the_days_and_dates_its_bars() {
+    let mut q = query();
+    q.range = skilltop::model::range::parse_range("all").unwrap();
+    let mut app = loaded_over(q);
+    let mut s = app.snapshot.clone();
+    // A year of history: spend on the first day and on the demo's days.
+    s.scope.start = "2025-11-20T09:00:00Z".into();
+    s.costs.by_day.insert(
+        0,
+        skilltop::model::snapshot::CostRow {
+            name: "2025-11-20".into(),
+            responses: 3,
+            cost_usd: 0.5,
+            ..Default::default()
+        },
+    );
+    s.totals.cost_usd += 0.5;
+    app.set_snapshot(s);
+    let app = cost_view(app);
+    for (w, h, by) in [
+        (50, 20, "by month"),
+        (80, 24, "by week"),
+        (200, 60, "by week"),
+    ] {
+        let text = screen(&app, w, h);
+        assert!(
+            text.contains(&format!("{by}, 2025-11-20 → 2026-11-24")),
+            "{text}"
+        );
+        let axis = text
+            .lines()
+            .find(|l| l.starts_with("│2025-11") || l.starts_with("│11-20"))
+            .unwrap_or_else(|| panic!("no axis at {w}x{h}:\n{text}"));
+        let first = if by == "by month" {
+            "│2025-11"
+        } else {
+            "│11-20"
+        };
+        assert!(axis.starts_with(first), "{axis}");
+        assert!(axis.split_whitespace().count() >= 3, "{axis}");
+        // Both ends of the year have a bar.
+        let chart: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.contains(by))
+            .skip(1)
+            .take_while(|l| !std::ptr::eq(*l, axis))
+            .collect();
+        let first_col = chart
+            .iter()
+            .any(|l| l.chars().nth(1).is_some_and(|c| c != ' '));
+        assert!(first_col, "{text}");
+        insta::assert_snapshot!(format!("cost_all_{w}x{h}"), text);
+    }
+}

@@ -321,6 +321,7 @@ impl App {
                 self.cost_selected = (self.cost_selected + 1).min(last);
             }
             Action::Cost | Action::Close | Action::Quit => self.overlay = Overlay::None,
+            Action::Open => return self.open_spender(),
             Action::Range | Action::Project | Action::Refresh | Action::Export => {
                 self.overlay = Overlay::None;
                 let effect = self.handle(action);
@@ -333,6 +334,27 @@ impl App {
             }
         }
         Effect::Redraw
+    }
+
+    /// Enter on a skill or an agent type of the cost view: its details, as from its pane
+    /// (nothing for the main thread, a model or an MCP server, or a row the filter hides).
+    fn open_spender(&mut self) -> Effect {
+        let spenders = super::cost::spenders(&self.snapshot);
+        let Some(sp) = spenders.get(self.cost_selected) else {
+            return Effect::None;
+        };
+        let (pane, rows) = match sp.kind {
+            "skill" => (Pane::Skills, panes::skills::rows(self)),
+            "agent" => (Pane::Agents, panes::agents::rows(self)),
+            _ => return Effect::None,
+        };
+        let Some(at) = rows.iter().position(|it| it.name == sp.name) else {
+            return Effect::None;
+        };
+        self.focus = pane;
+        self.selected[pane.index()] = at;
+        self.overlay = Overlay::None;
+        self.handle(Action::Open)
     }
 
     /// Keys in the projects view: move, Enter scopes the dashboard to the project, any

@@ -152,10 +152,19 @@ fn share(cost: f64, total: f64) -> String {
 pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     f.render_widget(Clear, area);
     let s = &app.snapshot;
-    let block = Block::bordered()
-        .title(format!(" Cost in {} ", app.range().label))
-        .title_top(Line::raw(" Esc closes ").right_aligned())
-        .border_style(theme.accent());
+    let title = format!(" Cost in {} ", app.range().label);
+    // What the keys do, on the top border at the right, as much as fits beside the title.
+    let room = usize::from(area.width).saturating_sub(title.chars().count() + 4);
+    let hint = [
+        " Enter: a skill's or agent's details · Esc closes ",
+        " Esc closes ",
+    ]
+    .into_iter()
+    .find(|h| h.chars().count() <= room);
+    let mut block = Block::bordered().title(title).border_style(theme.accent());
+    if let Some(h) = hint {
+        block = block.title_top(Line::raw(h).right_aligned());
+    }
     let inner = block.inner(area);
     f.render_widget(block, area);
     if inner.height == 0 || inner.width < 8 {
