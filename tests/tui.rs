@@ -154,7 +154,7 @@ fn the_range_key_recomputes_from_the_store() {
 #[test]
 fn every_small_size_draws_without_panicking() {
     let mut app = loaded();
-    for overlay in [Action::Close, Action::Open, Action::Help] {
+    for overlay in [Action::Close, Action::Open, Action::Help, Action::Cost] {
         app.handle(Action::Close);
         app.handle(overlay);
         for w in 1..=90 {
@@ -769,4 +769,302 @@ fn a_long_project_path_gives_way_to_the_cost_in_80_columns() {
     assert!(header.contains("project …"), "{header}");
     assert!(header.contains("on/shop │ range 7d │ $"), "{header}");
     assert!(header.chars().count() <= 80, "{header}");
+}
+
+/// The cost view over the demo: `c` opens it.
+fn cost_view(mut app: App) -> App {
+    use skilltop::views::tui::app::Overlay;
+    app.handle(Action::Cost);
+    assert_eq!(app.overlay, Overlay::Cost);
+    app
+}
+
+#[test]
+fn the_cost_view_splits_the_spend_and_lists_the_top_spenders_at_each_size() {
+    let app = cost_view(loaded());
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let text = screen(&app, w, h);
+        assert!(text.contains("Cost in 7d"), "{text}");
+        // The demo's responses are all the main thread's; skills had $0.69 of them.
+        let main = text
+            .lines()
+            .find(|l| l.starts_with("│main thread "))
+            .unwrap();
+        assert!(main.contains("$1.14") && main.contains("100%"), "{main}");
+        let skills = text.lines().find(|l| l.starts_with("│skills ")).unwrap();
+        assert!(
+            skills.contains("$0.69") && skills.contains("60%"),
+            "{skills}"
+        );
+        assert!(text.contains("overlap"), "{text}");
+        // Most expensive first: the model and the main thread, then the skills.
+        let order: Vec<usize> = [
+            "claude-sonnet-4-5",
+            "test-driven-development",
+            "brainstorming",
+        ]
+        .iter()
+        .map(|n| {
+            text.lines()
+                .position(|l| {
+                    l.contains(n) && l.contains("$0.") || l.contains(n) && l.contains("$1.")
+                })
+                .unwrap_or_else(|| panic!("{n} at {w}x{h}:\n{text}"))
+        })
+        .collect();
+        assert!(order.windows(2).all(|p| p[0] < p[1]), "{order:?}\n{text}");
+        // The cost by day with its dates under the bars, over the whole range.
+        assert!(text.contains("by day, 2026-11-17 → 2026-11-24"), "{text}");
+        assert!(text.contains("11-17") && text.contains("11-24"), "{text}");
+        assert!(text.chars().any(|c| "▁▂▃▄▅▆▇█".contains(c)));
+        assert!(text.lines().all(|l| l.chars().count() <= w as usize));
+        insta::assert_snapshot!(format!("cost_{w}x{h}"), text);
+    }
+    // Cost per invocation where the item has invocations: tdd ran 4 times for $0.36.
+    let text = screen(&app, 120, 40);
+    let tdd = text
+        .lines()
+        .find(|l| l.contains("test-driven-development"))
+        .unwrap();
+    assert!(
+        tdd.contains("26") && tdd.contains("4") && tdd.contains("$0.09"),
+        "{tdd}"
+    );
+}
+
+/// The demo with an agent type, an MCP server and a model without a price.
+fn with_agents_mcp_and_an_unpriced_model() -> App {
+    use skilltop::model::snapshot::CostRow;
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    let row = |name: &str, responses: u64, cost: f64, unpriced: u64| CostRow {
+        name: name.into(),
+        responses,
+        cost_usd: cost,
+        unpriced_responses: unpriced,
+        ..Default::default()
+    };
+    s.costs.by_agent_type.push(row("code-reviewer", 12, 0.9, 0));
+    s.costs.by_agent_type.push(row(
+        "entire-engineering:research:best-practices-researcher",
+        7,
+        0.0,
+        7,
+    ));
+    s.costs.by_mcp_server.push(row("github", 5, 0.12, 0));
+    s.costs.by_model.push(row("claude-next-7", 7, 0.0, 7));
+    s.costs.by_model[0].responses += 12;
+    s.costs.by_model[0].cost_usd += 0.9;
+    s.totals.cost_usd += 0.9;
+    s.prices.unpriced = vec!["claude-next-7".into()];
+    let reviewer = s
+        .agents
+        .iter_mut()
+        .find(|a| a.name == "code-reviewer")
+        .unwrap();
+    reviewer.cost_usd = 0.9;
+    reviewer.cost_per_call = Some(0.3);
+    app.set_snapshot(s);
+    cost_view(app)
+}
+
+#[test]
+fn the_cost_view_names_unpriced_responses_and_never_prices_them_at_0() {
+    let app = with_agents_mcp_and_an_unpriced_model();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = screen(&app, w, h);
+        assert!(!text.contains("$0.00"), "{text}");
+        assert!(
+            text.contains("unpriced: claude-next-7 (7 responses): no price"),
+            "{text}"
+        );
+        // Its row says so too, where the table has room for it.
+        if let Some(model) = text.lines().find(|l| l.starts_with("│claude-next-7 ")) {
+            assert!(
+                model.contains("unpriced") && !model.contains('$'),
+                "{model}"
+            );
+        } else {
+            assert!(h < 40, "{text}");
+        }
+        // The agents' part: code-reviewer's $0.90, and the unpriced researcher apart.
+        let agents = text.lines().find(|l| l.starts_with("│agents ")).unwrap();
+        assert!(
+            agents.contains("$0.90") && agents.contains("44%"),
+            "{agents}"
+        );
+        let mcp = text.lines().find(|l| l.starts_with("│MCP ")).unwrap();
+        assert!(mcp.contains("$0.12"), "{mcp}");
+        insta::assert_snapshot!(format!("cost_unpriced_{w}x{h}"), text);
+    }
+    // code-reviewer ran 3 times at $0.30 each.
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("entire-engineering:research:best-practices-researcher"),
+        "{text}"
+    );
+    let reviewer = text.lines().find(|l| l.contains("code-reviewer")).unwrap();
+    assert!(
+        reviewer.contains("$0.90") && reviewer.contains("$0.30"),
+        "{reviewer}"
+    );
+}
+
+#[test]
+fn an_empty_cost_view_says_why_and_which_key_widens_the_range() {
+    let mut q = query();
+    q.now += chrono::Duration::days(40);
+    let app = cost_view(loaded_over(q));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("no priced responses in 7d"), "{text}");
+    assert!(
+        text.contains("last activity 2026-11-24, 40 days ago"),
+        "{text}"
+    );
+    assert!(text.contains("r widens the range"), "{text}");
+    let view: String = text.lines().skip(2).collect();
+    assert!(
+        !view.contains('$') && !view.contains("top spenders"),
+        "{text}"
+    );
+    insta::assert_snapshot!("cost_empty_80x24", text);
+    // Only unpriced responses: no split of $0, the models named.
+    let mut app = with_agents_mcp_and_an_unpriced_model();
+    let mut s = app.snapshot.clone();
+    s.totals.cost_usd = 0.0;
+    for rows in [
+        &mut s.costs.by_agent_type,
+        &mut s.costs.by_skill,
+        &mut s.costs.by_mcp_server,
+        &mut s.costs.by_model,
+        &mut s.costs.by_day,
+    ] {
+        for r in rows.iter_mut() {
+            r.unpriced_responses = r.responses;
+            r.cost_usd = 0.0;
+        }
+    }
+    app.set_snapshot(s);
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("no priced responses in 7d: 97 responses of models without a price"),
+        "{text}"
+    );
+    let dollars = text
+        .match_indices('$')
+        .filter(|(i, _)| text[i + 1..].starts_with(|c: char| c.is_ascii_digit()));
+    assert_eq!(dollars.count(), 0, "{text}");
+    assert!(
+        text.contains("unpriced: claude-sonnet-4-5 (90 responses)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_cost_view_scrolls_its_hidden_spenders_and_fits_every_size() {
+    let mut app = with_agents_mcp_and_an_unpriced_model();
+    let text = screen(&app, 80, 24);
+    let rows = skilltop::views::tui::cost::spenders(&app.snapshot).len();
+    assert_eq!(rows, 9);
+    assert!(text.contains("↓ 4 more ─┘"), "{text}");
+    for _ in 0..20 {
+        app.handle(Action::Down);
+    }
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("↑ 4 more ─┘"), "{text}");
+    assert!(text.contains("claude-next-7"), "{text}");
+    for w in (1..=130).step_by(3) {
+        for h in (1..=45).step_by(2) {
+            let text = screen(&app, w, h);
+            assert_eq!(text.lines().count(), h as usize, "{w}x{h}");
+            assert!(
+                text.lines().all(|l| l.chars().count() <= w as usize),
+                "{w}x{h}"
+            );
+        }
+    }
+    // The key is in the help and the footer; the view's own key closes it.
+    assert!(screen(&app, 120, 40).contains("Esc closes"));
+    app.handle(Action::Cost);
+    assert!(screen(&app, 120, 40).contains("c cost"));
+    app.handle(Action::Help);
+    assert!(screen(&app, 80, 24).contains("cost: split, top spenders, by day"));
+}
+
+#[test]
+fn enter_on_a_skill_in_the_cost_view_opens_its_details() {
+    use skilltop::views::tui::app::{Effect, Overlay};
+    let mut app = cost_view(loaded());
+    // main thread, then the model: neither has details.
+    assert_eq!(app.handle(Action::Open), Effect::None);
+    assert_eq!(app.overlay, Overlay::Cost);
+    app.handle(Action::Down);
+    app.handle(Action::Down);
+    let text = screen(&app, 120, 40);
+    let highlighted = skilltop::views::tui::cost::spenders(&app.snapshot)[2]
+        .name
+        .clone();
+    assert_eq!(highlighted, "test-driven-development");
+    assert!(text.contains(&highlighted), "{text}");
+    assert_eq!(app.handle(Action::Open), Effect::Sessions);
+    assert_eq!(app.overlay, Overlay::Details);
+    assert_eq!(app.focus, Pane::Skills);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("cost $0.36 · $0.09 per invocation"), "{text}");
+}
+
+#[test]
+fn the_cost_view_over_a_long_range_groups_the_days_and_dates_its_bars() {
+    let mut q = query();
+    q.range = skilltop::model::range::parse_range("all").unwrap();
+    let mut app = loaded_over(q);
+    let mut s = app.snapshot.clone();
+    // A year of history: spend on the first day and on the demo's days.
+    s.scope.start = "2025-11-20T09:00:00Z".into();
+    s.costs.by_day.insert(
+        0,
+        skilltop::model::snapshot::CostRow {
+            name: "2025-11-20".into(),
+            responses: 3,
+            cost_usd: 0.5,
+            ..Default::default()
+        },
+    );
+    s.totals.cost_usd += 0.5;
+    app.set_snapshot(s);
+    let app = cost_view(app);
+    for (w, h, by) in [
+        (50, 20, "by month"),
+        (80, 24, "by week"),
+        (200, 60, "by week"),
+    ] {
+        let text = screen(&app, w, h);
+        assert!(
+            text.contains(&format!("{by}, 2025-11-20 → 2026-11-24")),
+            "{text}"
+        );
+        let axis = text
+            .lines()
+            .find(|l| l.starts_with("│2025-11") || l.starts_with("│11-20"))
+            .unwrap_or_else(|| panic!("no axis at {w}x{h}:\n{text}"));
+        let first = if by == "by month" {
+            "│2025-11"
+        } else {
+            "│11-20"
+        };
+        assert!(axis.starts_with(first), "{axis}");
+        assert!(axis.split_whitespace().count() >= 3, "{axis}");
+        // Both ends of the year have a bar.
+        let chart: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.contains(by))
+            .skip(1)
+            .take_while(|l| !std::ptr::eq(*l, axis))
+            .collect();
+        let first_col = chart
+            .iter()
+            .any(|l| l.chars().nth(1).is_some_and(|c| c != ' '));
+        assert!(first_col, "{text}");
+        insta::assert_snapshot!(format!("cost_all_{w}x{h}"), text);
+    }
 }

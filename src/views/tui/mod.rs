@@ -5,6 +5,7 @@
 //! most ~30 times a second; idle, it sleeps.
 
 pub mod app;
+pub mod cost;
 pub mod dashboard;
 mod details;
 mod event;
@@ -317,6 +318,9 @@ impl Dashboard {
                 .contains(crossterm::event::KeyModifiers::CONTROL);
         let effect = if app.filter_editing {
             app.filter_input(k)
+        } else if ctrl_c {
+            // Whatever is open (the cost view closes on `q`): Ctrl-C quits.
+            Effect::Quit
         } else if app.overlay == app::Overlay::Help && !ctrl_c {
             // The help says any key closes it: bound or not, the key does only that.
             app.overlay = app::Overlay::None;
@@ -523,6 +527,37 @@ mod tests {
         assert!(!d.app.filter_editing);
         // Ctrl-C still quits (raw mode turns it into a key).
         d.app.overlay = app::Overlay::Help;
+        let ctrl_c = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('c'),
+            crossterm::event::KeyModifiers::CONTROL,
+        );
+        assert!(matches!(d.update(Event::Key(ctrl_c)).unwrap(), Flow::Quit));
+    }
+
+    #[test]
+    fn c_opens_the_cost_view_and_esc_q_or_c_close_it_while_ctrl_c_quits() {
+        let (mut d, _reads) = dashboard();
+        let esc = Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Esc,
+        ));
+        for close in [esc, key('q'), key('c')] {
+            assert!(matches!(d.update(key('c')).unwrap(), Flow::Continue));
+            assert_eq!(d.app.overlay, app::Overlay::Cost);
+            assert!(d.dirty, "redrawn");
+            assert!(matches!(d.update(close).unwrap(), Flow::Continue));
+            assert_eq!(d.app.overlay, app::Overlay::None);
+        }
+        // The range key acts and keeps the view open (its empty state points at it).
+        d.update(key('c')).unwrap();
+        d.update(key('r')).unwrap();
+        assert_eq!(d.app.query.range.label, "14d");
+        assert_eq!(d.app.overlay, app::Overlay::Cost);
+        assert!(d.stale, "the snapshot is recomputed");
+        // A pane's key closes the view and goes there.
+        d.update(key('3')).unwrap();
+        assert_eq!(d.app.overlay, app::Overlay::None);
+        assert_eq!(d.app.focus, app::Pane::Stages);
+        d.update(key('c')).unwrap();
         let ctrl_c = crossterm::event::KeyEvent::new(
             crossterm::event::KeyCode::Char('c'),
             crossterm::event::KeyModifiers::CONTROL,
