@@ -20,6 +20,9 @@ use skilltop::views::tui::ui::Theme;
 
 const MONO: Theme = Theme { mono: true };
 
+/// The sizes every screen is pinned at.
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
+
 fn query() -> Query {
     let now: DateTime<Utc> = std::fs::read_to_string(fixtures().join("demo/NOW"))
         .unwrap()
@@ -346,6 +349,44 @@ fn details_over_all_chart_the_whole_range_from_its_start() {
         assert!(chart.contains('█'), "blank chart at {w}x{h}:\n{text}");
         assert!(bars > 0);
         insta::assert_snapshot!(format!("details_skill_all_{w}x{h}"), text);
+    }
+}
+
+#[test]
+fn a_range_all_snapshot_carries_sparse_days_and_charts_them_as_before() {
+    use skilltop::model::snapshot::dense_daily;
+    // The demo's three weeks seen a year later: range `all` spans 386 days.
+    let mut q = query();
+    q.now += chrono::Duration::days(365);
+    q.range = skilltop::model::range::parse_range("all").unwrap();
+    let mut sparse = loaded_over(q.clone());
+    let s = sparse.snapshot.clone();
+    assert!(s.daily_sparse);
+    let (start, end) = (&s.scope.start[..10], "2027-11-24");
+    for it in s.skills.iter().chain(&s.agents) {
+        let used = it.daily.iter().filter(|d| d.count > 0).count();
+        assert!(used > 0, "{}", it.name);
+        assert!(it.daily.len() <= used + 2, "{}: {:?}", it.name, it.daily);
+        assert_eq!(it.daily.first().map(|d| d.date.as_str()), Some(start));
+        assert_eq!(it.daily.last().map(|d| d.date.as_str()), Some(end));
+        assert_eq!(it.daily.iter().map(|d| d.count).sum::<u64>(), it.count);
+        assert_eq!(dense_daily(&it.daily).len(), 386, "{}", it.name);
+    }
+    let json = serde_json::to_string(&s.to_json().unwrap()).unwrap();
+    assert!(json.len() < 40_000, "{} bytes", json.len());
+    // The details' chart is the one a dense series draws, at each size.
+    let mut dense = loaded_over(q);
+    let mut d = s.clone();
+    for it in d.skills.iter_mut().chain(d.agents.iter_mut()) {
+        it.daily = dense_daily(&it.daily);
+    }
+    dense.set_snapshot(d);
+    sparse.handle(Action::Open);
+    dense.handle(Action::Open);
+    for (w, h) in SIZES {
+        let text = screen(&sparse, w, h);
+        assert!(text.contains(&format!("{start} → {end}")), "{text}");
+        assert_eq!(text, screen(&dense, w, h), "{w}x{h}");
     }
 }
 
