@@ -129,7 +129,11 @@ fn details_and_help() {
     insta::assert_snapshot!("details_missed_80x24", screen(&app, 80, 24));
     app.handle(Action::Close);
     app.handle(Action::Help);
-    insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
+    for (w, h) in SIZES {
+        let text = screen(&app, w, h);
+        assert!(text.contains("quit"), "{text}");
+        insta::assert_snapshot!(format!("help_{w}x{h}"), text);
+    }
 }
 
 #[test]
@@ -444,7 +448,7 @@ fn filter(app: &mut App, text: &str) {
 fn a_filter_with_no_match_says_so_in_each_pane() {
     let mut app = loaded();
     filter(&mut app, "zzz");
-    for (w, h) in [(80, 24), (120, 40)] {
+    for (w, h) in SIZES {
         let text = screen(&app, w, h);
         assert_eq!(text.matches("no match for /zzz").count(), 5, "{text}");
         for lie in [
@@ -545,6 +549,105 @@ fn panes_that_hide_rows_say_how_many() {
     insta::assert_snapshot!("hidden_rows_scrolled_80x24", text);
 }
 
+/// The demo with 30 more rows in every pane: more than any pane shows, at any size.
+fn crowded() -> App {
+    use skilltop::model::snapshot::{ItemStat, MissedExample, ToolStat};
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    for n in 1..=30u64 {
+        let item = |name: String| ItemStat {
+            name,
+            count: 1 + n % 3,
+            previous_count: 1,
+            trend_pct: Some(0.0),
+            sessions: 1,
+            ..Default::default()
+        };
+        s.skills.push(item(format!("extra-skill-{n:02}")));
+        s.agents.push(item(format!("extra-agent-{n:02}")));
+        let stage = format!("stage-{n:02}");
+        s.stages.counts.insert(stage.clone(), n);
+        s.stages.sessions_reached.insert(stage.clone(), 1);
+        s.stages.order.push(stage);
+        s.tools.push(ToolStat {
+            name: format!("mcp__extra__tool_{n:02}"),
+            count: 10,
+            failures: 1,
+            success_rate: Some(0.9),
+            recent_errors: Vec::new(),
+        });
+        let mut m = s.missed_opportunities[0].clone();
+        m.item = format!("extra-missed-{n:02}");
+        m.examples = vec![MissedExample {
+            prompt: format!("please do the extra thing number {n}"),
+            ..Default::default()
+        }];
+        s.missed_opportunities.push(m);
+        let mut i = s.insights[0].clone();
+        i.item = format!("extra-skill-{n:02}");
+        i.message = format!("extra finding number {n}");
+        s.insights.push(i);
+        s.recommendations.push(format!("extra advice number {n}"));
+    }
+    app.set_snapshot(s);
+    app
+}
+
+/// The bottom borders of the six panes, in pane order, as drawn.
+fn pane_bottoms(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.starts_with('└'))
+        .flat_map(|l| {
+            let (a, b) = l.split_once("┘└").unwrap_or((l, ""));
+            [a.to_string(), b.to_string()]
+        })
+        .collect()
+}
+
+#[test]
+fn every_pane_with_hidden_rows_says_how_many_at_each_size() {
+    let app = crowded();
+    for (w, h) in SIZES {
+        let text = screen(&app, w, h);
+        let bottoms = pane_bottoms(&text);
+        assert_eq!(bottoms.len(), 6, "{text}");
+        for (pane, bottom) in [
+            "Skills", "Agents", "Stages", "Success", "Missed", "Insights",
+        ]
+        .iter()
+        .zip(&bottoms)
+        {
+            assert!(
+                bottom.contains("↓ ") && bottom.contains(" more"),
+                "{pane} at {w}x{h}:\n{text}"
+            );
+        }
+        // One line a row in Skills, Agents and Stages: shown and hidden add up to all.
+        let lines: Vec<&str> = text.lines().collect();
+        let top = lines
+            .iter()
+            .position(|l| l.contains("1 Skills"))
+            .unwrap_or(0);
+        let bottom = lines.iter().position(|l| l.starts_with('└')).unwrap_or(0);
+        let shown = bottom - top - 1;
+        let hidden = |b: &str| -> usize {
+            let after = b.split("↓ ").nth(1).unwrap_or("");
+            after.split(' ').next().unwrap_or("").parse().unwrap_or(0)
+        };
+        assert_eq!(
+            shown + hidden(&bottoms[0]),
+            app.snapshot.skills.len(),
+            "{text}"
+        );
+        assert_eq!(
+            shown + hidden(&bottoms[1]),
+            app.snapshot.agents.len(),
+            "{text}"
+        );
+        insta::assert_snapshot!(format!("hidden_rows_{w}x{h}"), text);
+    }
+}
+
 #[test]
 fn details_read_as_words() {
     // writing-plans ran once in the demo's 7d: singular words.
@@ -634,12 +737,13 @@ fn the_projects_view_lists_every_project_and_enter_scopes_to_one() {
     // Each project counted as the dashboard counts it: the sessions add up.
     let sum: u64 = app.projects.iter().map(|p| p.sessions).sum();
     assert!(sum >= app.snapshot.totals.sessions);
-    let text = screen(&app, 120, 40);
-    for p in &app.projects {
-        assert!(text.contains(&p.path), "{}:\n{text}", p.path);
+    for (w, h) in SIZES {
+        let text = screen(&app, w, h);
+        for p in &app.projects {
+            assert!(text.contains(&p.path), "{}:\n{text}", p.path);
+        }
+        insta::assert_snapshot!(format!("projects_{w}x{h}"), text);
     }
-    insta::assert_snapshot!("projects_120x40", text);
-    insta::assert_snapshot!("projects_80x24", screen(&app, 80, 24));
     app.handle(Action::Down);
     let chosen = app.projects[1].path.clone();
     assert_eq!(app.handle(Action::Open), Effect::Recompute);
