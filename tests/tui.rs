@@ -335,6 +335,9 @@ fn details_over_all_chart_the_whole_range_from_its_start() {
             count: u64::from(["2026-02-08", "2026-02-15"].contains(&d.to_string().as_str())),
         })
         .collect();
+    // As the JSON carries it: the range's bounds and the two days used.
+    let daily = skilltop::model::snapshot::sparse_daily(daily);
+    assert_eq!(daily.len(), 4);
     s.scope.start = "2025-06-10T12:00:00Z".into();
     s.skills[0].daily = daily;
     app.set_snapshot(s);
