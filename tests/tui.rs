@@ -399,21 +399,109 @@ fn a_range_all_snapshot_carries_sparse_days_and_charts_them_as_before() {
 
 /// The demo with the issue's long names: three plugins, a nested namespace, a long tool.
 fn long_names() -> App {
+    renamed(
+        &[
+            "superpowers:subagent-driven-development",
+            "superpowers:writing-plans",
+            "entire-engineering:research:best-practices-researcher",
+            "superpowers:systematic-debugging",
+        ],
+        &[],
+    )
+}
+
+/// The demo with its first skills and agents renamed, and a long tool name.
+fn renamed(skills: &[&str], agents: &[&str]) -> App {
     let mut app = loaded();
     let mut s = app.snapshot.clone();
-    let names = [
-        "superpowers:subagent-driven-development",
-        "superpowers:writing-plans",
-        "entire-engineering:research:best-practices-researcher",
-        "superpowers:systematic-debugging",
-    ];
-    for (it, n) in s.skills.iter_mut().zip(names) {
-        it.name = n.into();
+    for (it, n) in s.skills.iter_mut().zip(skills) {
+        it.name = n.to_string();
+    }
+    for (it, n) in s.agents.iter_mut().zip(agents) {
+        it.name = n.to_string();
     }
     s.tools[0].name = "AskUserQuestion".into();
     s.tools[0].failures = s.tools[0].failures.max(1);
     app.set_snapshot(s);
     app
+}
+
+/// Three plugin items whose names share a long prefix, as the issue met them, with what
+/// tells each apart.
+const THREE_SKILLS: [(&str, &str); 3] = [
+    (
+        "entire-engineering:research:best-practices-researcher",
+        "researcher",
+    ),
+    (
+        "entire-engineering:research:framework-docs-researcher",
+        "framework",
+    ),
+    (
+        "entire-engineering:review:best-practices-reviewer",
+        "reviewer",
+    ),
+];
+const THREE_AGENTS: [(&str, &str); 3] = [
+    (
+        "entire-engineering:review:architecture-strategist",
+        "strategist",
+    ),
+    (
+        "entire-engineering:review:architecture-reviewer",
+        "reviewer",
+    ),
+    (
+        "entire-engineering:research:repo-research-analyst",
+        "repo-resea",
+    ),
+];
+
+#[test]
+fn three_plugins_with_long_prefixes_stay_distinguishable_at_80_columns() {
+    let app = renamed(&THREE_SKILLS.map(|(n, _)| n), &THREE_AGENTS.map(|(n, _)| n));
+    let text = screen(&app, 80, 24);
+    // Skills on the left of the first row of panes, agents on the right.
+    let rows: Vec<(String, String)> = text
+        .lines()
+        .skip_while(|l| !l.contains("1 Skills"))
+        .skip(1)
+        .take(3)
+        .map(|l| {
+            let (a, b) = l.split_once("││").unwrap_or((l, ""));
+            (a.to_string(), b.to_string())
+        })
+        .collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    for (side, three) in [(0, THREE_SKILLS), (1, THREE_AGENTS)] {
+        let drawn: Vec<String> = rows
+            .iter()
+            .map(|(a, b)| {
+                let cell = if side == 0 { a } else { b };
+                // The name: the row up to its bar (or its count).
+                cell.trim_start_matches('│')
+                    .split(['█', '▒'])
+                    .next()
+                    .unwrap_or("")
+                    .trim_end()
+                    .to_string()
+            })
+            .collect();
+        for i in 0..3 {
+            for j in i + 1..3 {
+                assert_ne!(drawn[i], drawn[j], "{drawn:?}\n{text}");
+            }
+        }
+        // Each row is the one its tail says (the panes keep the snapshot's order).
+        for ((name, tail), shown) in three.iter().zip(&drawn) {
+            assert!(shown.contains(tail), "{name} drawn as {shown:?}\n{text}");
+            assert!(
+                shown.starts_with('…'),
+                "{shown:?}: cut from the namespace side"
+            );
+        }
+    }
+    insta::assert_snapshot!("three_plugins_80x24", text);
 }
 
 #[test]

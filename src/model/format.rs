@@ -3,6 +3,7 @@
 //! names cut to a width. Pure functions over the model's types; nothing else in the crate.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::snapshot::{InsightKind, ItemKind, ItemStat, PromStatus, Severity, Source};
 
@@ -289,6 +290,52 @@ pub fn clip_name(s: &str, w: usize) -> String {
     }
 }
 
+/// Each of `names` cut to `w` as [`clip_name`] cuts it, except names whose cuts would read
+/// the same (`…:best-practic…` for both `…:research:best-practices-researcher` and
+/// `…:review:best-practices-reviewer`): those keep the end of their own part instead and
+/// lose its middle (`…:be…researcher`, `…:best…reviewer`), so rows drawn side by side stay
+/// told apart.
+pub fn clip_names(names: &[&str], w: usize) -> Vec<String> {
+    let cuts: Vec<String> = names.iter().map(|n| clip_name(n, w)).collect();
+    // Each cut with the first name that gave it, and whether another name gave it too.
+    let mut seen: HashMap<&str, (&str, bool)> = HashMap::new();
+    for (cut, name) in cuts.iter().zip(names) {
+        let e = seen.entry(cut.as_str()).or_insert((name, false));
+        e.1 |= e.0 != *name;
+    }
+    cuts.iter()
+        .zip(names)
+        .map(|(cut, name)| match seen.get(cut.as_str()) {
+            Some((_, true)) => clip_name_keeping_end(name, w).unwrap_or_else(|| cut.clone()),
+            _ => cut.clone(),
+        })
+        .collect()
+}
+
+/// `s` cut to `w` in the middle of its own part (after the last `:`), keeping that part's
+/// last word (after its last `-` or `_`) whole when it fits: `…:be…researcher`. None when
+/// that part fits whole or `w` is too small to say anything.
+fn clip_name_keeping_end(s: &str, w: usize) -> Option<String> {
+    let (mark, own) = match s.rsplit_once(':') {
+        Some((_, own)) => ("…:", own),
+        None => ("", s),
+    };
+    let room = w.checked_sub(mark.chars().count())?;
+    let len = own.chars().count();
+    if len <= room || room < 5 {
+        return None;
+    }
+    let last = own.rsplit(['-', '_']).next().unwrap_or(own).chars().count();
+    let tail = if last + 3 <= room {
+        last
+    } else {
+        (room - 1) / 2
+    };
+    let head: String = own.chars().take(room - 1 - tail).collect();
+    let end: String = own.chars().skip(len - tail).collect();
+    Some(format!("{mark}{head}…{end}"))
+}
+
 /// The longest prefix of `s` of at most `max` bytes that ends on a char boundary (what is
 /// stored of a long prompt or description).
 pub fn cut_bytes(s: &str, max: usize) -> &str {
@@ -380,6 +427,40 @@ mod tests {
             }
         }
         assert_eq!(short_name("plain"), "plain");
+    }
+
+    #[test]
+    fn names_that_would_be_cut_alike_keep_their_ends() {
+        let three = [
+            "entire-engineering:research:best-practices-researcher",
+            "entire-engineering:research:framework-docs-researcher",
+            "entire-engineering:review:best-practices-reviewer",
+        ];
+        assert_eq!(
+            clip_names(&three, 15),
+            ["…:be…researcher", "…:framework-do…", "…:best…reviewer"]
+        );
+        // Names cut apart keep the usual cut; a name twice is not a clash.
+        let two = [
+            "superpowers:systematic-debugging",
+            "superpowers:writing-plans",
+        ];
+        assert_eq!(clip_names(&two, 15), ["…:systematic-d…", "…:writing-plans"]);
+        assert_eq!(clip_names(&[three[0], three[0]], 15)[0], "…:best-practic…");
+        // Without a namespace too.
+        assert_eq!(
+            clip_names(
+                &["best-practices-researcher", "best-practices-reviewer"],
+                15
+            ),
+            ["best…researcher", "best-p…reviewer"]
+        );
+        for w in 2..60 {
+            for (c, n) in clip_names(&three, w).iter().zip(three) {
+                assert!(c.chars().count() <= w, "{c} at {w}");
+                assert!(c == n || c.contains('…'), "{c}: a cut without a mark");
+            }
+        }
     }
 
     #[test]
