@@ -502,6 +502,29 @@ fn three_plugins_with_long_prefixes_stay_distinguishable_at_80_columns() {
         }
     }
     insta::assert_snapshot!("three_plugins_80x24", text);
+
+    // The Missed pane too, where names share the row with a count.
+    let mut app = app;
+    let mut snap = app.snapshot.clone();
+    let missed = [
+        "entire-engineering:review:security-and-performance-reviewer",
+        "entire-engineering:research:security-and-performance-researcher",
+    ];
+    for (m, n) in snap.missed_opportunities.iter_mut().zip(missed) {
+        m.item = n.into();
+    }
+    app.set_snapshot(snap);
+    let text = screen(&app, 80, 24);
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(" prompt"))
+        .filter_map(|l| l.split("││").next())
+        .take(2)
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert_ne!(rows[0], rows[1], "{text}");
+    assert!(rows[0].contains("…reviewer"), "{}", rows[0]);
+    assert!(rows[1].contains("…researcher"), "{}", rows[1]);
 }
 
 #[test]

@@ -3,7 +3,6 @@
 //! names cut to a width. Pure functions over the model's types; nothing else in the crate.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::snapshot::{InsightKind, ItemKind, ItemStat, PromStatus, Severity, Source};
 
@@ -296,18 +295,28 @@ pub fn clip_name(s: &str, w: usize) -> String {
 /// lose its middle (`…:be…researcher`, `…:best…reviewer`), so rows drawn side by side stay
 /// told apart.
 pub fn clip_names(names: &[&str], w: usize) -> Vec<String> {
-    let cuts: Vec<String> = names.iter().map(|n| clip_name(n, w)).collect();
-    // Each cut with the first name that gave it, and whether another name gave it too.
-    let mut seen: HashMap<&str, (&str, bool)> = HashMap::new();
-    for (cut, name) in cuts.iter().zip(names) {
-        let e = seen.entry(cut.as_str()).or_insert((name, false));
-        e.1 |= e.0 != *name;
-    }
-    cuts.iter()
-        .zip(names)
-        .map(|(cut, name)| match seen.get(cut.as_str()) {
-            Some((_, true)) => clip_name_keeping_end(name, w).unwrap_or_else(|| cut.clone()),
-            _ => cut.clone(),
+    let sized: Vec<(&str, usize)> = names.iter().map(|n| (*n, w)).collect();
+    clip_names_to(&sized)
+}
+
+/// [`clip_names`] with a width for each name (rows whose other columns vary). Two cuts read
+/// the same when both end cut and what one shows begins what the other shows
+/// (`…:security-and-performance…` and `…:security-and-performance-…`).
+pub fn clip_names_to(names: &[(&str, usize)]) -> Vec<String> {
+    let cuts: Vec<String> = names.iter().map(|(n, w)| clip_name(n, *w)).collect();
+    let stem = |i: usize| cuts[i].strip_suffix('…').filter(|_| cuts[i] != names[i].0);
+    let alike = |i: usize, j: usize| match (stem(i), stem(j)) {
+        (Some(a), Some(b)) => names[i].0 != names[j].0 && (a.starts_with(b) || b.starts_with(a)),
+        _ => false,
+    };
+    (0..names.len())
+        .map(|i| {
+            let (name, w) = names[i];
+            if (0..names.len()).any(|j| alike(i, j)) {
+                clip_name_keeping_end(name, w).unwrap_or_else(|| cuts[i].clone())
+            } else {
+                cuts[i].clone()
+            }
         })
         .collect()
 }
@@ -447,6 +456,18 @@ mod tests {
         ];
         assert_eq!(clip_names(&two, 15), ["…:systematic-d…", "…:writing-plans"]);
         assert_eq!(clip_names(&[three[0], three[0]], 15)[0], "…:best-practic…");
+        // Rows of different widths: a cut that begins the other's reads the same.
+        let sized = [
+            ("p:review:security-and-performance-reviewer", 27),
+            ("p:research:security-and-performance-researcher", 28),
+        ];
+        assert_eq!(
+            clip_names_to(&sized),
+            [
+                "…:security-and-per…reviewer",
+                "…:security-and-pe…researcher"
+            ]
+        );
         // Without a namespace too.
         assert_eq!(
             clip_names(
