@@ -525,6 +525,24 @@ fn three_plugins_with_long_prefixes_stay_distinguishable_at_80_columns() {
     assert_ne!(rows[0], rows[1], "{text}");
     assert!(rows[0].contains("…reviewer"), "{}", rows[0]);
     assert!(rows[1].contains("…researcher"), "{}", rows[1]);
+
+    // And tools in Success: the two worst, renamed alike up to their last word.
+    let mut snap = app.snapshot.clone();
+    for (t, n) in [("Agent", "review"), ("Edit", "comment")] {
+        if let Some(tool) = snap.tools.iter_mut().find(|x| x.name == t) {
+            tool.name = format!("mcp__github__create_pull_request_{n}");
+        }
+    }
+    app.set_snapshot(snap);
+    let text = screen(&app, 80, 24);
+    let tools: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split("││").nth(1))
+        .filter(|l| l.contains("mcp__github"))
+        .collect();
+    assert_eq!(tools.len(), 2, "{text}");
+    assert!(tools[0].contains("…review "), "{}", tools[0]);
+    assert!(tools[1].contains("…comment "), "{}", tools[1]);
 }
 
 #[test]
