@@ -20,6 +20,9 @@ use skilltop::views::tui::ui::Theme;
 
 const MONO: Theme = Theme { mono: true };
 
+/// The sizes every screen is pinned at.
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
+
 fn query() -> Query {
     let now: DateTime<Utc> = std::fs::read_to_string(fixtures().join("demo/NOW"))
         .unwrap()
@@ -126,7 +129,11 @@ fn details_and_help() {
     insta::assert_snapshot!("details_missed_80x24", screen(&app, 80, 24));
     app.handle(Action::Close);
     app.handle(Action::Help);
-    insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
+    for (w, h) in SIZES {
+        let text = screen(&app, w, h);
+        assert!(text.contains("quit"), "{text}");
+        insta::assert_snapshot!(format!("help_{w}x{h}"), text);
+    }
 }
 
 #[test]
@@ -328,6 +335,9 @@ fn details_over_all_chart_the_whole_range_from_its_start() {
             count: u64::from(["2026-02-08", "2026-02-15"].contains(&d.to_string().as_str())),
         })
         .collect();
+    // As the JSON carries it: the range's bounds and the two days used.
+    let daily = skilltop::model::snapshot::sparse_daily(daily);
+    assert_eq!(daily.len(), 4);
     s.scope.start = "2025-06-10T12:00:00Z".into();
     s.skills[0].daily = daily;
     app.set_snapshot(s);
@@ -349,23 +359,190 @@ fn details_over_all_chart_the_whole_range_from_its_start() {
     }
 }
 
+#[test]
+fn a_range_all_snapshot_carries_sparse_days_and_charts_them_as_before() {
+    use skilltop::model::snapshot::dense_daily;
+    // The demo's three weeks seen a year later: range `all` spans 386 days.
+    let mut q = query();
+    q.now += chrono::Duration::days(365);
+    q.range = skilltop::model::range::parse_range("all").unwrap();
+    let mut sparse = loaded_over(q.clone());
+    let s = sparse.snapshot.clone();
+    assert!(s.daily_sparse);
+    let (start, end) = (&s.scope.start[..10], "2027-11-24");
+    for it in s.skills.iter().chain(&s.agents) {
+        let used = it.daily.iter().filter(|d| d.count > 0).count();
+        assert!(used > 0, "{}", it.name);
+        assert!(it.daily.len() <= used + 2, "{}: {:?}", it.name, it.daily);
+        assert_eq!(it.daily.first().map(|d| d.date.as_str()), Some(start));
+        assert_eq!(it.daily.last().map(|d| d.date.as_str()), Some(end));
+        assert_eq!(it.daily.iter().map(|d| d.count).sum::<u64>(), it.count);
+        assert_eq!(dense_daily(&it.daily).len(), 386, "{}", it.name);
+    }
+    let json = serde_json::to_string(&s.to_json().unwrap()).unwrap();
+    assert!(json.len() < 40_000, "{} bytes", json.len());
+    // The details' chart is the one a dense series draws, at each size.
+    let mut dense = loaded_over(q);
+    let mut d = s.clone();
+    for it in d.skills.iter_mut().chain(d.agents.iter_mut()) {
+        it.daily = dense_daily(&it.daily);
+    }
+    dense.set_snapshot(d);
+    sparse.handle(Action::Open);
+    dense.handle(Action::Open);
+    for (w, h) in SIZES {
+        let text = screen(&sparse, w, h);
+        assert!(text.contains(&format!("{start} → {end}")), "{text}");
+        assert_eq!(text, screen(&dense, w, h), "{w}x{h}");
+    }
+}
+
 /// The demo with the issue's long names: three plugins, a nested namespace, a long tool.
 fn long_names() -> App {
+    renamed(
+        &[
+            "superpowers:subagent-driven-development",
+            "superpowers:writing-plans",
+            "entire-engineering:research:best-practices-researcher",
+            "superpowers:systematic-debugging",
+        ],
+        &[],
+    )
+}
+
+/// The demo with its first skills and agents renamed, and a long tool name.
+fn renamed(skills: &[&str], agents: &[&str]) -> App {
     let mut app = loaded();
     let mut s = app.snapshot.clone();
-    let names = [
-        "superpowers:subagent-driven-development",
-        "superpowers:writing-plans",
-        "entire-engineering:research:best-practices-researcher",
-        "superpowers:systematic-debugging",
-    ];
-    for (it, n) in s.skills.iter_mut().zip(names) {
-        it.name = n.into();
+    for (it, n) in s.skills.iter_mut().zip(skills) {
+        it.name = n.to_string();
+    }
+    for (it, n) in s.agents.iter_mut().zip(agents) {
+        it.name = n.to_string();
     }
     s.tools[0].name = "AskUserQuestion".into();
     s.tools[0].failures = s.tools[0].failures.max(1);
     app.set_snapshot(s);
     app
+}
+
+/// Three plugin items whose names share a long prefix, as the issue met them, with what
+/// tells each apart.
+const THREE_SKILLS: [(&str, &str); 3] = [
+    (
+        "entire-engineering:research:best-practices-researcher",
+        "researcher",
+    ),
+    (
+        "entire-engineering:research:framework-docs-researcher",
+        "framework",
+    ),
+    (
+        "entire-engineering:review:best-practices-reviewer",
+        "reviewer",
+    ),
+];
+const THREE_AGENTS: [(&str, &str); 3] = [
+    (
+        "entire-engineering:review:architecture-strategist",
+        "strategist",
+    ),
+    (
+        "entire-engineering:review:architecture-reviewer",
+        "reviewer",
+    ),
+    (
+        "entire-engineering:research:repo-research-analyst",
+        "repo-resea",
+    ),
+];
+
+#[test]
+fn three_plugins_with_long_prefixes_stay_distinguishable_at_80_columns() {
+    let app = renamed(&THREE_SKILLS.map(|(n, _)| n), &THREE_AGENTS.map(|(n, _)| n));
+    let text = screen(&app, 80, 24);
+    // Skills on the left of the first row of panes, agents on the right.
+    let rows: Vec<(String, String)> = text
+        .lines()
+        .skip_while(|l| !l.contains("1 Skills"))
+        .skip(1)
+        .take(3)
+        .map(|l| {
+            let (a, b) = l.split_once("││").unwrap_or((l, ""));
+            (a.to_string(), b.to_string())
+        })
+        .collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    for (side, three) in [(0, THREE_SKILLS), (1, THREE_AGENTS)] {
+        let drawn: Vec<String> = rows
+            .iter()
+            .map(|(a, b)| {
+                let cell = if side == 0 { a } else { b };
+                // The name: the row up to its bar (or its count).
+                cell.trim_start_matches('│')
+                    .split(['█', '▒'])
+                    .next()
+                    .unwrap_or("")
+                    .trim_end()
+                    .to_string()
+            })
+            .collect();
+        for i in 0..3 {
+            for j in i + 1..3 {
+                assert_ne!(drawn[i], drawn[j], "{drawn:?}\n{text}");
+            }
+        }
+        // Each row is the one its tail says (the panes keep the snapshot's order).
+        for ((name, tail), shown) in three.iter().zip(&drawn) {
+            assert!(shown.contains(tail), "{name} drawn as {shown:?}\n{text}");
+            assert!(
+                shown.starts_with('…'),
+                "{shown:?}: cut from the namespace side"
+            );
+        }
+    }
+    insta::assert_snapshot!("three_plugins_80x24", text);
+
+    // The Missed pane too, where names share the row with a count.
+    let mut app = app;
+    let mut snap = app.snapshot.clone();
+    let missed = [
+        "entire-engineering:review:security-and-performance-reviewer",
+        "entire-engineering:research:security-and-performance-researcher",
+    ];
+    for (m, n) in snap.missed_opportunities.iter_mut().zip(missed) {
+        m.item = n.into();
+    }
+    app.set_snapshot(snap);
+    let text = screen(&app, 80, 24);
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(" prompt"))
+        .filter_map(|l| l.split("││").next())
+        .take(2)
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert_ne!(rows[0], rows[1], "{text}");
+    assert!(rows[0].contains("…reviewer"), "{}", rows[0]);
+    assert!(rows[1].contains("…researcher"), "{}", rows[1]);
+
+    // And tools in Success: the two worst, renamed alike up to their last word.
+    let mut snap = app.snapshot.clone();
+    for (t, n) in [("Agent", "review"), ("Edit", "comment")] {
+        if let Some(tool) = snap.tools.iter_mut().find(|x| x.name == t) {
+            tool.name = format!("mcp__github__create_pull_request_{n}");
+        }
+    }
+    app.set_snapshot(snap);
+    let text = screen(&app, 80, 24);
+    let tools: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split("││").nth(1))
+        .filter(|l| l.contains("mcp__github"))
+        .collect();
+    assert_eq!(tools.len(), 2, "{text}");
+    assert!(tools[0].contains("…review "), "{}", tools[0]);
+    assert!(tools[1].contains("…comment "), "{}", tools[1]);
 }
 
 #[test]
@@ -403,7 +580,7 @@ fn filter(app: &mut App, text: &str) {
 fn a_filter_with_no_match_says_so_in_each_pane() {
     let mut app = loaded();
     filter(&mut app, "zzz");
-    for (w, h) in [(80, 24), (120, 40)] {
+    for (w, h) in SIZES {
         let text = screen(&app, w, h);
         assert_eq!(text.matches("no match for /zzz").count(), 5, "{text}");
         for lie in [
@@ -504,6 +681,105 @@ fn panes_that_hide_rows_say_how_many() {
     insta::assert_snapshot!("hidden_rows_scrolled_80x24", text);
 }
 
+/// The demo with 30 more rows in every pane: more than any pane shows, at any size.
+fn crowded() -> App {
+    use skilltop::model::snapshot::{ItemStat, MissedExample, ToolStat};
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    for n in 1..=30u64 {
+        let item = |name: String| ItemStat {
+            name,
+            count: 1 + n % 3,
+            previous_count: 1,
+            trend_pct: Some(0.0),
+            sessions: 1,
+            ..Default::default()
+        };
+        s.skills.push(item(format!("extra-skill-{n:02}")));
+        s.agents.push(item(format!("extra-agent-{n:02}")));
+        let stage = format!("stage-{n:02}");
+        s.stages.counts.insert(stage.clone(), n);
+        s.stages.sessions_reached.insert(stage.clone(), 1);
+        s.stages.order.push(stage);
+        s.tools.push(ToolStat {
+            name: format!("mcp__extra__tool_{n:02}"),
+            count: 10,
+            failures: 1,
+            success_rate: Some(0.9),
+            recent_errors: Vec::new(),
+        });
+        let mut m = s.missed_opportunities[0].clone();
+        m.item = format!("extra-missed-{n:02}");
+        m.examples = vec![MissedExample {
+            prompt: format!("please do the extra thing number {n}"),
+            ..Default::default()
+        }];
+        s.missed_opportunities.push(m);
+        let mut i = s.insights[0].clone();
+        i.item = format!("extra-skill-{n:02}");
+        i.message = format!("extra finding number {n}");
+        s.insights.push(i);
+        s.recommendations.push(format!("extra advice number {n}"));
+    }
+    app.set_snapshot(s);
+    app
+}
+
+/// The bottom borders of the six panes, in pane order, as drawn.
+fn pane_bottoms(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.starts_with('└'))
+        .flat_map(|l| {
+            let (a, b) = l.split_once("┘└").unwrap_or((l, ""));
+            [a.to_string(), b.to_string()]
+        })
+        .collect()
+}
+
+#[test]
+fn every_pane_with_hidden_rows_says_how_many_at_each_size() {
+    let app = crowded();
+    for (w, h) in SIZES {
+        let text = screen(&app, w, h);
+        let bottoms = pane_bottoms(&text);
+        assert_eq!(bottoms.len(), 6, "{text}");
+        for (pane, bottom) in [
+            "Skills", "Agents", "Stages", "Success", "Missed", "Insights",
+        ]
+        .iter()
+        .zip(&bottoms)
+        {
+            assert!(
+                bottom.contains("↓ ") && bottom.contains(" more"),
+                "{pane} at {w}x{h}:\n{text}"
+            );
+        }
+        // One line a row in Skills, Agents and Stages: shown and hidden add up to all.
+        let lines: Vec<&str> = text.lines().collect();
+        let top = lines
+            .iter()
+            .position(|l| l.contains("1 Skills"))
+            .unwrap_or(0);
+        let bottom = lines.iter().position(|l| l.starts_with('└')).unwrap_or(0);
+        let shown = bottom - top - 1;
+        let hidden = |b: &str| -> usize {
+            let after = b.split("↓ ").nth(1).unwrap_or("");
+            after.split(' ').next().unwrap_or("").parse().unwrap_or(0)
+        };
+        assert_eq!(
+            shown + hidden(&bottoms[0]),
+            app.snapshot.skills.len(),
+            "{text}"
+        );
+        assert_eq!(
+            shown + hidden(&bottoms[1]),
+            app.snapshot.agents.len(),
+            "{text}"
+        );
+        insta::assert_snapshot!(format!("hidden_rows_{w}x{h}"), text);
+    }
+}
+
 #[test]
 fn details_read_as_words() {
     // writing-plans ran once in the demo's 7d: singular words.
@@ -593,12 +869,13 @@ fn the_projects_view_lists_every_project_and_enter_scopes_to_one() {
     // Each project counted as the dashboard counts it: the sessions add up.
     let sum: u64 = app.projects.iter().map(|p| p.sessions).sum();
     assert!(sum >= app.snapshot.totals.sessions);
-    let text = screen(&app, 120, 40);
-    for p in &app.projects {
-        assert!(text.contains(&p.path), "{}:\n{text}", p.path);
+    for (w, h) in SIZES {
+        let text = screen(&app, w, h);
+        for p in &app.projects {
+            assert!(text.contains(&p.path), "{}:\n{text}", p.path);
+        }
+        insta::assert_snapshot!(format!("projects_{w}x{h}"), text);
     }
-    insta::assert_snapshot!("projects_120x40", text);
-    insta::assert_snapshot!("projects_80x24", screen(&app, 80, 24));
     app.handle(Action::Down);
     let chosen = app.projects[1].path.clone();
     assert_eq!(app.handle(Action::Open), Effect::Recompute);

@@ -193,6 +193,7 @@ fn frame(
             prometheus: Default::default(),
         },
         diagnostics,
+        daily_sparse: true,
         ..Default::default()
     }
 }

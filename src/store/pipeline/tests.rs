@@ -2,6 +2,7 @@
 
 use crate::model::facts::*;
 use crate::model::range::{RangeSpec, parse_range};
+use crate::model::snapshot::dense_daily;
 use crate::sources::catalog::Catalog;
 use crate::store::{Query, Store, Update};
 use chrono::{DateTime, Utc};
@@ -182,10 +183,11 @@ fn counts_dedupe_outcomes_and_trends() {
     );
     assert_eq!(b.trend_pct, Some(-50.0));
     assert_eq!(
-        b.daily.len(),
+        dense_daily(&b.daily).len(),
         8,
         "a rolling 7 days touches 8 calendar dates"
     );
+    assert!(b.daily.len() <= 3, "the bounds and the one day used");
     assert_eq!(b.daily.iter().map(|d| d.count).sum::<u64>(), 1);
     assert_eq!(s.agents[0].trend_pct, None, "new item has no trend");
     assert_eq!(
@@ -254,7 +256,15 @@ fn range_all_starts_at_the_first_fact() {
     assert_eq!(s.skills[0].count, 3);
     assert_eq!(s.skills[0].previous_count, 0);
     assert_eq!(s.scope.start, s.scope.previous_start);
-    assert_eq!(s.skills[0].daily.len(), 11);
+    let daily = &s.skills[0].daily;
+    assert_eq!(dense_daily(daily).len(), 11);
+    // Sparse: the range's first and last day and the days used between, in order.
+    assert!(daily.len() <= 5, "{daily:?}");
+    assert_eq!(daily.iter().map(|d| d.count).sum::<u64>(), 3);
+    assert!(daily.windows(2).all(|w| w[0].date < w[1].date), "{daily:?}");
+    assert_eq!(daily[0].date, s.scope.start[..10]);
+    assert_eq!(daily[daily.len() - 1].date, s.scope.end[..10]);
+    assert!(s.daily_sparse);
 }
 
 #[test]

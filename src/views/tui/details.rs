@@ -10,7 +10,9 @@ use crate::model::format::{
     NONE, insight_words, item_cost, percent, plural, severity_word, source_mark, terminal_line,
     trend_label, usd,
 };
-use crate::model::snapshot::{DailyCount, Insight, ItemStat, MissedOpportunity, ToolStat};
+use crate::model::snapshot::{
+    DailyCount, Insight, ItemStat, MissedOpportunity, ToolStat, dense_daily,
+};
 
 use super::app::{App, Pane};
 use super::help::popup;
@@ -327,7 +329,8 @@ fn item(app: &App, it: &ItemStat, kind: &[ItemStat], cols: usize, theme: Theme) 
         "source {} · Prometheus count {prom}",
         source_mark(it.source)
     )));
-    let (unit, sums) = buckets(&it.daily, cols);
+    // The JSON's series is sparse: every day of the range, for the chart.
+    let (unit, sums) = buckets(&dense_daily(&it.daily), cols);
     d.daily = sums;
     if let (Some(first), Some(last)) = (it.daily.first(), it.daily.last()) {
         let peak = d.daily.iter().max().copied().unwrap_or(0);
