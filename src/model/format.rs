@@ -264,6 +264,28 @@ pub fn clip_words(s: &str, w: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// `text` in lines of at most `w` characters, broken between words, at most `max` lines
+/// (the last cut with a mark when more remains).
+pub fn wrap_words(text: &str, w: usize, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() && lines.len() < max {
+        if lines.len() + 1 == max || rest.chars().count() <= w {
+            lines.push(clip_words(rest, w));
+            break;
+        }
+        // The last space within the width, else a hard cut at the width.
+        let head: String = rest.chars().take(w + 1).collect();
+        let cut = head
+            .rfind(' ')
+            .filter(|i| *i > 0)
+            .unwrap_or_else(|| head.char_indices().nth(w).map_or(head.len(), |(i, _)| i));
+        lines.push(rest[..cut].trim_end().to_string());
+        rest = rest[cut..].trim_start();
+    }
+    lines
+}
+
 /// `plugin:name` (or `a:b:c`) cut to `w` characters from the namespace's side: the tail
 /// that tells items apart stays whole as long as it fits, and `…:` marks where the
 /// namespace was cut, so a cut name never reads as another item (`…:research:x`, not
@@ -534,16 +556,22 @@ mod tests {
         assert_eq!(clock_part("2026-11-20T12:34:56Z"), "12:34:56");
         assert_eq!(clock_part("soon"), "soon");
     }
-}
-
-#[cfg(test)]
-mod bidi_tests {
-    use super::terminal_line;
 
     #[test]
     fn bidirectional_controls_are_shown_escaped() {
         let s = terminal_line("skill\u{202e}gnp.exe\u{2066}x");
         assert_eq!(s, "skill\\u{202e}gnp.exe\\u{2066}x");
         assert_eq!(terminal_line("plain"), "plain");
+    }
+
+    #[test]
+    fn a_long_note_wraps_between_words_and_is_cut_with_a_mark() {
+        assert_eq!(wrap_words("one two three", 20, 2), ["one two three"]);
+        assert_eq!(
+            wrap_words("one two three four", 9, 2),
+            ["one two", "three fo…"]
+        );
+        assert_eq!(wrap_words("one two three", 9, 3), ["one two", "three"]);
+        assert_eq!(wrap_words("abcdefghijkl xy", 5, 2), ["abcde", "fghi…"]);
     }
 }

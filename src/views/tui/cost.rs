@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Sparkline};
 
-use crate::model::format::{clip_name, clip_words, plural, usd};
+use crate::model::format::{clip_name, clip_words, plural, usd, wrap_words};
 use crate::model::snapshot::{CostRow, DailyCount, ItemStat, Snapshot};
 
 use super::app::App;
@@ -354,32 +354,10 @@ fn unpriced_lines(s: &Snapshot, w: usize, theme: Theme) -> Vec<Line<'static>> {
         "unpriced: {}: no price, counted in tokens, not in any $ here; [prices] in the config adds one",
         models.join(", ")
     );
-    wrap(&text, w, 2)
+    wrap_words(&text, w, 2)
         .into_iter()
         .map(|l| Line::styled(l, theme.bad()))
         .collect()
-}
-
-/// `text` in lines of at most `w` characters, broken between words, at most `max` lines
-/// (the last cut with a mark when more remains).
-fn wrap(text: &str, w: usize, max: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut rest = text.trim();
-    while !rest.is_empty() && lines.len() < max {
-        if lines.len() + 1 == max || rest.chars().count() <= w {
-            lines.push(clip_words(rest, w));
-            break;
-        }
-        // The last space within the width, else a hard cut at the width.
-        let head: String = rest.chars().take(w + 1).collect();
-        let cut = head
-            .rfind(' ')
-            .filter(|i| *i > 0)
-            .unwrap_or_else(|| head.char_indices().nth(w).map_or(head.len(), |(i, _)| i));
-        lines.push(rest[..cut].trim_end().to_string());
-        rest = rest[cut..].trim_start();
-    }
-    lines
 }
 
 /// The cost by day, week or month over the whole range, ready to draw.
@@ -631,13 +609,5 @@ mod tests {
         assert_eq!(share(0.004, 10.0), "<1%");
         assert_eq!(share(0.0, 0.0), "–");
         assert_eq!(share(0.0, 5.0), "–", "an unpriced row has no share");
-    }
-
-    #[test]
-    fn a_long_note_wraps_between_words_and_is_cut_with_a_mark() {
-        assert_eq!(wrap("one two three", 20, 2), ["one two three"]);
-        assert_eq!(wrap("one two three four", 9, 2), ["one two", "three fo…"]);
-        assert_eq!(wrap("one two three", 9, 3), ["one two", "three"]);
-        assert_eq!(wrap("abcdefghijkl xy", 5, 2), ["abcde", "fghi…"]);
     }
 }

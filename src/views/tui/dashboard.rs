@@ -22,7 +22,7 @@ pub(crate) fn render(snapshot: &Snapshot, width: u16, color: bool, query: &Query
     app.set_snapshot(snapshot.clone());
     let theme = Theme { mono: !color };
     // As tall as the content needs, so a short report has no empty rows.
-    let height = ui::full_height(&app).clamp(ui::MIN_HEIGHT, HEIGHT);
+    let height = ui::full_height(&app, width).clamp(ui::MIN_HEIGHT, HEIGHT);
     let buffer = frame(&app, width, height, theme);
     to_text(&buffer, color)
 }

@@ -78,8 +78,14 @@ pub(crate) fn row_heights(total: u16, needs: [u16; 3]) -> [u16; 3] {
     h
 }
 
-fn row_needs(app: &App) -> [u16; 3] {
-    PAIRS.map(|(l, r)| panes::height(app, l).max(panes::height(app, r)))
+/// What each row of panes needs in a body `width` columns wide.
+fn row_needs(app: &App, width: u16) -> [u16; 3] {
+    let [a, b] = halves(Rect::new(0, 0, width, 1));
+    PAIRS.map(|(l, r)| panes::height(app, l, a.width).max(panes::height(app, r, b.width)))
+}
+
+fn halves(row: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(row)
 }
 
 /// The key hints' row; a printed frame has no keys to hint at.
@@ -88,18 +94,17 @@ fn footer_height(app: &App) -> u16 {
 }
 
 /// The screen height that shows every row of every pane (header and footer included).
-pub(crate) fn full_height(app: &App) -> u16 {
-    row_needs(app)
+pub(crate) fn full_height(app: &App, width: u16) -> u16 {
+    row_needs(app, width)
         .iter()
         .fold(2 + footer_height(app), |h, n| h.saturating_add(*n))
 }
 
 fn draw_body(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let heights = row_heights(area.height, row_needs(app));
+    let heights = row_heights(area.height, row_needs(app, area.width));
     let rows = Layout::vertical(heights.map(Constraint::Length)).split(area);
     for (row, (left, right)) in rows.iter().zip(PAIRS) {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .areas(*row);
+        let [a, b] = halves(*row);
         panes::draw(f, a, app, left, theme);
         panes::draw(f, b, app, right, theme);
     }

@@ -2,7 +2,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::model::format::{clip_words, severity_word};
+use crate::model::format::{severity_word, wrap_words};
 use crate::model::snapshot::Insight;
 
 use super::Lines;
@@ -19,31 +19,51 @@ pub(crate) fn rows(app: &App) -> Vec<(&Insight, &String)> {
         .collect()
 }
 
-/// Two lines a row: the finding, then its recommendation.
-pub(crate) fn height(app: &App) -> usize {
-    2 * rows(app).len()
+/// Lines a finding's text and its recommendation may take; past them the last line is cut
+/// with `…` (the details show both whole).
+const FINDING_LINES: usize = 3;
+const ADVICE_LINES: usize = 2;
+
+/// The lines of all rows at the pane's inner `width`.
+pub(crate) fn height(app: &App, width: u16) -> usize {
+    rows(app)
+        .into_iter()
+        .map(|r| {
+            let (finding, advice) = wrapped(r, width);
+            finding.len() + advice.len()
+        })
+        .sum()
 }
 
-/// Each line cut to the pane at a word, with `…` (the details show it whole).
+/// A finding and its recommendation wrapped between words under the severity column.
+fn wrapped((ins, rec): (&Insight, &String), width: u16) -> (Vec<String>, Vec<String>) {
+    let w = (width as usize).saturating_sub(7).max(1);
+    (
+        wrap_words(&ins.message, w, FINDING_LINES),
+        wrap_words(&format!("→ {rec}"), w, ADVICE_LINES),
+    )
+}
+
+/// Each finding wrapped to the pane, its recommendation dimmed below it.
 pub(crate) fn lines<'a>(app: &'a App, width: u16, theme: Theme) -> Lines<'a> {
-    let w = (width as usize).saturating_sub(7);
     let mut lines = Vec::new();
-    for (i, (ins, rec)) in rows(app).into_iter().enumerate() {
-        let sev = severity_word(ins.severity);
-        lines.push((
-            Some(i),
-            Line::from(vec![
-                Span::styled(format!("{sev:<6} "), theme.severity(ins.severity)),
-                Span::raw(clip_words(&ins.message, w)),
-            ]),
-        ));
-        lines.push((
-            None,
-            Line::styled(
-                format!("       {}", clip_words(&format!("→ {rec}"), w)),
-                theme.dim(),
-            ),
-        ));
+    for (i, row) in rows(app).into_iter().enumerate() {
+        let (finding, advice) = wrapped(row, width);
+        let sev = severity_word(row.0.severity);
+        for (k, text) in finding.into_iter().enumerate() {
+            let head = if k == 0 {
+                Span::styled(format!("{sev:<6} "), theme.severity(row.0.severity))
+            } else {
+                Span::raw("       ")
+            };
+            lines.push((
+                (k == 0).then_some(i),
+                Line::from(vec![head, Span::raw(text)]),
+            ));
+        }
+        for text in advice {
+            lines.push((None, Line::styled(format!("       {text}"), theme.dim())));
+        }
     }
     lines
 }

@@ -33,14 +33,14 @@ pub(crate) fn row_count(app: &App, pane: Pane) -> usize {
     }
 }
 
-/// Lines a pane needs to show all its rows, borders included.
-pub(crate) fn height(app: &App, pane: Pane) -> u16 {
+/// Lines a pane needs to show all its rows, borders included, `width` columns wide.
+pub(crate) fn height(app: &App, pane: Pane, width: u16) -> u16 {
     let lines = match pane {
         Pane::Success => success::height(app),
         _ if row_count(app, pane) == 0 => empty_text(app, pane).len(),
         Pane::Skills | Pane::Agents | Pane::Stages => row_count(app, pane),
         Pane::Missed => missed::height(app),
-        Pane::Insights => insights::height(app),
+        Pane::Insights => insights::height(app, width.saturating_sub(2)),
     };
     u16::try_from(lines.max(1) + 2).unwrap_or(u16::MAX)
 }
