@@ -59,6 +59,8 @@ struct Ctx<'a> {
     scoped: HashSet<&'a str>,
     /// Sessions in scope active in range, cut to the `--sessions N` most recent.
     selected: HashSet<&'a str>,
+    /// Every session on record is selected.
+    all_selected: bool,
     /// One call per `tool_use.id`, from every file.
     calls: HashMap<&'a str, &'a ToolCall>,
     /// Calls in range in the selected sessions, in time order, with their fate.
@@ -77,7 +79,14 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// In range, and in one of the selected sessions.
     fn counts(&self, ts: Millis, session: &str) -> bool {
-        self.bounds.contains(ts) && self.selected.contains(session)
+        // Every timestamped fact's session is on record, so when all are selected only an
+        // empty one can fail: no lookup per fact (range `all` over every project).
+        self.bounds.contains(ts)
+            && if self.all_selected {
+                !session.is_empty()
+            } else {
+                self.selected.contains(session)
+            }
     }
 }
 

@@ -23,7 +23,8 @@ struct SessionInfo<'a> {
 }
 
 /// `prune`: leave out the files with nothing since the previous range began (see
-/// [`touches`]); off only in the test that proves it changes nothing.
+/// [`touches`]) and skip the session lookup when every session is selected; off only in the
+/// test that proves these shortcuts change nothing.
 pub(super) fn scope<'a>(
     store: &'a Store,
     q: &'a Query,
@@ -62,6 +63,7 @@ pub(super) fn scope<'a>(
         all_files,
         bounds,
         scoped,
+        all_selected: prune && selected.len() == sessions.len(),
         selected,
         calls: HashMap::default(),
         range_calls: Vec::new(),

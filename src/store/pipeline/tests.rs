@@ -284,7 +284,8 @@ fn replace_and_remove_drop_a_files_contribution() {
     assert_eq!(s.stages.missing.len(), 6);
 }
 
-/// Leaving out the files with nothing since the previous range began changes nothing, over
+/// The shortcuts (files with nothing since the previous range began left out, no session
+/// lookup when every session is selected) change nothing, over
 /// the demo data and the real config directories (when `../shared` is there), for short and
 /// long ranges ending at several moments of their history.
 #[test]
@@ -328,12 +329,26 @@ fn pruning_old_files_changes_no_snapshot() {
         let mut compared = 0;
         for k in 0..=8 {
             let t: DateTime<Utc> = first + (last - first) * k / 8 + chrono::Duration::hours(1);
-            for range in ["1d", "7d", "30d"] {
-                let q = at(range, t);
-                let pruned = super::snapshot_pruned(&store, &q, &catalog, true);
-                let whole = super::snapshot_pruned(&store, &q, &catalog, false);
-                assert_eq!(pruned, whole, "{} at {t}, {range}", home.display());
-                compared += usize::from(pruned.totals.tool_calls > 0);
+            for range in ["1d", "7d", "30d", "all"] {
+                // Also cut to the two latest sessions, and to one project.
+                let project = store.projects().into_iter().next();
+                let queries = [
+                    at(range, t),
+                    Query {
+                        sessions: Some(2),
+                        ..at(range, t)
+                    },
+                    Query {
+                        project,
+                        ..at(range, t)
+                    },
+                ];
+                for q in queries {
+                    let pruned = super::snapshot_pruned(&store, &q, &catalog, true);
+                    let whole = super::snapshot_pruned(&store, &q, &catalog, false);
+                    assert_eq!(pruned, whole, "{} at {t}, {range}", home.display());
+                    compared += usize::from(pruned.totals.tool_calls > 0);
+                }
             }
         }
         assert!(
