@@ -858,7 +858,194 @@ fn the_estimated_rule_ends_at_the_next_human_prompt() {
     assert!(text.contains("debugging*"), "{text}");
     assert!(
         text.lines()
-            .any(|l| l.starts_with("  name") && l.ends_with("cost")),
+            .any(|l| l.starts_with("  name") && l.ends_with("cost   made      ok")),
+        "{text}"
+    );
+}
+
+/// An assistant entry making one `name` call `call` (message `msg`), with `extra` fields.
+fn tool_use(session: &str, sec: u32, msg: &str, call: &str, name: &str, extra: Value) -> Value {
+    let mut v = assistant(session, sec, msg, OPUS, usage(10, 100), extra);
+    v["message"]["content"] = json!([{"type": "tool_use", "id": call, "name": name,
+                                      "input": {"command": "x"}}]);
+    v
+}
+
+fn tool_result(session: &str, sec: u32, call: &str, failed: bool, sidechain: bool) -> Value {
+    json!({
+        "type": "user", "sessionId": session, "timestamp": ts(sec), "cwd": "/p",
+        "isSidechain": sidechain,
+        "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": call,
+                                                 "content": "out", "is_error": failed}]}
+    })
+}
+
+/// The same entry a day later (the range the test looks at; `ts` is the day before).
+fn next_day(mut v: Value) -> Value {
+    if let Some(t) = v["timestamp"].as_str() {
+        v["timestamp"] = json!(t.replace("2026-06-01", "2026-06-02"));
+    }
+    v
+}
+
+fn item<'a>(v: &'a Value, kind: &str, name: &str) -> &'a Value {
+    v[kind]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind} {name}: {}", v[kind]))
+}
+
+#[test]
+fn what_each_agent_and_skill_buys_and_what_a_run_cost_before() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = tmp.path().join("projects/-p");
+    let side = json!({"isSidechain": true});
+    // The day before the range: one tester run, one response of 100 output tokens.
+    write(
+        &proj.join("s0.jsonl"),
+        &[
+            agent_call("s0", 1, "p1", "pc1", "tester", false),
+            agent_result("s0", 9, "pc1", json!({"agentId": "y1"}), false),
+        ],
+    );
+    write(
+        &proj.join("s0/subagents/agent-y1.jsonl"),
+        &[assistant("s0", 2, "p2", OPUS, usage(10, 100), side.clone())],
+    );
+    // In range: a tester run making three calls in its own transcript (one fails), and
+    // a main thread with `attributionSkill` on two calls of `review` (one rejected), one
+    // call of no skill.
+    let d = next_day;
+    write(
+        &proj.join("s1.jsonl"),
+        &[
+            d(agent_call("s1", 1, "m1", "c1", "tester", false)),
+            d(agent_result("s1", 9, "c1", json!({"agentId": "x1"}), false)),
+            d(tool_use("s1", 9, "m8", "sk", "Skill", json!({}))),
+            d(tool_use(
+                "s1",
+                10,
+                "m5",
+                "k1",
+                "Read",
+                json!({"attributionSkill": "review"}),
+            )),
+            d(tool_result("s1", 11, "k1", false, false)),
+            d(tool_use(
+                "s1",
+                12,
+                "m6",
+                "k2",
+                "Edit",
+                json!({"attributionSkill": "review"}),
+            )),
+            d(
+                json!({"type": "user", "sessionId": "s1", "timestamp": ts(13), "cwd": "/p",
+                     "message": {"role": "user", "content": [{"type": "tool_result",
+                     "tool_use_id": "k2", "is_error": true, "content":
+                     "The user doesn't want to proceed with this tool use."}]}}),
+            ),
+            d(tool_use("s1", 14, "m7", "k3", "Bash", json!({}))),
+            d(tool_result("s1", 15, "k3", false, false)),
+        ],
+    );
+    let sub = proj.join("s1/subagents");
+    write(
+        &sub.join("agent-x1.jsonl"),
+        &[
+            d(tool_use("s1", 2, "m2", "t1", "Bash", side.clone())),
+            d(tool_result("s1", 3, "t1", false, true)),
+            d(tool_use("s1", 4, "m3", "t2", "Bash", side.clone())),
+            d(tool_result("s1", 5, "t2", true, true)),
+            d(tool_use("s1", 6, "m4", "t3", "Read", side.clone())),
+            d(tool_result("s1", 7, "t3", false, true)),
+        ],
+    );
+    // The estimated rule in a session without `attributionSkill`: the calls after the
+    // `Skill` call until the next human prompt.
+    write(
+        &proj.join("s2.jsonl"),
+        &[
+            d(tool_use("s2", 1, "n1", "e1", "Skill", json!({}))),
+            d(tool_result("s2", 2, "e1", false, false)),
+            d(tool_use("s2", 3, "n2", "e2", "Grep", json!({}))),
+            d(tool_result("s2", 4, "e2", true, false)),
+            d(
+                json!({"type": "user", "sessionId": "s2", "timestamp": ts(5), "cwd": "/p",
+                     "message": {"role": "user", "content": "next"}}),
+            ),
+            d(tool_use("s2", 6, "n3", "e3", "Grep", json!({}))),
+            d(tool_result("s2", 7, "e3", false, false)),
+        ],
+    );
+    let s1 = std::fs::read_to_string(proj.join("s1.jsonl")).unwrap();
+    let s1 = s1.replace(
+        r#""id":"sk","input":{"command":"x"}"#,
+        r#""id":"sk","input":{"skill":"review"}"#,
+    );
+    std::fs::write(proj.join("s1.jsonl"), s1).unwrap();
+    let mut s2 = std::fs::read_to_string(proj.join("s2.jsonl")).unwrap();
+    s2 = s2.replacen(
+        r#""input":{"command":"x"}"#,
+        r#""input":{"skill":"debugging"}"#,
+        1,
+    );
+    std::fs::write(proj.join("s2.jsonl"), s2).unwrap();
+
+    let home = tmp.path().to_str().unwrap();
+    let args = [
+        "--format",
+        "json",
+        "--claude-dir",
+        home,
+        "--range",
+        "1d",
+        "--all-projects",
+        "--no-prometheus",
+        "--now",
+        "2026-06-03T00:00:00Z",
+    ];
+    let (v, _) = json_output(bin().args(args));
+    let tester = item(&v, "agents", "tester");
+    assert_eq!(tester["calls_made"], 3, "the calls in its own transcript");
+    assert_eq!(tester["calls_failed"], 1);
+    assert!((tester["calls_success_rate"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-12);
+    // Its responses now: three of 100 output tokens; before: one. Per run: three times.
+    let per = tester["cost_per_call"].as_f64().unwrap();
+    let before = tester["previous_cost_per_call"].as_f64().unwrap();
+    assert!((per - 3.0 * before).abs() < 1e-12, "{per} vs {before}");
+    let review = item(&v, "skills", "review");
+    assert_eq!(
+        review["calls_made"], 2,
+        "attributionSkill on the calling entry"
+    );
+    assert_eq!(review["calls_failed"], 1, "a rejection is a failure");
+    assert_eq!(review["calls_success_rate"], 0.5);
+    assert!(
+        review.get("previous_cost_per_call").is_none(),
+        "no run before"
+    );
+    let debugging = item(&v, "skills", "debugging");
+    assert_eq!(
+        debugging["calls_made"], 1,
+        "the Grep after the call, not the Skill call, not after the prompt"
+    );
+    assert_eq!(debugging["calls_success_rate"], 0.0);
+
+    // The table shows them.
+    let mut targs = args;
+    targs[1] = "table";
+    let text = String::from_utf8_lossy(&run(&targs).stdout).to_string();
+    let tester_line = text.lines().find(|l| l.contains("tester")).unwrap();
+    assert!(
+        tester_line.contains("3") && tester_line.contains("66.7%"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("  name") && l.ends_with("made      ok")),
         "{text}"
     );
 }
