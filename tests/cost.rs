@@ -74,6 +74,8 @@ struct Walk {
     calls: HashMap<String, (String, i64, bool, String, String)>,
     /// agentId -> tool_use id
     agent_ids: HashMap<String, String>,
+    /// tool_use id -> the subagent file and `attributionSkill` of the entry that made it
+    call_src: HashMap<String, (Option<(String, Option<String>)>, Option<String>)>,
     /// (session, ts) of human prompts
     prompts: Vec<(String, i64)>,
     /// (session, ts, name) of `/name` commands, and of skill bodies loaded
@@ -171,6 +173,10 @@ fn walk(home: &Path) -> Walk {
                             "Skill" => b["input"]["skill"].as_str(),
                             _ => None,
                         };
+                        let skill = v["attributionSkill"].as_str().filter(|s| !s.is_empty());
+                        w.call_src
+                            .entry(b["id"].as_str().unwrap().to_string())
+                            .or_insert((agent_file.clone(), skill.map(str::to_string)));
                         w.calls
                             .entry(b["id"].as_str().unwrap().to_string())
                             .or_insert((
@@ -273,6 +279,9 @@ struct Count {
     by_agent: BTreeMap<String, Tok>,
     by_skill: BTreeMap<String, Tok>,
     cost_by_model: BTreeMap<String, f64>,
+    /// Tool calls made inside each agent type and skill.
+    calls_by_agent: BTreeMap<String, u64>,
+    calls_by_skill: BTreeMap<String, u64>,
 }
 
 fn price_of(prices: &Value, model: &str) -> Option<Value> {
@@ -358,12 +367,13 @@ fn independent(home: &Path) -> Count {
     events.sort();
     events.dedup();
     let mut c = Count::default();
-    for r in best.values() {
-        c.by_model.entry(r.model.clone()).or_default().add(&r.tok);
-        if let Some(usd) = cost(&prices, &r.model, &r.tok) {
-            *c.cost_by_model.entry(r.model.clone()).or_default() += usd;
-        }
-        let agent = match &r.agent_file {
+    // The agent type and skill of a response or call.
+    let agent_of = |session: &str,
+                    ts: i64,
+                    sidechain: bool,
+                    file: &Option<(String, Option<String>)>|
+     -> String {
+        match file {
             Some((id, meta)) => meta
                 .clone()
                 .or_else(|| {
@@ -378,26 +388,44 @@ fn independent(home: &Path) -> Count {
                     }
                     .into(),
                 ),
-            None if !r.sidechain => "main".into(),
+            None if !sidechain => "main".into(),
             None => w
                 .calls
                 .values()
-                .filter(|(s, ts, side, tool, _)| {
-                    *s == r.session && !side && *ts <= r.ts && (tool == "Task" || tool == "Agent")
+                .filter(|(s, t, side, tool, _)| {
+                    s == session && !side && *t <= ts && (tool == "Task" || tool == "Agent")
                 })
                 .max_by_key(|c| c.1)
                 .map_or("subagent".into(), |c| c.4.clone()),
-        };
-        c.by_agent.entry(agent).or_default().add(&r.tok);
-        let skill = match &r.skill {
+        }
+    };
+    let skill_of = |session: &str, ts: i64, skill: &Option<String>| -> Option<String> {
+        match skill {
             Some(s) => Some(s.clone()),
-            None if attributed.contains(r.session.as_str()) => None,
+            None if attributed.contains(session) => None,
             None => events
                 .iter()
-                .filter(|(s, ts, _)| *s == r.session && *ts < r.ts)
+                .filter(|(s, t, _)| *s == session && *t < ts)
                 .max_by_key(|e| e.1)
                 .and_then(|e| e.2.map(str::to_string)),
-        };
+        }
+    };
+    for (id, (file, skill)) in &w.call_src {
+        let (session, ts, sidechain, _, _) = &w.calls[id];
+        let agent = agent_of(session, *ts, *sidechain, file);
+        *c.calls_by_agent.entry(agent).or_default() += 1;
+        if let Some(s) = skill_of(session, *ts, skill) {
+            *c.calls_by_skill.entry(s).or_default() += 1;
+        }
+    }
+    for r in best.values() {
+        c.by_model.entry(r.model.clone()).or_default().add(&r.tok);
+        if let Some(usd) = cost(&prices, &r.model, &r.tok) {
+            *c.cost_by_model.entry(r.model.clone()).or_default() += usd;
+        }
+        let agent = agent_of(&r.session, r.ts, r.sidechain, &r.agent_file);
+        c.by_agent.entry(agent).or_default().add(&r.tok);
+        let skill = skill_of(&r.session, r.ts, &r.skill);
         if let Some(s) = skill {
             c.by_skill.entry(s).or_default().add(&r.tok);
         }
@@ -468,12 +496,29 @@ fn real_transcripts_agree_with_an_independent_count() {
         let got = v["totals"]["cost_usd"].as_f64().unwrap();
         assert!((got - total).abs() < 0.005, "{dir}: total {got} vs {total}");
         assert!(total > 1.0, "{dir}: something was priced");
-        // Per item: the same figures beside the counts.
+        // Per item: the same figures beside the counts, and the calls made inside it.
         for s in v["skills"].as_array().unwrap() {
             let name = s["name"].as_str().unwrap();
             let t = want.by_skill.get(name).copied().unwrap_or_default();
             assert_eq!(s["tokens"]["output"], t.output, "{dir}: skill {name}");
+            let calls = want.calls_by_skill.get(name).copied().unwrap_or(0);
+            assert_eq!(s["calls_made"], calls, "{dir}: calls made in skill {name}");
         }
+        for a in v["agents"].as_array().unwrap() {
+            let name = a["name"].as_str().unwrap();
+            let calls = want.calls_by_agent.get(name).copied().unwrap_or(0);
+            assert_eq!(a["calls_made"], calls, "{dir}: calls made in agent {name}");
+        }
+        let inside: u64 = want.calls_by_agent.values().sum();
+        assert_eq!(
+            inside,
+            v["totals"]["tool_calls"].as_u64().unwrap(),
+            "{dir}: every call made by one agent type, the main thread included"
+        );
+        eprintln!(
+            "{dir}: calls by agent type {:?}, by skill {:?}",
+            want.calls_by_agent, want.calls_by_skill
+        );
     }
 }
 
