@@ -67,6 +67,9 @@ struct Resp {
     skill: Option<String>,
 }
 
+/// A subagent file's id and the `agentType` of its sidecar; none for a main transcript.
+type AgentFileOf = Option<(String, Option<String>)>;
+
 #[derive(Default)]
 struct Walk {
     resps: Vec<Resp>,
@@ -75,7 +78,7 @@ struct Walk {
     /// agentId -> tool_use id
     agent_ids: HashMap<String, String>,
     /// tool_use id -> the subagent file and `attributionSkill` of the entry that made it
-    call_src: HashMap<String, (Option<(String, Option<String>)>, Option<String>)>,
+    call_src: HashMap<String, (AgentFileOf, Option<String>)>,
     /// (session, ts) of human prompts
     prompts: Vec<(String, i64)>,
     /// (session, ts, name) of `/name` commands, and of skill bodies loaded
