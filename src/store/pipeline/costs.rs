@@ -334,6 +334,36 @@ fn add_call(t: &mut CallTally, fate: Fate) {
     }
 }
 
+/// Per session in range: what the responses of one skill (`skill`) or agent type cost
+/// there, and what all its responses cost (priced ones; attributed as in [`costs`]).
+pub(super) fn session_costs<'a>(
+    ctx: &Ctx<'a>,
+    skill: bool,
+    name: &str,
+) -> (HashMap<&'a str, f64>, HashMap<&'a str, f64>) {
+    let agents = agent_types(ctx);
+    let skills = SkillWindows::new(ctx);
+    let (mut item, mut total) = (HashMap::default(), HashMap::default());
+    for &(u, file) in &ctx.usage {
+        let Some(c) = ctx.prices.get(&u.model).and_then(|p| p.cost(&kinds(u))) else {
+            continue;
+        };
+        let session = u.session.as_str();
+        *total.entry(session).or_default() += c;
+        let hit = if skill {
+            skills
+                .of(u.skill.as_deref(), session, u.ts)
+                .is_some_and(|(s, _)| s == name)
+        } else {
+            agents.of(session, u.ts, u.sidechain, file) == name
+        };
+        if hit {
+            *item.entry(session).or_default() += c;
+        }
+    }
+    (item, total)
+}
+
 /// Rows by name while they are summed.
 type Rows<'a> = HashMap<&'a str, CostRow>;
 
