@@ -593,7 +593,16 @@ fn the_projects_view_lists_every_project_and_enter_scopes_to_one() {
     // Each project counted as the dashboard counts it: the sessions add up.
     let sum: u64 = app.projects.iter().map(|p| p.sessions).sum();
     assert!(sum >= app.snapshot.totals.sessions);
+    // And so does the cost: each project's, then all projects'.
+    let cost: f64 = app.projects.iter().filter_map(|p| p.cost_usd).sum();
+    assert!(app.snapshot.totals.cost_usd > 0.0);
+    assert!(
+        (cost - app.snapshot.totals.cost_usd).abs() < 1e-9,
+        "{cost} vs {}",
+        app.snapshot.totals.cost_usd
+    );
     let text = screen(&app, 120, 40);
+    assert!(text.contains("cost  last activity"), "{text}");
     for p in &app.projects {
         assert!(text.contains(&p.path), "{}:\n{text}", p.path);
     }
