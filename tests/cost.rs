@@ -498,6 +498,30 @@ fn real_transcripts_agree_with_an_independent_count() {
         }
         let got = v["totals"]["cost_usd"].as_f64().unwrap();
         assert!((got - total).abs() < 0.005, "{dir}: total {got} vs {total}");
+        // Per session: every response in one session, the same total.
+        let sessions = v["costs"]["by_session"].as_array().unwrap();
+        let by_session: f64 = sessions
+            .iter()
+            .map(|r| r["cost_usd"].as_f64().unwrap())
+            .sum();
+        assert!(
+            (by_session - got).abs() < 1e-6,
+            "{dir}: {by_session} vs {got}"
+        );
+        let responses: u64 = sessions
+            .iter()
+            .map(|r| r["responses"].as_u64().unwrap())
+            .sum();
+        let want_responses: u64 = v["costs"]["by_model"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["responses"].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            responses, want_responses,
+            "{dir}: each response in one session"
+        );
         assert!(total > 1.0, "{dir}: something was priced");
         // Per item: the same figures beside the counts, and the calls made inside it.
         for s in v["skills"].as_array().unwrap() {
@@ -775,6 +799,11 @@ fn subagents_in_every_layout_nested_background_and_resumed_count_once_each() {
     assert_eq!(responses("by_agent_type", "main"), 3);
     assert_eq!(responses("by_agent_type", "planner"), 2);
     assert_eq!(responses("by_model", OPUS), 8, "each message id once");
+    // Subagents' responses in their parent sessions; the resumed copy adds nothing.
+    assert_eq!(responses("by_session", "s1"), 2);
+    assert_eq!(responses("by_session", "s2"), 4);
+    assert_eq!(responses("by_session", "s3"), 2);
+    assert_eq!(v["costs"]["by_session"].as_array().unwrap().len(), 3);
     assert_eq!(
         row(&v, "by_agent_type", "planner")["duration_ms"],
         700,

@@ -56,6 +56,10 @@ pub struct Costs {
     pub by_mcp_server: Vec<CostRow>,
     /// `name` is the day, `YYYY-MM-DD` in the snapshot's timezone.
     pub by_day: Vec<CostRow>,
+    /// `name` is the session id; a subagent's responses count in its parent session. Most
+    /// expensive first.
+    #[serde(default)]
+    pub by_session: Vec<CostRow>,
     /// Per agent type (`main` included) and per skill: what the details and the findings
     /// need beside the rows; not in the JSON.
     #[serde(skip)]

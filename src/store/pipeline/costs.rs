@@ -1,5 +1,5 @@
 //! Step 6, costs: each API response in range (once per `message.id`, from `tokens`) priced
-//! and attributed to its model, agent type, skill, MCP server and day.
+//! and attributed to its model, agent type, skill, MCP server, session and day.
 //!
 //! - Agent type: `main` for the main thread; in a subagent file, the type of its
 //!   `.meta.json` sidecar, else of the `Task`/`Agent` call whose result names the file
@@ -38,6 +38,7 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
     let mut by_agent: Rows = HashMap::default();
     let mut by_skill: Rows = HashMap::default();
     let mut by_mcp: Rows = HashMap::default();
+    let mut by_session: Rows = HashMap::default();
     // Agent type or skill, then model.
     let mut agent_model: HashMap<(&str, &str), CostRow> = HashMap::default();
     let mut skill_model: HashMap<(&str, &str), CostRow> = HashMap::default();
@@ -66,6 +67,7 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
             None => {}
         }
         add_to(row(&mut by_model, &u.model), &kinds, cost, has_tokens);
+        add_to(row(&mut by_session, &u.session), &kinds, cost, has_tokens);
         let agent = agents.of(&u.session, u.ts, u.sidechain, file);
         add_to(row(&mut by_agent, agent), &kinds, cost, has_tokens);
         if let Some(c) = cost {
@@ -117,6 +119,7 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
     snap.costs.by_agent_type = by_cost(by_agent);
     snap.costs.by_skill = by_cost(by_skill);
     snap.costs.by_mcp_server = by_cost(by_mcp);
+    snap.costs.by_session = by_cost(by_session);
     snap.costs.by_day = by_day
         .into_iter()
         .map(|(day, mut r)| {

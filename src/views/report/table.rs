@@ -169,7 +169,10 @@ fn cost_column(out: &mut String, start: usize, items: &[ItemStat], rows: &[CostR
     }
 }
 
-/// What the responses in range cost: by agent type, skill, model and MCP server.
+/// Sessions listed under "by session".
+const SESSIONS_LISTED: usize = 10;
+
+/// What the responses in range cost: by agent type, skill, model, MCP server and session.
 fn costs(out: &mut String, s: &Snapshot) {
     heading(out, "Costs");
     let c = &s.costs;
@@ -192,11 +195,18 @@ fn costs(out: &mut String, s: &Snapshot) {
     } else {
         "by skill"
     };
+    let sessions = &c.by_session[..c.by_session.len().min(SESSIONS_LISTED)];
+    let sessions_title = if c.by_session.len() > SESSIONS_LISTED {
+        format!("by session (the {SESSIONS_LISTED} most expensive)")
+    } else {
+        "by session".to_string()
+    };
     for (title, rows) in [
-        ("by agent type", &c.by_agent_type),
-        (skill_note, &c.by_skill),
-        ("by model", &c.by_model),
-        ("by MCP server", &c.by_mcp_server),
+        ("by agent type", &c.by_agent_type[..]),
+        (skill_note, &c.by_skill[..]),
+        ("by model", &c.by_model[..]),
+        ("by MCP server", &c.by_mcp_server[..]),
+        (sessions_title.as_str(), sessions),
     ] {
         let rows: Vec<&CostRow> = rows.iter().filter(|r| r.responses > 0).collect();
         if rows.is_empty() {
