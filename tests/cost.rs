@@ -65,6 +65,8 @@ struct Resp {
     sidechain: bool,
     agent_file: Option<(String, Option<String>)>,
     skill: Option<String>,
+    /// `requestId` of the line (other trackers key on it).
+    request: Option<String>,
 }
 
 /// A subagent file's id and the `agentType` of its sidecar; none for a main transcript.
@@ -215,6 +217,7 @@ fn walk(home: &Path) -> Walk {
                         sidechain,
                         agent_file: agent_file.clone(),
                         skill,
+                        request: v["requestId"].as_str().map(str::to_string),
                     });
                 }
                 Some("user") => {
@@ -1125,4 +1128,77 @@ fn what_each_agent_and_skill_buys_and_what_a_run_cost_before() {
             .any(|l| l.starts_with("  name") && l.ends_with("made      ok")),
         "{text}"
     );
+}
+
+/// The README's "Why totals differ" figures, computed here by the rules of other trackers
+/// over the real transcripts: every usage line summed; ccusage's rule (one line per
+/// `message.id` + `requestId`, the first; a line without both always counts); skilltop's
+/// (one per `message.id`, the line with the most output).
+#[test]
+fn other_trackers_rules_give_the_readme_figures() {
+    let Some(home) = realdata() else { return };
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let prices: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/prices.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let money = |v: f64| {
+        let cents = format!("{:.2}", v);
+        let (whole, frac) = cents.split_once('.').unwrap();
+        let mut grouped = String::new();
+        for (i, ch) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        format!("${grouped}.{frac}")
+    };
+    for dir in ["claude-home", "claude-home-2"] {
+        let home = home.with_file_name(dir);
+        if !home.is_dir() {
+            continue;
+        }
+        let w = walk(&home);
+        let usd = |r: &Resp| cost(&prices, &r.model, &r.tok).unwrap_or(0.0);
+        let every: f64 = w.resps.iter().map(usd).sum();
+        let mut by_time: Vec<&Resp> = w.resps.iter().collect();
+        by_time.sort_by_key(|r| r.ts);
+        let mut seen = HashSet::new();
+        let (mut ccusage, mut ccusage_out) = (0.0, 0);
+        for r in by_time {
+            if let Some(req) = &r.request
+                && !seen.insert((r.id.as_str(), req.as_str()))
+            {
+                continue;
+            }
+            ccusage += usd(r);
+            ccusage_out += r.tok.output;
+        }
+        let v = snapshot_of(&home, &[]);
+        let ours = v["totals"]["cost_usd"].as_f64().unwrap();
+        let ours_out: u64 = v["costs"]["by_model"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["tokens"]["output"].as_u64().unwrap())
+            .sum();
+        eprintln!(
+            "{dir}: every line {}, ccusage's rule {} (output {ccusage_out}), skilltop {} (output {ours_out})",
+            money(every),
+            money(ccusage),
+            money(ours)
+        );
+        assert!(every > 2.0 * ours, "{dir}: lines of one response summed");
+        assert!(ccusage <= ours + 1e-9 && ccusage_out <= ours_out, "{dir}");
+        for figure in [every, ccusage, ours] {
+            assert!(
+                readme.contains(&money(figure)),
+                "{dir}: README lacks {}",
+                money(figure)
+            );
+        }
+    }
 }
