@@ -475,10 +475,26 @@ fn a_newcomers_walk_through_the_demo() {
     t.wait("the demo data", |s| {
         s.contains("test-driven-development") && s.contains("range 7d")
     });
-    for _ in 0..6 {
+    // Tab moves to each pane in turn: Enter there opens its first row, Esc closes it.
+    for (pane, title) in [
+        ("Agents", "┌ code-reviewer "),
+        ("Stages", "┌ stage brainstorm "),
+        ("Success", "┌ tool Agent "),
+        ("Missed", "┌ missed: frontend-design "),
+        ("Insights", "┌ used less while asked for "),
+    ] {
         t.keys("Tab");
+        t.keys("Enter");
+        t.wait(&format!("the details of the first row of {pane}"), |s| {
+            s.contains(title) && s.contains("Esc closes")
+        });
+        t.keys("Escape");
+        t.wait(&format!("{pane}'s details closed"), |s| {
+            !s.contains("Esc closes")
+        });
     }
-    // Back on Skills: Enter opens the first skill's details, Esc closes them.
+    // A sixth Tab is back on Skills: Enter opens the first skill's details, Esc closes them.
+    t.keys("Tab");
     t.keys("Enter");
     t.wait("the details with their sessions", |s| {
         s.contains("Esc closes") && s.contains("invocations in 7d") && s.contains("newest first")
@@ -513,6 +529,12 @@ fn a_newcomers_walk_through_the_demo() {
     t.keys("q");
     t.wait("the exit", |s| s.contains("EXITED:0"));
     assert!(!t.alternate_screen());
-    let written = std::fs::read_dir(dir.path()).unwrap().flatten().count();
-    assert_eq!(written, 1, "the export is in the working directory");
+    let written: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+    assert_eq!(written.len(), 1, "the export is in the working directory");
+    // The snapshot on screen: the chosen project, with sparse daily series.
+    let text = std::fs::read_to_string(written[0].path()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["schema"], "skilltop.snapshot/1");
+    assert!(v["scope"]["project"].as_str().is_some(), "{}", v["scope"]);
+    assert_eq!(v["daily_sparse"], true);
 }

@@ -20,6 +20,9 @@ use skilltop::views::tui::ui::Theme;
 
 const MONO: Theme = Theme { mono: true };
 
+/// The sizes every screen is pinned at.
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
+
 fn query() -> Query {
     let now: DateTime<Utc> = std::fs::read_to_string(fixtures().join("demo/NOW"))
         .unwrap()
@@ -126,7 +129,11 @@ fn details_and_help() {
     insta::assert_snapshot!("details_missed_80x24", screen(&app, 80, 24));
     app.handle(Action::Close);
     app.handle(Action::Help);
-    insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
+    for (w, h) in SIZES {
+        let text = screen(&app, w, h);
+        assert!(text.contains("quit"), "{text}");
+        insta::assert_snapshot!(format!("help_{w}x{h}"), text);
+    }
 }
 
 #[test]
@@ -154,7 +161,7 @@ fn the_range_key_recomputes_from_the_store() {
 #[test]
 fn every_small_size_draws_without_panicking() {
     let mut app = loaded();
-    for overlay in [Action::Close, Action::Open, Action::Help] {
+    for overlay in [Action::Close, Action::Open, Action::Help, Action::Cost] {
         app.handle(Action::Close);
         app.handle(overlay);
         for w in 1..=90 {
@@ -328,6 +335,9 @@ fn details_over_all_chart_the_whole_range_from_its_start() {
             count: u64::from(["2026-02-08", "2026-02-15"].contains(&d.to_string().as_str())),
         })
         .collect();
+    // As the JSON carries it: the range's bounds and the two days used.
+    let daily = skilltop::model::snapshot::sparse_daily(daily);
+    assert_eq!(daily.len(), 4);
     s.scope.start = "2025-06-10T12:00:00Z".into();
     s.skills[0].daily = daily;
     app.set_snapshot(s);
@@ -349,23 +359,190 @@ fn details_over_all_chart_the_whole_range_from_its_start() {
     }
 }
 
+#[test]
+fn a_range_all_snapshot_carries_sparse_days_and_charts_them_as_before() {
+    use skilltop::model::snapshot::dense_daily;
+    // The demo's three weeks seen a year later: range `all` spans 386 days.
+    let mut q = query();
+    q.now += chrono::Duration::days(365);
+    q.range = skilltop::model::range::parse_range("all").unwrap();
+    let mut sparse = loaded_over(q.clone());
+    let s = sparse.snapshot.clone();
+    assert!(s.daily_sparse);
+    let (start, end) = (&s.scope.start[..10], "2027-11-24");
+    for it in s.skills.iter().chain(&s.agents) {
+        let used = it.daily.iter().filter(|d| d.count > 0).count();
+        assert!(used > 0, "{}", it.name);
+        assert!(it.daily.len() <= used + 2, "{}: {:?}", it.name, it.daily);
+        assert_eq!(it.daily.first().map(|d| d.date.as_str()), Some(start));
+        assert_eq!(it.daily.last().map(|d| d.date.as_str()), Some(end));
+        assert_eq!(it.daily.iter().map(|d| d.count).sum::<u64>(), it.count);
+        assert_eq!(dense_daily(&it.daily).len(), 386, "{}", it.name);
+    }
+    let json = serde_json::to_string(&s.to_json().unwrap()).unwrap();
+    assert!(json.len() < 40_000, "{} bytes", json.len());
+    // The details' chart is the one a dense series draws, at each size.
+    let mut dense = loaded_over(q);
+    let mut d = s.clone();
+    for it in d.skills.iter_mut().chain(d.agents.iter_mut()) {
+        it.daily = dense_daily(&it.daily);
+    }
+    dense.set_snapshot(d);
+    sparse.handle(Action::Open);
+    dense.handle(Action::Open);
+    for (w, h) in SIZES {
+        let text = screen(&sparse, w, h);
+        assert!(text.contains(&format!("{start} → {end}")), "{text}");
+        assert_eq!(text, screen(&dense, w, h), "{w}x{h}");
+    }
+}
+
 /// The demo with the issue's long names: three plugins, a nested namespace, a long tool.
 fn long_names() -> App {
+    renamed(
+        &[
+            "superpowers:subagent-driven-development",
+            "superpowers:writing-plans",
+            "entire-engineering:research:best-practices-researcher",
+            "superpowers:systematic-debugging",
+        ],
+        &[],
+    )
+}
+
+/// The demo with its first skills and agents renamed, and a long tool name.
+fn renamed(skills: &[&str], agents: &[&str]) -> App {
     let mut app = loaded();
     let mut s = app.snapshot.clone();
-    let names = [
-        "superpowers:subagent-driven-development",
-        "superpowers:writing-plans",
-        "entire-engineering:research:best-practices-researcher",
-        "superpowers:systematic-debugging",
-    ];
-    for (it, n) in s.skills.iter_mut().zip(names) {
-        it.name = n.into();
+    for (it, n) in s.skills.iter_mut().zip(skills) {
+        it.name = n.to_string();
+    }
+    for (it, n) in s.agents.iter_mut().zip(agents) {
+        it.name = n.to_string();
     }
     s.tools[0].name = "AskUserQuestion".into();
     s.tools[0].failures = s.tools[0].failures.max(1);
     app.set_snapshot(s);
     app
+}
+
+/// Three plugin items whose names share a long prefix, as the issue met them, with what
+/// tells each apart.
+const THREE_SKILLS: [(&str, &str); 3] = [
+    (
+        "entire-engineering:research:best-practices-researcher",
+        "researcher",
+    ),
+    (
+        "entire-engineering:research:framework-docs-researcher",
+        "framework",
+    ),
+    (
+        "entire-engineering:review:best-practices-reviewer",
+        "reviewer",
+    ),
+];
+const THREE_AGENTS: [(&str, &str); 3] = [
+    (
+        "entire-engineering:review:architecture-strategist",
+        "strategist",
+    ),
+    (
+        "entire-engineering:review:architecture-reviewer",
+        "reviewer",
+    ),
+    (
+        "entire-engineering:research:repo-research-analyst",
+        "repo-resea",
+    ),
+];
+
+#[test]
+fn three_plugins_with_long_prefixes_stay_distinguishable_at_80_columns() {
+    let app = renamed(&THREE_SKILLS.map(|(n, _)| n), &THREE_AGENTS.map(|(n, _)| n));
+    let text = screen(&app, 80, 24);
+    // Skills on the left of the first row of panes, agents on the right.
+    let rows: Vec<(String, String)> = text
+        .lines()
+        .skip_while(|l| !l.contains("1 Skills"))
+        .skip(1)
+        .take(3)
+        .map(|l| {
+            let (a, b) = l.split_once("││").unwrap_or((l, ""));
+            (a.to_string(), b.to_string())
+        })
+        .collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    for (side, three) in [(0, THREE_SKILLS), (1, THREE_AGENTS)] {
+        let drawn: Vec<String> = rows
+            .iter()
+            .map(|(a, b)| {
+                let cell = if side == 0 { a } else { b };
+                // The name: the row up to its bar (or its count).
+                cell.trim_start_matches('│')
+                    .split(['█', '▒'])
+                    .next()
+                    .unwrap_or("")
+                    .trim_end()
+                    .to_string()
+            })
+            .collect();
+        for i in 0..3 {
+            for j in i + 1..3 {
+                assert_ne!(drawn[i], drawn[j], "{drawn:?}\n{text}");
+            }
+        }
+        // Each row is the one its tail says (the panes keep the snapshot's order).
+        for ((name, tail), shown) in three.iter().zip(&drawn) {
+            assert!(shown.contains(tail), "{name} drawn as {shown:?}\n{text}");
+            assert!(
+                shown.starts_with('…'),
+                "{shown:?}: cut from the namespace side"
+            );
+        }
+    }
+    insta::assert_snapshot!("three_plugins_80x24", text);
+
+    // The Missed pane too, where names share the row with a count.
+    let mut app = app;
+    let mut snap = app.snapshot.clone();
+    let missed = [
+        "entire-engineering:review:security-and-performance-reviewer",
+        "entire-engineering:research:security-and-performance-researcher",
+    ];
+    for (m, n) in snap.missed_opportunities.iter_mut().zip(missed) {
+        m.item = n.into();
+    }
+    app.set_snapshot(snap);
+    let text = screen(&app, 80, 24);
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(" prompt"))
+        .filter_map(|l| l.split("││").next())
+        .take(2)
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert_ne!(rows[0], rows[1], "{text}");
+    assert!(rows[0].contains("…reviewer"), "{}", rows[0]);
+    assert!(rows[1].contains("…researcher"), "{}", rows[1]);
+
+    // And tools in Success: the two worst, renamed alike up to their last word.
+    let mut snap = app.snapshot.clone();
+    for (t, n) in [("Agent", "review"), ("Edit", "comment")] {
+        if let Some(tool) = snap.tools.iter_mut().find(|x| x.name == t) {
+            tool.name = format!("mcp__github__create_pull_request_{n}");
+        }
+    }
+    app.set_snapshot(snap);
+    let text = screen(&app, 80, 24);
+    let tools: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split("││").nth(1))
+        .filter(|l| l.contains("mcp__github"))
+        .collect();
+    assert_eq!(tools.len(), 2, "{text}");
+    assert!(tools[0].contains("…review "), "{}", tools[0]);
+    assert!(tools[1].contains("…comment "), "{}", tools[1]);
 }
 
 #[test]
@@ -403,7 +580,7 @@ fn filter(app: &mut App, text: &str) {
 fn a_filter_with_no_match_says_so_in_each_pane() {
     let mut app = loaded();
     filter(&mut app, "zzz");
-    for (w, h) in [(80, 24), (120, 40)] {
+    for (w, h) in SIZES {
         let text = screen(&app, w, h);
         assert_eq!(text.matches("no match for /zzz").count(), 5, "{text}");
         for lie in [
@@ -504,6 +681,105 @@ fn panes_that_hide_rows_say_how_many() {
     insta::assert_snapshot!("hidden_rows_scrolled_80x24", text);
 }
 
+/// The demo with 30 more rows in every pane: more than any pane shows, at any size.
+fn crowded() -> App {
+    use skilltop::model::snapshot::{ItemStat, MissedExample, ToolStat};
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    for n in 1..=30u64 {
+        let item = |name: String| ItemStat {
+            name,
+            count: 1 + n % 3,
+            previous_count: 1,
+            trend_pct: Some(0.0),
+            sessions: 1,
+            ..Default::default()
+        };
+        s.skills.push(item(format!("extra-skill-{n:02}")));
+        s.agents.push(item(format!("extra-agent-{n:02}")));
+        let stage = format!("stage-{n:02}");
+        s.stages.counts.insert(stage.clone(), n);
+        s.stages.sessions_reached.insert(stage.clone(), 1);
+        s.stages.order.push(stage);
+        s.tools.push(ToolStat {
+            name: format!("mcp__extra__tool_{n:02}"),
+            count: 10,
+            failures: 1,
+            success_rate: Some(0.9),
+            recent_errors: Vec::new(),
+        });
+        let mut m = s.missed_opportunities[0].clone();
+        m.item = format!("extra-missed-{n:02}");
+        m.examples = vec![MissedExample {
+            prompt: format!("please do the extra thing number {n}"),
+            ..Default::default()
+        }];
+        s.missed_opportunities.push(m);
+        let mut i = s.insights[0].clone();
+        i.item = format!("extra-skill-{n:02}");
+        i.message = format!("extra finding number {n}");
+        s.insights.push(i);
+        s.recommendations.push(format!("extra advice number {n}"));
+    }
+    app.set_snapshot(s);
+    app
+}
+
+/// The bottom borders of the six panes, in pane order, as drawn.
+fn pane_bottoms(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.starts_with('└'))
+        .flat_map(|l| {
+            let (a, b) = l.split_once("┘└").unwrap_or((l, ""));
+            [a.to_string(), b.to_string()]
+        })
+        .collect()
+}
+
+#[test]
+fn every_pane_with_hidden_rows_says_how_many_at_each_size() {
+    let app = crowded();
+    for (w, h) in SIZES {
+        let text = screen(&app, w, h);
+        let bottoms = pane_bottoms(&text);
+        assert_eq!(bottoms.len(), 6, "{text}");
+        for (pane, bottom) in [
+            "Skills", "Agents", "Stages", "Success", "Missed", "Insights",
+        ]
+        .iter()
+        .zip(&bottoms)
+        {
+            assert!(
+                bottom.contains("↓ ") && bottom.contains(" more"),
+                "{pane} at {w}x{h}:\n{text}"
+            );
+        }
+        // One line a row in Skills, Agents and Stages: shown and hidden add up to all.
+        let lines: Vec<&str> = text.lines().collect();
+        let top = lines
+            .iter()
+            .position(|l| l.contains("1 Skills"))
+            .unwrap_or(0);
+        let bottom = lines.iter().position(|l| l.starts_with('└')).unwrap_or(0);
+        let shown = bottom - top - 1;
+        let hidden = |b: &str| -> usize {
+            let after = b.split("↓ ").nth(1).unwrap_or("");
+            after.split(' ').next().unwrap_or("").parse().unwrap_or(0)
+        };
+        assert_eq!(
+            shown + hidden(&bottoms[0]),
+            app.snapshot.skills.len(),
+            "{text}"
+        );
+        assert_eq!(
+            shown + hidden(&bottoms[1]),
+            app.snapshot.agents.len(),
+            "{text}"
+        );
+        insta::assert_snapshot!(format!("hidden_rows_{w}x{h}"), text);
+    }
+}
+
 #[test]
 fn details_read_as_words() {
     // writing-plans ran once in the demo's 7d: singular words.
@@ -601,13 +877,14 @@ fn the_projects_view_lists_every_project_and_enter_scopes_to_one() {
         "{cost} vs {}",
         app.snapshot.totals.cost_usd
     );
-    let text = screen(&app, 120, 40);
-    assert!(text.contains("cost  last activity"), "{text}");
-    for p in &app.projects {
-        assert!(text.contains(&p.path), "{}:\n{text}", p.path);
+    assert!(screen(&app, 120, 40).contains("cost  last activity"));
+    for (w, h) in SIZES {
+        let text = screen(&app, w, h);
+        for p in &app.projects {
+            assert!(text.contains(&p.path), "{}:\n{text}", p.path);
+        }
+        insta::assert_snapshot!(format!("projects_{w}x{h}"), text);
     }
-    insta::assert_snapshot!("projects_120x40", text);
-    insta::assert_snapshot!("projects_80x24", screen(&app, 80, 24));
     app.handle(Action::Down);
     let chosen = app.projects[1].path.clone();
     assert_eq!(app.handle(Action::Open), Effect::Recompute);
@@ -807,4 +1084,302 @@ fn a_long_project_path_gives_way_to_the_cost_in_80_columns() {
     assert!(header.contains("project …"), "{header}");
     assert!(header.contains("on/shop │ range 7d │ $"), "{header}");
     assert!(header.chars().count() <= 80, "{header}");
+}
+
+/// The cost view over the demo: `c` opens it.
+fn cost_view(mut app: App) -> App {
+    use skilltop::views::tui::app::Overlay;
+    app.handle(Action::Cost);
+    assert_eq!(app.overlay, Overlay::Cost);
+    app
+}
+
+#[test]
+fn the_cost_view_splits_the_spend_and_lists_the_top_spenders_at_each_size() {
+    let app = cost_view(loaded());
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let text = screen(&app, w, h);
+        assert!(text.contains("Cost in 7d"), "{text}");
+        // The demo's responses are all the main thread's; skills had $0.69 of them.
+        let main = text
+            .lines()
+            .find(|l| l.starts_with("│main thread "))
+            .unwrap();
+        assert!(main.contains("$1.14") && main.contains("100%"), "{main}");
+        let skills = text.lines().find(|l| l.starts_with("│skills ")).unwrap();
+        assert!(
+            skills.contains("$0.69") && skills.contains("60%"),
+            "{skills}"
+        );
+        assert!(text.contains("overlap"), "{text}");
+        // Most expensive first: the model and the main thread, then the skills.
+        let order: Vec<usize> = [
+            "claude-sonnet-4-5",
+            "test-driven-development",
+            "brainstorming",
+        ]
+        .iter()
+        .map(|n| {
+            text.lines()
+                .position(|l| {
+                    l.contains(n) && l.contains("$0.") || l.contains(n) && l.contains("$1.")
+                })
+                .unwrap_or_else(|| panic!("{n} at {w}x{h}:\n{text}"))
+        })
+        .collect();
+        assert!(order.windows(2).all(|p| p[0] < p[1]), "{order:?}\n{text}");
+        // The cost by day with its dates under the bars, over the whole range.
+        assert!(text.contains("by day, 2026-11-17 → 2026-11-24"), "{text}");
+        assert!(text.contains("11-17") && text.contains("11-24"), "{text}");
+        assert!(text.chars().any(|c| "▁▂▃▄▅▆▇█".contains(c)));
+        assert!(text.lines().all(|l| l.chars().count() <= w as usize));
+        insta::assert_snapshot!(format!("cost_{w}x{h}"), text);
+    }
+    // Cost per invocation where the item has invocations: tdd ran 4 times for $0.36.
+    let text = screen(&app, 120, 40);
+    let tdd = text
+        .lines()
+        .find(|l| l.contains("test-driven-development"))
+        .unwrap();
+    assert!(
+        tdd.contains("26") && tdd.contains("4") && tdd.contains("$0.09"),
+        "{tdd}"
+    );
+}
+
+/// The demo with an agent type, an MCP server and a model without a price.
+fn with_agents_mcp_and_an_unpriced_model() -> App {
+    use skilltop::model::snapshot::CostRow;
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    let row = |name: &str, responses: u64, cost: f64, unpriced: u64| CostRow {
+        name: name.into(),
+        responses,
+        cost_usd: cost,
+        unpriced_responses: unpriced,
+        ..Default::default()
+    };
+    s.costs.by_agent_type.push(row("code-reviewer", 12, 0.9, 0));
+    s.costs.by_agent_type.push(row(
+        "entire-engineering:research:best-practices-researcher",
+        7,
+        0.0,
+        7,
+    ));
+    s.costs.by_mcp_server.push(row("github", 5, 0.12, 0));
+    s.costs.by_model.push(row("claude-next-7", 7, 0.0, 7));
+    s.costs.by_model[0].responses += 12;
+    s.costs.by_model[0].cost_usd += 0.9;
+    s.totals.cost_usd += 0.9;
+    s.prices.unpriced = vec!["claude-next-7".into()];
+    let reviewer = s
+        .agents
+        .iter_mut()
+        .find(|a| a.name == "code-reviewer")
+        .unwrap();
+    reviewer.cost_usd = 0.9;
+    reviewer.cost_per_call = Some(0.3);
+    app.set_snapshot(s);
+    cost_view(app)
+}
+
+#[test]
+fn the_cost_view_names_unpriced_responses_and_never_prices_them_at_0() {
+    let app = with_agents_mcp_and_an_unpriced_model();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = screen(&app, w, h);
+        assert!(!text.contains("$0.00"), "{text}");
+        assert!(
+            text.contains("unpriced: claude-next-7 (7 responses): no price"),
+            "{text}"
+        );
+        // Its row says so too, where the table has room for it.
+        if let Some(model) = text.lines().find(|l| l.starts_with("│claude-next-7 ")) {
+            assert!(
+                model.contains("unpriced") && !model.contains('$'),
+                "{model}"
+            );
+        } else {
+            assert!(h < 40, "{text}");
+        }
+        // The agents' part: code-reviewer's $0.90, and the unpriced researcher apart.
+        let agents = text.lines().find(|l| l.starts_with("│agents ")).unwrap();
+        assert!(
+            agents.contains("$0.90") && agents.contains("44%"),
+            "{agents}"
+        );
+        let mcp = text.lines().find(|l| l.starts_with("│MCP ")).unwrap();
+        assert!(mcp.contains("$0.12"), "{mcp}");
+        insta::assert_snapshot!(format!("cost_unpriced_{w}x{h}"), text);
+    }
+    // code-reviewer ran 3 times at $0.30 each.
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("entire-engineering:research:best-practices-researcher"),
+        "{text}"
+    );
+    let reviewer = text.lines().find(|l| l.contains("code-reviewer")).unwrap();
+    assert!(
+        reviewer.contains("$0.90") && reviewer.contains("$0.30"),
+        "{reviewer}"
+    );
+}
+
+#[test]
+fn an_empty_cost_view_says_why_and_which_key_widens_the_range() {
+    let mut q = query();
+    q.now += chrono::Duration::days(40);
+    let app = cost_view(loaded_over(q));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("no priced responses in 7d"), "{text}");
+    assert!(
+        text.contains("last activity 2026-11-24, 40 days ago"),
+        "{text}"
+    );
+    assert!(text.contains("r widens the range"), "{text}");
+    let view: String = text.lines().skip(2).collect();
+    assert!(
+        !view.contains('$') && !view.contains("top spenders"),
+        "{text}"
+    );
+    insta::assert_snapshot!("cost_empty_80x24", text);
+    // Only unpriced responses: no split of $0, the models named.
+    let mut app = with_agents_mcp_and_an_unpriced_model();
+    let mut s = app.snapshot.clone();
+    s.totals.cost_usd = 0.0;
+    for rows in [
+        &mut s.costs.by_agent_type,
+        &mut s.costs.by_skill,
+        &mut s.costs.by_mcp_server,
+        &mut s.costs.by_model,
+        &mut s.costs.by_day,
+    ] {
+        for r in rows.iter_mut() {
+            r.unpriced_responses = r.responses;
+            r.cost_usd = 0.0;
+        }
+    }
+    app.set_snapshot(s);
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("no priced responses in 7d: 97 responses of models without a price"),
+        "{text}"
+    );
+    let dollars = text
+        .match_indices('$')
+        .filter(|(i, _)| text[i + 1..].starts_with(|c: char| c.is_ascii_digit()));
+    assert_eq!(dollars.count(), 0, "{text}");
+    assert!(
+        text.contains("unpriced: claude-sonnet-4-5 (90 responses)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_cost_view_scrolls_its_hidden_spenders_and_fits_every_size() {
+    let mut app = with_agents_mcp_and_an_unpriced_model();
+    let text = screen(&app, 80, 24);
+    let rows = skilltop::views::tui::cost::spenders(&app.snapshot).len();
+    assert_eq!(rows, 9);
+    assert!(text.contains("↓ 4 more ─┘"), "{text}");
+    for _ in 0..20 {
+        app.handle(Action::Down);
+    }
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("↑ 4 more ─┘"), "{text}");
+    assert!(text.contains("claude-next-7"), "{text}");
+    for w in (1..=130).step_by(3) {
+        for h in (1..=45).step_by(2) {
+            let text = screen(&app, w, h);
+            assert_eq!(text.lines().count(), h as usize, "{w}x{h}");
+            assert!(
+                text.lines().all(|l| l.chars().count() <= w as usize),
+                "{w}x{h}"
+            );
+        }
+    }
+    // The key is in the help and the footer; the view's own key closes it.
+    assert!(screen(&app, 120, 40).contains("Esc closes"));
+    app.handle(Action::Cost);
+    assert!(screen(&app, 120, 40).contains("c cost"));
+    app.handle(Action::Help);
+    assert!(screen(&app, 80, 24).contains("cost: split, top spenders, by day"));
+}
+
+#[test]
+fn enter_on_a_skill_in_the_cost_view_opens_its_details() {
+    use skilltop::views::tui::app::{Effect, Overlay};
+    let mut app = cost_view(loaded());
+    // main thread, then the model: neither has details.
+    assert_eq!(app.handle(Action::Open), Effect::None);
+    assert_eq!(app.overlay, Overlay::Cost);
+    app.handle(Action::Down);
+    app.handle(Action::Down);
+    let text = screen(&app, 120, 40);
+    let highlighted = skilltop::views::tui::cost::spenders(&app.snapshot)[2]
+        .name
+        .clone();
+    assert_eq!(highlighted, "test-driven-development");
+    assert!(text.contains(&highlighted), "{text}");
+    assert_eq!(app.handle(Action::Open), Effect::Sessions);
+    assert_eq!(app.overlay, Overlay::Details);
+    assert_eq!(app.focus, Pane::Skills);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("cost $0.36 · $0.09 per invocation"), "{text}");
+}
+
+#[test]
+fn the_cost_view_over_a_long_range_groups_the_days_and_dates_its_bars() {
+    let mut q = query();
+    q.range = skilltop::model::range::parse_range("all").unwrap();
+    let mut app = loaded_over(q);
+    let mut s = app.snapshot.clone();
+    // A year of history: spend on the first day and on the demo's days.
+    s.scope.start = "2025-11-20T09:00:00Z".into();
+    s.costs.by_day.insert(
+        0,
+        skilltop::model::snapshot::CostRow {
+            name: "2025-11-20".into(),
+            responses: 3,
+            cost_usd: 0.5,
+            ..Default::default()
+        },
+    );
+    s.totals.cost_usd += 0.5;
+    app.set_snapshot(s);
+    let app = cost_view(app);
+    for (w, h, by) in [
+        (50, 20, "by month"),
+        (80, 24, "by week"),
+        (200, 60, "by week"),
+    ] {
+        let text = screen(&app, w, h);
+        assert!(
+            text.contains(&format!("{by}, 2025-11-20 → 2026-11-24")),
+            "{text}"
+        );
+        let axis = text
+            .lines()
+            .find(|l| l.starts_with("│2025-11") || l.starts_with("│11-20"))
+            .unwrap_or_else(|| panic!("no axis at {w}x{h}:\n{text}"));
+        let first = if by == "by month" {
+            "│2025-11"
+        } else {
+            "│11-20"
+        };
+        assert!(axis.starts_with(first), "{axis}");
+        assert!(axis.split_whitespace().count() >= 3, "{axis}");
+        // Both ends of the year have a bar.
+        let chart: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.contains(by))
+            .skip(1)
+            .take_while(|l| !std::ptr::eq(*l, axis))
+            .collect();
+        let first_col = chart
+            .iter()
+            .any(|l| l.chars().nth(1).is_some_and(|c| c != ' '));
+        assert!(first_col, "{text}");
+        insta::assert_snapshot!(format!("cost_all_{w}x{h}"), text);
+    }
 }

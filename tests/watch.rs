@@ -162,3 +162,222 @@ async fn a_config_dir_without_projects_is_watched_until_they_appear() {
         "history.jsonl is not a transcript"
     );
 }
+
+/// Live equals scratch: any sequence of appends (some in fragments), rewrites and deletions
+/// of three transcripts (a session, a second one sharing call and message ids with it, and a
+/// subagent file), each read as the dashboard reads a change, leaves the store giving the
+/// same snapshot, every field, as a fresh scan of the final files.
+mod live_equals_scratch {
+    use super::*;
+    use proptest::prelude::*;
+    use skilltop::model::range::parse_range;
+    use skilltop::model::snapshot::Snapshot;
+    use skilltop::sources::catalog::Catalog;
+    use skilltop::store::Query;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Append {
+            file: usize,
+            lines: Vec<u8>,
+            fragments: bool,
+        },
+        Rewrite {
+            file: usize,
+            lines: Vec<u8>,
+        },
+        Delete {
+            file: usize,
+        },
+    }
+
+    const FILES: [&str; 3] = [
+        "projects/-w/s1.jsonl",
+        "projects/-w/s2.jsonl",
+        "projects/-w/s1/subagents/agent-a1.jsonl",
+    ];
+
+    fn op() -> impl Strategy<Value = Op> {
+        let lines = proptest::collection::vec(0u8..10, 1..8);
+        prop_oneof![
+            6 => (0..3usize, lines.clone(), any::<bool>())
+                .prop_map(|(file, lines, fragments)| Op::Append { file, lines, fragments }),
+            2 => (0..3usize, lines).prop_map(|(file, lines)| Op::Rewrite { file, lines }),
+            1 => (0..3usize).prop_map(|file| Op::Delete { file }),
+        ]
+    }
+
+    /// One line of kind `k`, the `n`th written; ids repeat on purpose (`n / 2`, `n / 3`) so
+    /// calls, results and responses are copied across files.
+    fn line(k: u8, n: u64, file: usize) -> String {
+        let session = if file == 1 { "s2" } else { "s1" };
+        let ts = format!("2026-11-20T10:{:02}:{:02}Z", n / 60 % 60, n % 60);
+        let head = format!(
+            r#""sessionId":"{session}","timestamp":"{ts}","cwd":"/w","isSidechain":{}"#,
+            file == 2
+        );
+        let usage = r#""usage":{"input_tokens":3,"output_tokens":7,"cache_read_input_tokens":11}"#;
+        let call = |name: &str, input: &str| {
+            format!(
+                r#"{{"type":"assistant",{head},"message":{{"id":"m{}","model":"claude-sonnet-4-5-20250929","content":[{{"type":"tool_use","id":"t{}","name":"{name}","input":{input}}}],{usage}}}}}"#,
+                n / 2,
+                n / 3
+            )
+        };
+        let result = |error: bool| {
+            format!(
+                r#"{{"type":"user",{head},"message":{{"role":"user","content":[{{"type":"tool_result","tool_use_id":"t{}","is_error":{error},"content":"done"}}]}}}}"#,
+                n.saturating_sub(1) / 3
+            )
+        };
+        let s = match k {
+            0 => call("Bash", r#"{"command":"cargo test"}"#),
+            1 => call("Skill", r#"{"skill":"review"}"#),
+            2 => call("Task", r#"{"subagent_type":"code-reviewer","prompt":"x"}"#),
+            3 => call("Edit", r#"{"file_path":"/w/a.rs"}"#),
+            4 => result(false),
+            5 => result(true),
+            6 => format!(
+                r#"{{"type":"user",{head},"message":{{"role":"user","content":"please review my last change for bugs"}}}}"#
+            ),
+            7 => format!(r#"{{"type":"system","subtype":"compact_boundary",{head}}}"#),
+            8 => "{not json".to_string(),
+            _ => format!(
+                r#"{{"type":"assistant",{head},"message":{{"id":"m{}","model":"claude-opus-4-1","content":[{{"type":"text","text":"ok"}}],{usage}}}}}"#,
+                n / 2
+            ),
+        };
+        s + "\n"
+    }
+
+    fn snapshots(store: &Store, catalog: &Catalog) -> Vec<Snapshot> {
+        ["all", "7d", "1d"]
+            .into_iter()
+            .map(|r| {
+                let q = Query {
+                    project: None,
+                    range: parse_range(r).expect("a range"),
+                    sessions: None,
+                    timezone: chrono_tz::UTC,
+                    now: "2026-11-21T00:00:00Z".parse().expect("a time"),
+                    redact: false,
+                    all_examples: true,
+                };
+                store.snapshot(&q, catalog)
+            })
+            .collect()
+    }
+
+    /// The snapshots of the store kept live through `ops`, and of a fresh scan after them.
+    fn live_and_scratch(ops: &[Op]) -> (Vec<Snapshot>, Vec<Snapshot>) {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().to_path_buf();
+        fs::create_dir_all(home.join("projects/-w/s1/subagents")).unwrap();
+        let mut engine = Engine::new(vec![home.clone()]);
+        let mut live = Store::new(vec![]);
+        engine.scan().0.into_iter().for_each(|u| live.apply(u));
+        let refresh = |engine: &mut Engine, live: &mut Store, path: &Path| {
+            let (updates, _) = engine.refresh(&[path.to_path_buf()]);
+            updates.into_iter().for_each(|u| live.apply(u));
+        };
+        let mut n = 0u64;
+        let mut text = |file: usize, lines: &[u8]| -> String {
+            lines
+                .iter()
+                .map(|k| {
+                    n += 1;
+                    line(*k, n, file)
+                })
+                .collect()
+        };
+        for op in ops {
+            match op {
+                Op::Append {
+                    file,
+                    lines,
+                    fragments,
+                } => {
+                    let path = home.join(FILES[*file]);
+                    let text = text(*file, lines);
+                    let mut f = fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&path)
+                        .unwrap();
+                    if *fragments {
+                        // Read between the fragments: the unfinished line waits.
+                        let cut = text.len() / 2;
+                        f.write_all(&text.as_bytes()[..cut]).unwrap();
+                        refresh(&mut engine, &mut live, &path);
+                        f.write_all(&text.as_bytes()[cut..]).unwrap();
+                    } else {
+                        f.write_all(text.as_bytes()).unwrap();
+                    }
+                    refresh(&mut engine, &mut live, &path);
+                }
+                Op::Rewrite { file, lines } => {
+                    let path = home.join(FILES[*file]);
+                    fs::write(&path, text(*file, lines)).unwrap();
+                    refresh(&mut engine, &mut live, &path);
+                }
+                Op::Delete { file } => {
+                    let path = home.join(FILES[*file]);
+                    let _ = fs::remove_file(&path);
+                    refresh(&mut engine, &mut live, &path);
+                }
+            }
+        }
+        let catalog = Catalog::load(
+            &[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalog")],
+            None,
+            &Default::default(),
+        );
+        let mut scratch = Store::new(vec![]);
+        Engine::new(vec![home])
+            .scan()
+            .0
+            .into_iter()
+            .for_each(|u| scratch.apply(u));
+        assert_eq!(live.file_count(), scratch.file_count());
+        (snapshots(&live, &catalog), snapshots(&scratch, &catalog))
+    }
+
+    /// The generated lines make a full picture: calls, failures, prompts, cost, a missed
+    /// review, copies counted once.
+    #[test]
+    fn the_lines_make_a_full_picture() {
+        let ops = [
+            Op::Append {
+                file: 0,
+                lines: vec![6, 0, 4, 3, 5, 9, 2, 4],
+                fragments: true,
+            },
+            Op::Append {
+                file: 1,
+                lines: vec![0, 0, 4, 6, 3],
+                fragments: false,
+            },
+            Op::Append {
+                file: 2,
+                lines: vec![3, 4, 8],
+                fragments: false,
+            },
+        ];
+        let (live, scratch) = live_and_scratch(&ops);
+        let all = &scratch[0];
+        assert!(all.totals.tool_calls >= 5, "{:?}", all.totals);
+        assert!(all.totals.tool_failure >= 1 && all.totals.prompts >= 2);
+        assert!(all.totals.cost_usd > 0.0);
+        assert!(!all.missed_opportunities.is_empty(), "the review prompts");
+        assert_eq!(live, scratch);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn live_changes_give_the_snapshot_of_a_fresh_scan(ops in proptest::collection::vec(op(), 1..14)) {
+            let (live, scratch) = live_and_scratch(&ops);
+            prop_assert_eq!(live, scratch);
+        }
+    }
+}

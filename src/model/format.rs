@@ -291,6 +291,62 @@ pub fn clip_name(s: &str, w: usize) -> String {
     }
 }
 
+/// Each of `names` cut to `w` as [`clip_name`] cuts it, except names whose cuts would read
+/// the same (`…:best-practic…` for both `…:research:best-practices-researcher` and
+/// `…:review:best-practices-reviewer`): those keep the end of their own part instead and
+/// lose its middle (`…:be…researcher`, `…:best…reviewer`), so rows drawn side by side stay
+/// told apart.
+pub fn clip_names(names: &[&str], w: usize) -> Vec<String> {
+    let sized: Vec<(&str, usize)> = names.iter().map(|n| (*n, w)).collect();
+    clip_names_to(&sized)
+}
+
+/// [`clip_names`] with a width for each name (rows whose other columns vary). Two cuts read
+/// the same when both end cut and what one shows begins what the other shows
+/// (`…:security-and-performance…` and `…:security-and-performance-…`).
+pub fn clip_names_to(names: &[(&str, usize)]) -> Vec<String> {
+    let cuts: Vec<String> = names.iter().map(|(n, w)| clip_name(n, *w)).collect();
+    let stem = |i: usize| cuts[i].strip_suffix('…').filter(|_| cuts[i] != names[i].0);
+    let alike = |i: usize, j: usize| match (stem(i), stem(j)) {
+        (Some(a), Some(b)) => names[i].0 != names[j].0 && (a.starts_with(b) || b.starts_with(a)),
+        _ => false,
+    };
+    (0..names.len())
+        .map(|i| {
+            let (name, w) = names[i];
+            if (0..names.len()).any(|j| alike(i, j)) {
+                clip_name_keeping_end(name, w).unwrap_or_else(|| cuts[i].clone())
+            } else {
+                cuts[i].clone()
+            }
+        })
+        .collect()
+}
+
+/// `s` cut to `w` in the middle of its own part (after the last `:`), keeping that part's
+/// last word (after its last `-` or `_`) whole when it fits: `…:be…researcher`. None when
+/// that part fits whole or `w` is too small to say anything.
+fn clip_name_keeping_end(s: &str, w: usize) -> Option<String> {
+    let (mark, own) = match s.rsplit_once(':') {
+        Some((_, own)) => ("…:", own),
+        None => ("", s),
+    };
+    let room = w.checked_sub(mark.chars().count())?;
+    let len = own.chars().count();
+    if len <= room || room < 5 {
+        return None;
+    }
+    let last = own.rsplit(['-', '_']).next().unwrap_or(own).chars().count();
+    let tail = if last + 3 <= room {
+        last
+    } else {
+        (room - 1) / 2
+    };
+    let head: String = own.chars().take(room - 1 - tail).collect();
+    let end: String = own.chars().skip(len - tail).collect();
+    Some(format!("{mark}{head}…{end}"))
+}
+
 /// The longest prefix of `s` of at most `max` bytes that ends on a char boundary (what is
 /// stored of a long prompt or description).
 pub fn cut_bytes(s: &str, max: usize) -> &str {
@@ -382,6 +438,52 @@ mod tests {
             }
         }
         assert_eq!(short_name("plain"), "plain");
+    }
+
+    #[test]
+    fn names_that_would_be_cut_alike_keep_their_ends() {
+        let three = [
+            "entire-engineering:research:best-practices-researcher",
+            "entire-engineering:research:framework-docs-researcher",
+            "entire-engineering:review:best-practices-reviewer",
+        ];
+        assert_eq!(
+            clip_names(&three, 15),
+            ["…:be…researcher", "…:framework-do…", "…:best…reviewer"]
+        );
+        // Names cut apart keep the usual cut; a name twice is not a clash.
+        let two = [
+            "superpowers:systematic-debugging",
+            "superpowers:writing-plans",
+        ];
+        assert_eq!(clip_names(&two, 15), ["…:systematic-d…", "…:writing-plans"]);
+        assert_eq!(clip_names(&[three[0], three[0]], 15)[0], "…:best-practic…");
+        // Rows of different widths: a cut that begins the other's reads the same.
+        let sized = [
+            ("p:review:security-and-performance-reviewer", 27),
+            ("p:research:security-and-performance-researcher", 28),
+        ];
+        assert_eq!(
+            clip_names_to(&sized),
+            [
+                "…:security-and-per…reviewer",
+                "…:security-and-pe…researcher"
+            ]
+        );
+        // Without a namespace too.
+        assert_eq!(
+            clip_names(
+                &["best-practices-researcher", "best-practices-reviewer"],
+                15
+            ),
+            ["best…researcher", "best-p…reviewer"]
+        );
+        for w in 2..60 {
+            for (c, n) in clip_names(&three, w).iter().zip(three) {
+                assert!(c.chars().count() <= w, "{c} at {w}");
+                assert!(c == n || c.contains('…'), "{c}: a cut without a mark");
+            }
+        }
     }
 
     #[test]

@@ -43,6 +43,11 @@ pub struct Snapshot {
     /// Extra: the price table used.
     #[serde(default)]
     pub prices: PricesInfo,
+    /// Extra: each item's `daily` lists only the days with activity plus the first and last
+    /// day of the range (even when 0); the days between that are missing had none. Absent
+    /// or false: `daily` has every day (older snapshots). [`dense_daily`] fills them in.
+    #[serde(default)]
+    pub daily_sparse: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -263,6 +268,8 @@ pub struct ItemStat {
     pub success_rate: Option<f64>,
     pub source: Source,
     pub prometheus_count: Option<f64>,
+    /// The days with invocations, plus the range's first and last day (see
+    /// `Snapshot::daily_sparse`; [`dense_daily`] gives every day).
     pub daily: Vec<DailyCount>,
     /// Extra: tool success rate in the sessions that used the item, and in those that did
     /// not (the "with vs without" of the findings).
@@ -311,10 +318,10 @@ pub struct ItemStat {
     /// Of `calls_made`, those that succeeded (for the findings); not in the JSON.
     #[serde(skip)]
     pub calls_succeeded: u64,
-    /// The cost of each day of `daily`, in the same order (the details' chart); not in the
-    /// JSON.
+    /// The cost of its priced responses by day (`YYYY-MM-DD`; the days with any), for the
+    /// details' chart; not in the JSON.
     #[serde(skip)]
-    pub daily_cost: Vec<f64>,
+    pub daily_cost: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -328,6 +335,48 @@ pub struct DailyCount {
     /// `YYYY-MM-DD` in the snapshot's timezone.
     pub date: String,
     pub count: u64,
+}
+
+/// At most this many days in a daily series: ten years, so range `all` over a real history
+/// is whole, and a series stays a bounded size whatever dates it was given.
+pub(crate) const MAX_DAILY_DAYS: i64 = 3660;
+
+/// A daily series with every day from its first entry to its last (at most the latest
+/// [`MAX_DAILY_DAYS`]), the missing ones 0: what a sparse `daily` stands for. A dense series
+/// comes back the same; one whose first or last date does not parse comes back as given.
+pub fn dense_daily(daily: &[DailyCount]) -> Vec<DailyCount> {
+    let parse = |d: Option<&DailyCount>| {
+        d.and_then(|d| chrono::NaiveDate::parse_from_str(&d.date, "%Y-%m-%d").ok())
+    };
+    let (Some(first), Some(last)) = (parse(daily.first()), parse(daily.last())) else {
+        return daily.to_vec();
+    };
+    let first = first.max(last - chrono::Duration::days(MAX_DAILY_DAYS - 1));
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for d in daily {
+        *counts.entry(d.date.as_str()).or_default() += d.count;
+    }
+    first
+        .iter_days()
+        .take_while(|d| *d <= last)
+        .map(|d| {
+            let date = d.format("%Y-%m-%d").to_string();
+            let count = counts.get(date.as_str()).copied().unwrap_or(0);
+            DailyCount { date, count }
+        })
+        .collect()
+}
+
+/// The days of a dense series with a count, plus its first and last day (even when 0): the
+/// `daily` of the JSON.
+pub fn sparse_daily(dense: Vec<DailyCount>) -> Vec<DailyCount> {
+    let last = dense.len().saturating_sub(1);
+    dense
+        .into_iter()
+        .enumerate()
+        .filter(|(i, d)| d.count > 0 || *i == 0 || *i == last)
+        .map(|(_, d)| d)
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -551,4 +600,56 @@ pub struct Diagnostic {
     pub source: DiagnosticSource,
     pub path: Option<String>,
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(date: &str, count: u64) -> DailyCount {
+        DailyCount {
+            date: date.into(),
+            count,
+        }
+    }
+
+    #[test]
+    fn a_sparse_series_expands_to_every_day_and_back() {
+        let sparse = vec![
+            day("2026-02-27", 0),
+            day("2026-03-01", 2),
+            day("2026-03-03", 0),
+        ];
+        let dense = dense_daily(&sparse);
+        let dates: Vec<&str> = dense.iter().map(|d| d.date.as_str()).collect();
+        assert_eq!(
+            dates,
+            [
+                "2026-02-27",
+                "2026-02-28",
+                "2026-03-01",
+                "2026-03-02",
+                "2026-03-03"
+            ]
+        );
+        assert_eq!(
+            dense.iter().map(|d| d.count).collect::<Vec<_>>(),
+            [0, 0, 2, 0, 0]
+        );
+        assert_eq!(dense_daily(&dense), dense, "a dense series stays as it is");
+        assert_eq!(sparse_daily(dense), sparse);
+        // One day, bad dates, nothing: as given.
+        assert_eq!(dense_daily(&[day("2026-03-01", 1)]), [day("2026-03-01", 1)]);
+        let bad = [day("yesterday", 1), day("2026-03-01", 1)];
+        assert_eq!(dense_daily(&bad), bad);
+        assert!(dense_daily(&[]).is_empty());
+        assert!(sparse_daily(Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn an_absurd_span_expands_to_ten_years_at_most() {
+        let dense = dense_daily(&[day("0001-01-01", 1), day("2026-03-01", 1)]);
+        assert_eq!(dense.len() as i64, MAX_DAILY_DAYS);
+        assert_eq!(dense.last().map(|d| d.count), Some(1));
+    }
 }

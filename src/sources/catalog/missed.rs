@@ -5,7 +5,9 @@
 //! writes it from 2.1.x on), else the catalog; skills and agents the user ran are installed
 //! too, even when the catalog does not hold their definitions (a plugin elsewhere).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
@@ -58,7 +60,12 @@ impl<'a> Sessions<'a> {
     /// Runs and listings of the sessions `keep` accepts, from the facts of every file.
     pub fn from_facts(files: &[&'a FileFacts], keep: &dyn Fn(&str) -> bool) -> Sessions<'a> {
         let mut s = Sessions::default();
-        for f in files {
+        // A file none of whose sessions is kept holds nothing kept: skipped whole, without
+        // looking at each of its facts.
+        for f in files
+            .iter()
+            .filter(|f| f.sessions.is_empty() || f.sessions.keys().any(|id| keep(id)))
+        {
             for c in f.calls.iter().filter(|c| keep(&c.session)) {
                 if let CallKind::Skill(n) | CallKind::Agent(n) = &c.kind
                     && !n.is_empty()
@@ -119,7 +126,7 @@ impl Catalog {
                 *history.ran.entry(i).or_default() += 1;
             }
         }
-        let mut used: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut used: HashMap<&str, Vec<&str>> = HashMap::default();
         for r in &sessions.runs {
             used.entry(r.session).or_default().push(r.name);
         }
@@ -139,7 +146,7 @@ impl Catalog {
             .iter()
             .map(|x| x.kind == DefinitionKind::Agent)
             .collect();
-        let mut per_session: HashMap<&str, Vec<bool>> = HashMap::new();
+        let mut per_session: HashMap<&str, Vec<bool>> = HashMap::default();
         for p in prompts {
             per_session.entry(p.session.as_str()).or_insert_with(|| {
                 match sessions.listings.get(p.session.as_str()) {
@@ -166,7 +173,7 @@ impl Catalog {
             .collect();
         // The last flag of each item in each session: a follow-up within the same thread
         // is the same occasion.
-        let mut flagged: HashMap<(&str, usize), Millis> = HashMap::new();
+        let mut flagged: HashMap<(&str, usize), Millis> = HashMap::default();
         let mut out = Vec::new();
         for (p, j) in prompts.iter().zip(judgements) {
             for flag in j.flags {
@@ -281,14 +288,14 @@ fn precedents(
     prepared: &[Prepared],
     runs: &[Run],
 ) -> Vec<Precedent> {
-    let mut by_session: HashMap<&str, Vec<(&Prompt, &Prepared)>> = HashMap::new();
+    let mut by_session: HashMap<&str, Vec<(&Prompt, &Prepared)>> = HashMap::default();
     for (p, pr) in prompts.iter().zip(prepared) {
         by_session
             .entry(p.session.as_str())
             .or_default()
             .push((p, pr));
     }
-    let mut seen: HashSet<(usize, &str, Millis)> = HashSet::new();
+    let mut seen: HashSet<(usize, &str, Millis)> = HashSet::default();
     let mut out = Vec::new();
     for r in runs {
         let Some(list) = by_session.get(r.session) else {

@@ -194,9 +194,12 @@ impl Engine {
             };
             let id = (m.dev(), m.ino());
             match self.inodes.get(&id) {
+                // The first path must still be that file: a deleted file's inode is reused
+                // by the next one created.
                 Some(first)
                     if *first != p
-                        && (self.cursors.contains_key(first) || batch.contains(first)) =>
+                        && (self.cursors.contains_key(first) || batch.contains(first))
+                        && std::fs::metadata(first).is_ok_and(|f| (f.dev(), f.ino()) == id) =>
                 {
                     diagnostics.push(Diagnostic {
                         source: DiagnosticSource::Transcripts,

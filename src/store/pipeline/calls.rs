@@ -1,7 +1,7 @@
 //! Step 2, calls: one call per `tool_use.id` with its outcome joined from any file, the
 //! calls in range, and their tallies (totals, per tool, per session, overall success).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Ctx, Fate, Tally};
 use crate::model::facts::{FileFacts, Outcome, ToolCall, to_datetime};
@@ -27,9 +27,9 @@ pub(super) fn calls(ctx: &mut Ctx) {
 /// One call per tool_use id: keep the earliest (ties: the main transcript's copy); one
 /// outcome per id.
 fn dedupe<'a>(files: &[&'a FileFacts]) -> (CallsById<'a>, ById<'a, Outcome>, ById<'a, &'a str>) {
-    let mut calls: HashMap<&str, &ToolCall> = HashMap::new();
-    let mut outcomes: HashMap<&str, Outcome> = HashMap::new();
-    let mut errors: HashMap<&str, &str> = HashMap::new();
+    let mut calls: HashMap<&str, &ToolCall> = HashMap::default();
+    let mut outcomes: HashMap<&str, Outcome> = HashMap::default();
+    let mut errors: HashMap<&str, &str> = HashMap::default();
     for f in files {
         for c in &f.calls {
             calls
@@ -93,8 +93,8 @@ const RECENT_ERRORS: usize = 3;
 /// Calls, failures and success rate per tool, most used first, with the text of the most
 /// recent failures.
 fn tool_stats(range_calls: &[(&ToolCall, Fate)], errors: &ById<&str>) -> Vec<ToolStat> {
-    let mut tools: HashMap<&str, (u64, u64, Tally)> = HashMap::new();
-    let mut recent: HashMap<&str, Vec<ToolError>> = HashMap::new();
+    let mut tools: HashMap<&str, (u64, u64, Tally)> = HashMap::default();
+    let mut recent: HashMap<&str, Vec<ToolError>> = HashMap::default();
     // In time order: the last ones pushed are the most recent.
     for (c, fate) in range_calls {
         let t = tools.entry(c.name.as_str()).or_default();

@@ -173,15 +173,7 @@ pub(super) fn item_costs(snap: &mut Snapshot) {
             item.calls_failed = calls.failed;
             item.calls_succeeded = calls.succeeded;
             item.calls_success_rate = calls.rate();
-            item.daily_cost = item
-                .daily
-                .iter()
-                .map(|d| {
-                    extra
-                        .and_then(|e| e.by_day.get(&d.date))
-                        .map_or(0.0, |c| *c)
-                })
-                .collect();
+            item.daily_cost = extra.map(|e| e.by_day.clone()).unwrap_or_default();
             item.previous_cost_per_call = extra
                 .and_then(|e| e.previous_cost_usd)
                 .filter(|_| item.previous_count > 0)

@@ -1,19 +1,17 @@
 //! Step 3, items: skills and agents invoked in range, against the range before, per day,
 //! with the success of the sessions that used them against those that did not.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::{Duration, NaiveDate};
 
 use super::{Bounds, Ctx, Tally, local_date, sort_items, trend};
 use crate::model::facts::{CallKind, FileFacts, Millis, SkillSeenHow};
 use crate::model::names::same_name;
-use crate::model::snapshot::{DailyCount, InvokedBy, ItemStat, Source};
+use crate::model::snapshot::{DailyCount, InvokedBy, ItemStat, MAX_DAILY_DAYS, Source};
 use crate::store::Query;
-
-/// At most this many daily buckets per item: ten years, so range `all` over a real history
-/// is whole (the dashboard's chart states the range start; 400 days cut it).
-const MAX_DAILY_BUCKETS: i64 = 3660;
 
 #[derive(Default)]
 struct ItemAcc {
@@ -41,9 +39,9 @@ pub(super) fn items(ctx: &mut Ctx) {
         split(&ctx.per_session, |s| accs.sessions_with_skills.contains(s));
     ctx.snap.success.with_skills = with_skills;
     ctx.snap.success.without_skills = without_skills;
-    let days = day_list(&ctx.bounds, ctx.q);
-    ctx.snap.skills = to_stats(accs.skills, &days, &ctx.per_session, true);
-    ctx.snap.agents = to_stats(accs.agents, &days, &ctx.per_session, false);
+    let bounds = day_bounds(&ctx.bounds, ctx.q);
+    ctx.snap.skills = to_stats(accs.skills, bounds, &ctx.per_session, true);
+    ctx.snap.agents = to_stats(accs.agents, bounds, &ctx.per_session, false);
 }
 
 fn accumulate<'a>(ctx: &Ctx<'a>) -> Accs<'a> {
@@ -112,7 +110,7 @@ const TYPED_LOAD_MS: Millis = 60_000;
 
 /// Typed skill invocations, once each (resumed sessions copy lines into new files).
 pub(super) fn typed_skills<'a>(files: &[&'a FileFacts]) -> Vec<Typed<'a>> {
-    let mut seen: HashSet<(&str, Millis, &str)> = HashSet::new();
+    let mut seen: HashSet<(&str, Millis, &str)> = HashSet::default();
     let mut out = Vec::new();
     for f in files {
         for c in &f.commands {
@@ -152,7 +150,7 @@ fn split(
 
 fn to_stats(
     map: HashMap<String, ItemAcc>,
-    days: &[NaiveDate],
+    bounds: (NaiveDate, NaiveDate),
     per_session: &HashMap<&str, Tally>,
     skills: bool,
 ) -> Vec<ItemStat> {
@@ -169,13 +167,7 @@ fn to_stats(
                 success_rate: a.own.rate(),
                 source: Source::Transcripts,
                 prometheus_count: None,
-                daily: days
-                    .iter()
-                    .map(|d| DailyCount {
-                        date: d.format("%Y-%m-%d").to_string(),
-                        count: a.daily.get(d).copied().unwrap_or(0),
-                    })
-                    .collect(),
+                daily: daily(&a.daily, bounds),
                 success_with: if a.count > 0 { success_with } else { None },
                 success_without: if a.count > 0 { success_without } else { None },
                 invoked_by: skills.then_some(InvokedBy {
@@ -191,10 +183,32 @@ fn to_stats(
     out
 }
 
-/// The days of the range in the query's zone, at most `MAX_DAILY_BUCKETS` (the latest).
-fn day_list(b: &Bounds, q: &Query) -> Vec<NaiveDate> {
+/// The first and last day of the range in the query's zone, at most `MAX_DAILY_DAYS` apart
+/// (the latest).
+fn day_bounds(b: &Bounds, q: &Query) -> (NaiveDate, NaiveDate) {
     let first = local_date(b.start, q);
     let last = local_date((b.end - 1).max(b.start), q);
-    let first = first.max(last - Duration::days(MAX_DAILY_BUCKETS - 1));
-    first.iter_days().take_while(|d| *d <= last).collect()
+    (first.max(last - Duration::days(MAX_DAILY_DAYS - 1)), last)
+}
+
+/// The sparse series: the range's first day, the days with a count between, its last day.
+fn daily(
+    counts: &BTreeMap<NaiveDate, u64>,
+    (first, last): (NaiveDate, NaiveDate),
+) -> Vec<DailyCount> {
+    let day = |d: &NaiveDate, count: u64| DailyCount {
+        date: d.format("%Y-%m-%d").to_string(),
+        count,
+    };
+    let inner = counts
+        .range(first..=last)
+        .filter(|(d, n)| **n > 0 && **d != first && **d != last)
+        .map(|(d, n)| day(d, *n));
+    let at = |d: NaiveDate| day(&d, counts.get(&d).copied().unwrap_or(0));
+    let mut out = vec![at(first)];
+    out.extend(inner);
+    if last != first {
+        out.push(at(last));
+    }
+    out
 }

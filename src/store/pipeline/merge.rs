@@ -7,7 +7,7 @@ use crate::model::names::same_name;
 use crate::model::prom::{ItemCounts, PromData};
 use crate::model::snapshot::{
     DailyCount, Diagnostic, DiagnosticSource, ItemStat, PromTotals, PromTransition, Snapshot,
-    Source,
+    Source, dense_daily, sparse_daily,
 };
 
 /// The last poll's numbers beside the transcripts', or Prometheus shown as disabled.
@@ -32,7 +32,7 @@ pub(crate) fn merge(snapshot: &mut Snapshot, data: &PromData) {
         .iter()
         .chain(&snapshot.agents)
         .find(|i| !i.daily.is_empty())
-        .map(|i| i.daily.iter().map(|d| d.date.clone()).collect())
+        .map(|i| dense_daily(&i.daily).into_iter().map(|d| d.date).collect())
         .unwrap_or_default();
     merge_items(&mut snapshot.skills, &f.skills, &days);
     merge_items(&mut snapshot.agents, &f.agents, &days);
@@ -101,13 +101,15 @@ fn merge_items(items: &mut Vec<ItemStat>, prom: &BTreeMap<String, ItemCounts>, d
                         .iter()
                         .map(|d| c.daily.get(d).copied().unwrap_or(0.0))
                         .collect();
-                    days.iter()
-                        .zip(apportion(&raw))
-                        .map(|(d, count)| DailyCount {
-                            date: d.clone(),
-                            count,
-                        })
-                        .collect()
+                    sparse_daily(
+                        days.iter()
+                            .zip(apportion(&raw))
+                            .map(|(d, count)| DailyCount {
+                                date: d.clone(),
+                                count,
+                            })
+                            .collect(),
+                    )
                 },
                 success_with: None,
                 success_without: None,

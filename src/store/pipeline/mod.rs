@@ -15,7 +15,7 @@ pub(super) mod sessions;
 mod stages;
 pub(super) mod tokens;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -28,7 +28,11 @@ use crate::sources::catalog::Catalog;
 /// The picture for `q`, in order: scope, calls, items, stages, tokens, costs, missed
 /// opportunities, Prometheus numbers beside the transcripts', findings.
 pub(super) fn snapshot(store: &Store, q: &Query, catalog: &Catalog) -> Snapshot {
-    let mut ctx = scope::scope(store, q, catalog);
+    snapshot_pruned(store, q, catalog, true)
+}
+
+fn snapshot_pruned(store: &Store, q: &Query, catalog: &Catalog, prune: bool) -> Snapshot {
+    let mut ctx = scope::scope(store, q, catalog, prune);
     calls::calls(&mut ctx);
     items::items(&mut ctx);
     stages::stages(&mut ctx);
@@ -46,7 +50,10 @@ pub(super) fn snapshot(store: &Store, q: &Query, catalog: &Catalog) -> Snapshot 
 struct Ctx<'a> {
     q: &'a Query,
     catalog: &'a Catalog,
+    /// The files with anything since the previous range began.
     files: Vec<&'a FileFacts>,
+    /// Every file: the user's history, for the missed-opportunity detector.
+    all_files: Vec<&'a FileFacts>,
     bounds: Bounds,
     /// Sessions in the project scope, whatever their time.
     scoped: HashSet<&'a str>,

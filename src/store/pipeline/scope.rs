@@ -1,7 +1,9 @@
 //! Step 1, scope: sessions merged over files, the range bounds, the sessions in the
 //! project and in range, and the snapshot's frame (scope, transcript source, diagnostics).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -20,9 +22,16 @@ struct SessionInfo<'a> {
     sidechain_cwd: Option<&'a str>,
 }
 
-pub(super) fn scope<'a>(store: &'a Store, q: &'a Query, catalog: &'a Catalog) -> Ctx<'a> {
-    let files: Vec<&FileFacts> = store.files.values().collect();
-    let sessions = merge_sessions(&files);
+/// `prune`: leave out the files with nothing since the previous range began (see
+/// [`touches`]); off only in the test that proves it changes nothing.
+pub(super) fn scope<'a>(
+    store: &'a Store,
+    q: &'a Query,
+    catalog: &'a Catalog,
+    prune: bool,
+) -> Ctx<'a> {
+    let all_files: Vec<&FileFacts> = store.files.values().collect();
+    let sessions = merge_sessions(&all_files);
     let store_min = sessions.values().map(|s| s.first_ts).min();
     let bounds = bounds(store_min, q);
     let scoped: HashSet<&str> = sessions
@@ -34,23 +43,29 @@ pub(super) fn scope<'a>(store: &'a Store, q: &'a Query, catalog: &'a Catalog) ->
         .map(|(id, _)| *id)
         .collect();
     let selected = select(&sessions, &scoped, &bounds, q.sessions);
-    let mut snap = frame(store, q, catalog, &files, sessions.len(), &bounds);
+    let mut snap = frame(store, q, catalog, &all_files, sessions.len(), &bounds);
     // Whatever the range: an empty range can then say when the last activity was.
     snap.scope.last_activity = scoped
         .iter()
         .map(|id| sessions[id].last_ts.min(bounds.end))
         .max()
         .map(rfc3339);
+    let files = all_files
+        .iter()
+        .copied()
+        .filter(|f| !prune || touches(f, bounds.prev_start))
+        .collect();
     Ctx {
         q,
         catalog,
         files,
+        all_files,
         bounds,
         scoped,
         selected,
-        calls: HashMap::new(),
+        calls: HashMap::default(),
         range_calls: Vec::new(),
-        per_session: HashMap::new(),
+        per_session: HashMap::default(),
         prompts: Vec::new(),
         usage: Vec::new(),
         prices: &store.prices,
@@ -58,9 +73,18 @@ pub(super) fn scope<'a>(store: &'a Store, q: &'a Query, catalog: &'a Catalog) ->
     }
 }
 
+/// Whether a file has anything at or after `from`. A call, prompt or response counts only in
+/// the range or the previous one, and a call's result, copies and subagent come at or after
+/// it: a file with nothing since `from` adds nothing to a snapshot but the user's history
+/// (`Ctx::all_files`). This keeps a short range's cost to the recent files, whatever the
+/// history. A file with no timestamped entry is always kept.
+fn touches(f: &FileFacts, from: Millis) -> bool {
+    f.sessions.is_empty() || f.sessions.values().any(|s| s.last_ts >= from)
+}
+
 /// Sessions across files, each with its earliest and latest fact and its working directory.
 fn merge_sessions<'a>(files: &[&'a FileFacts]) -> HashMap<&'a str, SessionInfo<'a>> {
-    let mut sessions: HashMap<&str, SessionInfo> = HashMap::new();
+    let mut sessions: HashMap<&str, SessionInfo> = HashMap::default();
     for f in files {
         for (id, seen) in &f.sessions {
             let s = sessions.entry(id.as_str()).or_insert(SessionInfo {
@@ -169,6 +193,7 @@ fn frame(
             prometheus: Default::default(),
         },
         diagnostics,
+        daily_sparse: true,
         ..Default::default()
     }
 }

@@ -16,7 +16,7 @@ pub(in crate::store) fn item_sessions(
     skill: bool,
     name: &str,
 ) -> Vec<SessionRow> {
-    let mut ctx = scope::scope(store, q, catalog);
+    let mut ctx = scope::scope(store, q, catalog, true);
     calls::calls(&mut ctx);
     tokens::tokens(&mut ctx);
     let (item_cost, session_cost) = costs::session_costs(&ctx, skill, name);

@@ -2,6 +2,7 @@
 
 use crate::model::facts::*;
 use crate::model::range::{RangeSpec, parse_range};
+use crate::model::snapshot::dense_daily;
 use crate::sources::catalog::Catalog;
 use crate::store::{Query, Store, Update};
 use chrono::{DateTime, Utc};
@@ -183,10 +184,11 @@ fn counts_dedupe_outcomes_and_trends() {
     );
     assert_eq!(b.trend_pct, Some(-50.0));
     assert_eq!(
-        b.daily.len(),
+        dense_daily(&b.daily).len(),
         8,
         "a rolling 7 days touches 8 calendar dates"
     );
+    assert!(b.daily.len() <= 3, "the bounds and the one day used");
     assert_eq!(b.daily.iter().map(|d| d.count).sum::<u64>(), 1);
     assert_eq!(s.agents[0].trend_pct, None, "new item has no trend");
     assert_eq!(
@@ -255,7 +257,15 @@ fn range_all_starts_at_the_first_fact() {
     assert_eq!(s.skills[0].count, 3);
     assert_eq!(s.skills[0].previous_count, 0);
     assert_eq!(s.scope.start, s.scope.previous_start);
-    assert_eq!(s.skills[0].daily.len(), 11);
+    let daily = &s.skills[0].daily;
+    assert_eq!(dense_daily(daily).len(), 11);
+    // Sparse: the range's first and last day and the days used between, in order.
+    assert!(daily.len() <= 5, "{daily:?}");
+    assert_eq!(daily.iter().map(|d| d.count).sum::<u64>(), 3);
+    assert!(daily.windows(2).all(|w| w[0].date < w[1].date), "{daily:?}");
+    assert_eq!(daily[0].date, s.scope.start[..10]);
+    assert_eq!(daily[daily.len() - 1].date, s.scope.end[..10]);
+    assert!(s.daily_sparse);
 }
 
 #[test]
@@ -273,4 +283,64 @@ fn replace_and_remove_drop_a_files_contribution() {
     let s = store.snapshot(&query(RangeSpec::days(7), None), &Catalog::default());
     assert_eq!(s.totals.tool_calls, 0);
     assert_eq!(s.stages.missing.len(), 6);
+}
+
+/// Leaving out the files with nothing since the previous range began changes nothing, over
+/// the demo data and the real config directories (when `../shared` is there), for short and
+/// long ranges ending at several moments of their history.
+#[test]
+fn pruning_old_files_changes_no_snapshot() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut homes = vec![root.join("fixtures/demo")];
+    for h in ["claude-home", "claude-home-2"] {
+        let p = root.join("../shared/realdata").join(h);
+        if p.is_dir() {
+            homes.push(p);
+        } else {
+            eprintln!(
+                "note: {} is absent; checked the demo data only",
+                p.display()
+            );
+        }
+    }
+    for home in homes {
+        let mut engine = crate::sources::transcripts::Engine::new(vec![home.clone()]);
+        let mut store = Store::new(vec![]);
+        engine.scan().0.into_iter().for_each(|u| store.apply(u));
+        let catalog = Catalog::load(
+            std::slice::from_ref(&home),
+            None,
+            &std::collections::BTreeMap::new(),
+        );
+        let at = |range: &str, now| Query {
+            now,
+            ..query(parse_range(range).expect("a range"), None)
+        };
+        let all = store.snapshot(&at("all", now()), &catalog);
+        let (Some(first), Some(last)) = (
+            all.scope.start.parse::<DateTime<Utc>>().ok(),
+            all.scope
+                .last_activity
+                .as_deref()
+                .and_then(|t| t.parse::<DateTime<Utc>>().ok()),
+        ) else {
+            panic!("{}: no activity", home.display());
+        };
+        let mut compared = 0;
+        for k in 0..=8 {
+            let t: DateTime<Utc> = first + (last - first) * k / 8 + chrono::Duration::hours(1);
+            for range in ["1d", "7d", "30d"] {
+                let q = at(range, t);
+                let pruned = super::snapshot_pruned(&store, &q, &catalog, true);
+                let whole = super::snapshot_pruned(&store, &q, &catalog, false);
+                assert_eq!(pruned, whole, "{} at {t}, {range}", home.display());
+                compared += usize::from(pruned.totals.tool_calls > 0);
+            }
+        }
+        assert!(
+            compared >= 5,
+            "{}: only {compared} non-empty",
+            home.display()
+        );
+    }
 }

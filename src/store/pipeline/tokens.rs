@@ -2,7 +2,7 @@
 //! sessions. Prompt and compaction copies (resumed sessions, copied files) count once;
 //! tokens once per API message.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::Ctx;
 use crate::model::facts::{AgentFile, Prompt, Usage};
@@ -10,10 +10,10 @@ use crate::model::snapshot::CommandStat;
 
 pub(super) fn tokens(ctx: &mut Ctx) {
     let mut prompts: Vec<&Prompt> = Vec::new();
-    let mut commands: HashMap<&str, u64> = HashMap::new();
-    let mut best_usage: HashMap<&str, (&Usage, Option<&AgentFile>)> = HashMap::new();
+    let mut commands: HashMap<&str, u64> = HashMap::default();
+    let mut best_usage: HashMap<&str, (&Usage, Option<&AgentFile>)> = HashMap::default();
     // A compaction is one (session, time): the same one in a copied file counts once.
-    let mut compactions: HashSet<(&str, crate::model::facts::Millis)> = HashSet::new();
+    let mut compactions: HashSet<(&str, crate::model::facts::Millis)> = HashSet::default();
     for f in &ctx.files {
         prompts.extend(f.prompts.iter().filter(|p| ctx.counts(p.ts, &p.session)));
         for c in &f.commands {

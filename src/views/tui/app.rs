@@ -50,6 +50,8 @@ pub enum Overlay {
     Help,
     Details,
     Projects,
+    /// The cost view (`c`).
+    Cost,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +116,8 @@ pub struct App {
     /// The projects view's rows (filled when it opens) and its selected row.
     pub projects: Vec<super::projects::ProjectRow>,
     pub(crate) project_selected: usize,
+    /// The cost view's selected row among its top spenders.
+    pub(crate) cost_selected: usize,
     /// The sessions of the item whose details are open (filled when they open).
     pub item_sessions: Vec<crate::store::SessionRow>,
 }
@@ -140,6 +144,7 @@ impl App {
             printed: false,
             projects: Vec::new(),
             project_selected: 0,
+            cost_selected: 0,
             item_sessions: Vec::new(),
         }
     }
@@ -176,6 +181,8 @@ impl App {
             let sel = &mut self.selected[pane.index()];
             *sel = (*sel).min(n.saturating_sub(1));
         }
+        let n = super::cost::spenders(&self.snapshot).len();
+        self.cost_selected = self.cost_selected.min(n.saturating_sub(1));
     }
 
     pub(crate) fn keeps(&self, name: &str) -> bool {
@@ -221,6 +228,9 @@ impl App {
         }
         if self.overlay == Overlay::Projects {
             return self.in_projects(action);
+        }
+        if self.overlay == Overlay::Cost {
+            return self.in_cost(action);
         }
         match action {
             Action::Quit => return Effect::Quit,
@@ -290,8 +300,61 @@ impl App {
                 self.project_selected = 0;
                 return Effect::Projects;
             }
+            Action::Cost => {
+                self.overlay = Overlay::Cost;
+                self.cost_selected = 0;
+            }
         }
         Effect::Redraw
+    }
+
+    /// Keys in the cost view: move among the top spenders; its own key, Esc and `q` close
+    /// it (Ctrl-C still quits: the event loop sees it first); the range, the scope, a
+    /// re-read and an export act and keep it open; any other key closes it and acts.
+    fn in_cost(&mut self, action: Action) -> Effect {
+        match action {
+            Action::Up => self.cost_selected = self.cost_selected.saturating_sub(1),
+            Action::Down => {
+                let last = super::cost::spenders(&self.snapshot)
+                    .len()
+                    .saturating_sub(1);
+                self.cost_selected = (self.cost_selected + 1).min(last);
+            }
+            Action::Cost | Action::Close | Action::Quit => self.overlay = Overlay::None,
+            Action::Open => return self.open_spender(),
+            Action::Range | Action::Project | Action::Refresh | Action::Export => {
+                self.overlay = Overlay::None;
+                let effect = self.handle(action);
+                self.overlay = Overlay::Cost;
+                return effect;
+            }
+            _ => {
+                self.overlay = Overlay::None;
+                return self.handle(action);
+            }
+        }
+        Effect::Redraw
+    }
+
+    /// Enter on a skill or an agent type of the cost view: its details, as from its pane
+    /// (nothing for the main thread, a model or an MCP server, or a row the filter hides).
+    fn open_spender(&mut self) -> Effect {
+        let spenders = super::cost::spenders(&self.snapshot);
+        let Some(sp) = spenders.get(self.cost_selected) else {
+            return Effect::None;
+        };
+        let (pane, rows) = match sp.kind {
+            "skill" => (Pane::Skills, panes::skills::rows(self)),
+            "agent" => (Pane::Agents, panes::agents::rows(self)),
+            _ => return Effect::None,
+        };
+        let Some(at) = rows.iter().position(|it| it.name == sp.name) else {
+            return Effect::None;
+        };
+        self.focus = pane;
+        self.selected[pane.index()] = at;
+        self.overlay = Overlay::None;
+        self.handle(Action::Open)
     }
 
     /// Keys in the projects view: move, Enter scopes the dashboard to the project, any

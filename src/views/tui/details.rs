@@ -10,7 +10,9 @@ use crate::model::format::{
     NONE, insight_words, item_cost, percent, plural, severity_word, source_mark, terminal_line,
     trend_label, usd,
 };
-use crate::model::snapshot::{DailyCount, Insight, ItemStat, MissedOpportunity, ToolStat};
+use crate::model::snapshot::{
+    DailyCount, Insight, ItemStat, MissedOpportunity, ToolStat, dense_daily,
+};
 use crate::store::SessionRow;
 
 use super::app::{App, Pane};
@@ -370,7 +372,8 @@ fn item(app: &App, it: &ItemStat, kind: &[ItemStat], cols: usize, theme: Theme) 
         "source {} · Prometheus count {prom}",
         source_mark(it.source)
     )));
-    let (unit, sums) = buckets(&it.daily, cols);
+    // The JSON's series is sparse: every day of the range, for the chart.
+    let (unit, sums) = buckets(&dense_daily(&it.daily), cols);
     d.daily = sums;
     if let (Some(first), Some(last)) = (it.daily.first(), it.daily.last()) {
         let peak = d.daily.iter().max().copied().unwrap_or(0);
@@ -443,30 +446,32 @@ fn session_lines(sessions: &[SessionRow], theme: Theme) -> Vec<Line<'static>> {
 
 /// The cost by day of the item, in the same buckets as its counts, when anything was priced.
 fn cost_chart(d: &mut Details, it: &ItemStat, cols: usize, theme: Theme) {
-    if it.daily_cost.len() == it.daily.len() && it.daily_cost.iter().any(|c| *c > 0.0) {
-        // The same buckets as the counts, over costs in `COST_SCALE` units.
-        let scaled: Vec<DailyCount> = it
-            .daily
-            .iter()
-            .zip(&it.daily_cost)
-            .map(|(d, c)| DailyCount {
-                date: d.date.clone(),
-                count: (c * COST_SCALE).round() as u64,
-            })
-            .collect();
-        let (unit, sums) = buckets(&scaled, cols);
-        let peak = sums.iter().max().copied().unwrap_or(0) as f64 / COST_SCALE;
-        d.cost = sums;
-        d.cost_caption = Some(Line::styled(
-            format!(
-                "cost {}, peak {} a {}:",
-                unit.adverb(),
-                usd(peak),
-                unit.word()
-            ),
-            theme.dim(),
-        ));
+    if !it.daily_cost.values().any(|c| *c > 0.0) {
+        return;
     }
+    // Every day of the range (the counts' series is sparse), costs in `COST_SCALE` units.
+    let scaled: Vec<DailyCount> = dense_daily(&it.daily)
+        .into_iter()
+        .map(|d| DailyCount {
+            count: it
+                .daily_cost
+                .get(&d.date)
+                .map_or(0, |c| (c * COST_SCALE).round() as u64),
+            date: d.date,
+        })
+        .collect();
+    let (unit, sums) = buckets(&scaled, cols);
+    let peak = sums.iter().max().copied().unwrap_or(0) as f64 / COST_SCALE;
+    d.cost = sums;
+    d.cost_caption = Some(Line::styled(
+        format!(
+            "cost {}, peak {} a {}:",
+            unit.adverb(),
+            usd(peak),
+            unit.word()
+        ),
+        theme.dim(),
+    ));
 }
 
 /// The sessions where the item cost most, with their share of the session's cost.

@@ -51,6 +51,10 @@ pub(crate) enum Event {
     /// The watcher saw these files change (batches waiting together are merged).
     Changed(Vec<PathBuf>),
     Prometheus(Box<PromData>),
+    /// The store's answers (see `worker`); a snapshot with the time it took.
+    Snapshot(Box<crate::model::snapshot::Snapshot>, std::time::Duration),
+    Sessions(Vec<crate::store::SessionRow>),
+    Projects(Vec<super::projects::ProjectRow>),
     /// An export written off the loop's thread: what the footer says of it.
     Exported(String),
     /// The terminal's input ended (`None`) or a terminating signal came (SIGTERM, SIGINT,

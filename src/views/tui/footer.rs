@@ -36,6 +36,7 @@ fn hints(width: u16, keys: &Bindings, theme: Theme) -> Line<'static> {
         (k(Action::Range), "range"),
         (k(Action::Project), "project"),
         (k(Action::Projects), "projects"),
+        (k(Action::Cost), "cost"),
         (k(Action::Filter), "filter"),
         (k(Action::Sort), "sort"),
         (k(Action::Export), "export"),
@@ -43,7 +44,7 @@ fn hints(width: u16, keys: &Bindings, theme: Theme) -> Line<'static> {
         (k(Action::Help), "help"),
         (k(Action::Quit), "quit"),
     ];
-    const PRIORITY: [usize; 12] = [10, 11, 0, 2, 5, 8, 3, 4, 1, 6, 7, 9];
+    const PRIORITY: [usize; 13] = [11, 12, 0, 2, 5, 3, 6, 9, 4, 1, 7, 8, 10];
     let needs = |(k, w): &(String, &str)| k.chars().count() + w.chars().count() + 3;
     let mut room = (width as usize).saturating_sub(1);
     let mut keep = vec![false; hints.len()];

@@ -12,7 +12,8 @@ use super::keys::{Action, Bindings};
 use super::theme::Theme;
 
 pub(crate) fn draw(f: &mut Frame, area: Rect, keys: &Bindings, theme: Theme) {
-    let area = popup(area, 70, 90);
+    // As tall as the body: at 80×24 every key still fits (the marks' legend gives way).
+    let area = popup(area, 70, 100);
     f.render_widget(Clear, area);
     let line = |k: String, what: &str| {
         Line::from(vec![

@@ -24,11 +24,13 @@ pub enum Action {
     Help,
     /// The projects view.
     Projects,
+    /// The cost view.
+    Cost,
 }
 
 impl Action {
     /// Config names, in help order.
-    pub(crate) const ALL: [(&'static str, Action, &'static str); 21] = [
+    pub(crate) const ALL: [(&'static str, Action, &'static str); 22] = [
         ("next_pane", Action::NextPane, "next pane"),
         ("prev_pane", Action::PrevPane, "previous pane"),
         ("pane_1", Action::Pane(1), "Skills"),
@@ -52,6 +54,7 @@ impl Action {
             Action::Projects,
             "every project; Enter shows one",
         ),
+        ("cost", Action::Cost, "cost: split, top spenders, by day"),
         ("filter", Action::Filter, "filter rows by name"),
         ("sort", Action::Sort, "sort: count, name, trend, cost"),
         ("export", Action::Export, "export the snapshot on screen"),
@@ -166,6 +169,7 @@ impl Bindings {
             ("r", Action::Range),
             ("p", Action::Project),
             ("P", Action::Projects),
+            ("c", Action::Cost),
             ("/", Action::Filter),
             ("s", Action::Sort),
             ("e", Action::Export),
@@ -287,6 +291,7 @@ mod tests {
             b.action(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Action::Quit)
         );
+        assert_eq!(b.action(&key('c')), Some(Action::Cost), "c is not Ctrl-C");
         assert_eq!(b.action(&key('z')), None);
     }
 

@@ -1,10 +1,11 @@
 //! The live dashboard: one tokio loop, "event → update → draw when dirty". Every source
-//! (keys, the watcher's changes, the poller's results, the reads of the transcripts,
-//! signals, panics) arrives as one `event::Event`; reading files happens off the loop's
-//! thread, so keys stay answered while it runs. It redraws only when something changed, at
+//! (keys, the watcher's changes, the poller's results, the reads of the transcripts, the
+//! store's answers, signals, panics) arrives as one `event::Event`; reading files and
+//! computing snapshots happen off the loop's thread (`worker`), so keys stay answered. It redraws only when something changed, at
 //! most ~30 times a second; idle, it sleeps.
 
 pub mod app;
+pub mod cost;
 pub mod dashboard;
 mod details;
 mod event;
@@ -16,6 +17,7 @@ mod panes;
 pub mod projects;
 mod theme;
 pub mod ui;
+mod worker;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -27,13 +29,12 @@ use tokio::time::Instant;
 
 use crate::model::facts::Update;
 use crate::model::prom::PromData;
-use crate::sources::catalog::Catalog;
 use crate::sources::prometheus::Window;
 use crate::sources::transcripts::Engine;
-use crate::store::Store;
 
 use app::{App, Effect, Progress};
 use event::{Event, Events, Read, Why, panic_notice, read_off_thread};
+use worker::{Job, Worker};
 
 /// At most ~30 frames a second: changes closer together share a frame.
 const FRAME: Duration = Duration::from_millis(33);
@@ -94,8 +95,8 @@ enum Flow {
 /// The dashboard's state besides `App`: the data, the engine, and what must be redrawn.
 struct Dashboard {
     app: App,
-    store: Store,
-    catalog: Catalog,
+    /// The store, on its own thread.
+    worker: Worker,
     keys: keys::Bindings,
     theme: ui::Theme,
     fixed_now: bool,
@@ -107,8 +108,16 @@ struct Dashboard {
     reads_tx: mpsc::UnboundedSender<Event>,
     /// Something on screen changed: draw at the next frame.
     dirty: bool,
-    /// The data or the query changed: recompute the snapshot before drawing.
+    /// The data or the query changed: ask for a new snapshot.
     stale: bool,
+    /// A snapshot is being computed: the next is asked for when it is back, so changes
+    /// meanwhile are one batch and at most one computation runs.
+    computing: bool,
+    /// A key changed the query: the next snapshot is not held back by `pace`.
+    urgent: bool,
+    /// After a slow snapshot (a long range over a large history), one for new data waits
+    /// until then: rebuilds then take at most a quarter of a core, however fast lines come.
+    pace: Instant,
     next_frame: Instant,
 }
 
@@ -170,8 +179,7 @@ async fn event_loop(
 
     let mut d = Dashboard {
         app,
-        store,
-        catalog,
+        worker: Worker::spawn(store, catalog, events.reads_tx.clone()),
         keys,
         theme: ui::Theme { mono },
         fixed_now,
@@ -182,6 +190,9 @@ async fn event_loop(
         reads_tx: events.reads_tx.clone(),
         dirty: true,
         stale: true,
+        computing: false,
+        urgent: false,
+        pace: Instant::now(),
         next_frame: Instant::now(),
     };
     loop {
@@ -210,21 +221,33 @@ fn window(app: &App, fixed_now: bool) -> Window {
 
 impl Dashboard {
     fn draw(&mut self, terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
-        if self.stale {
-            if !self.fixed_now {
-                self.app.query.now = chrono::Utc::now();
-            }
-            self.app
-                .set_snapshot(self.store.snapshot(&self.app.query, &self.catalog));
-            self.stale = false;
-        }
+        self.ask_snapshot();
         let (app, keys, theme) = (&self.app, &self.keys, self.theme);
         terminal
             .draw(|f| ui::draw(f, app, keys, theme))
             .wrap_err("cannot draw")?;
         self.dirty = false;
         self.next_frame = Instant::now() + FRAME;
+        if self.stale && !self.computing {
+            // Held back by the pace: wake up for it.
+            self.dirty = true;
+            self.next_frame = self.next_frame.max(self.pace);
+        }
         Ok(())
+    }
+
+    /// A new snapshot when the data or the query changed, unless one is being computed (then
+    /// when it is back). Until it comes the screen shows the last one.
+    fn ask_snapshot(&mut self) {
+        if self.stale && !self.computing && (self.urgent || Instant::now() >= self.pace) {
+            if !self.fixed_now {
+                self.app.query.now = chrono::Utc::now();
+            }
+            self.worker.send(Job::Snapshot(self.app.query.clone()));
+            self.stale = false;
+            self.urgent = false;
+            self.computing = true;
+        }
     }
 
     /// The data changed: recompute and redraw.
@@ -255,8 +278,28 @@ impl Dashboard {
             }
             Event::Prometheus(data) => {
                 self.app.prom_waiting = false;
-                self.store.apply(Update::Prometheus(*data));
+                self.worker.send(Job::Apply {
+                    updates: vec![Update::Prometheus(*data)],
+                    diagnostics: Vec::new(),
+                    fresh: false,
+                });
                 self.changed();
+            }
+            Event::Snapshot(snap, took) => {
+                self.app.set_snapshot(*snap);
+                self.computing = false;
+                self.dirty = true;
+                if took > FRAME {
+                    self.pace = Instant::now() + took * 3;
+                }
+            }
+            Event::Sessions(rows) => {
+                self.app.item_sessions = rows;
+                self.dirty = true;
+            }
+            Event::Projects(rows) => {
+                self.app.projects = rows;
+                self.dirty = true;
             }
             Event::Stop(None) => return Ok(Flow::Quit),
             Event::Stop(Some(n)) => return Ok(Flow::Signal(n)),
@@ -275,6 +318,9 @@ impl Dashboard {
                 .contains(crossterm::event::KeyModifiers::CONTROL);
         let effect = if app.filter_editing {
             app.filter_input(k)
+        } else if ctrl_c {
+            // Whatever is open (the cost view closes on `q`): Ctrl-C quits.
+            Effect::Quit
         } else if app.overlay == app::Overlay::Help && !ctrl_c {
             // The help says any key closes it: bound or not, the key does only that.
             app.overlay = app::Overlay::None;
@@ -293,6 +339,7 @@ impl Dashboard {
             Effect::Redraw => self.dirty = true,
             Effect::Recompute => {
                 self.changed();
+                self.urgent = true;
                 self.window_tx
                     .send_replace(window(&self.app, self.fixed_now));
             }
@@ -307,6 +354,7 @@ impl Dashboard {
                 self.dirty = true;
             }
             Effect::Rescan => {
+                self.urgent = true;
                 self.rescan();
                 self.window_tx
                     .send_replace(window(&self.app, self.fixed_now));
@@ -321,15 +369,19 @@ impl Dashboard {
                     panes::agents::rows(&self.app)
                 };
                 let name = rows.get(sel).map(|it| it.name.clone());
+                // Another item's sessions are not shown meanwhile.
+                self.app.item_sessions.clear();
                 if let Some(name) = name {
-                    self.app.item_sessions =
-                        self.store
-                            .item_sessions(&self.app.query, &self.catalog, skill, &name);
+                    self.worker.send(Job::Sessions {
+                        query: self.app.query.clone(),
+                        skill,
+                        name,
+                    });
                 }
                 self.dirty = true;
             }
             Effect::Projects => {
-                self.app.projects = projects::rows(&self.store, &self.app.query, &self.catalog);
+                self.worker.send(Job::Projects(self.app.query.clone()));
                 self.dirty = true;
             }
             Effect::Quit => return Flow::Quit,
@@ -367,6 +419,12 @@ impl Dashboard {
             updates,
             diagnostics,
         } = read;
+        let refreshed = !updates.is_empty();
+        self.worker.send(Job::Apply {
+            updates,
+            diagnostics,
+            fresh: why == Why::Rescan,
+        });
         match why {
             Why::FirstScan => {
                 self.first_scan = false;
@@ -375,22 +433,14 @@ impl Dashboard {
             }
             Why::Rescan => {
                 self.app.status = Some("re-read the transcripts".into());
-                self.store.diagnostics.clear();
                 self.changed();
             }
             Why::Refresh => {
-                if !updates.is_empty() {
+                if refreshed {
                     self.app.last_change =
                         Some(chrono::Local::now().format("%H:%M:%S").to_string());
                     self.changed();
                 }
-            }
-        }
-        updates.into_iter().for_each(|u| self.store.apply(u));
-        // The same file read again reports the same problem again: keep each once.
-        for d in diagnostics {
-            if !self.store.diagnostics.contains(&d) {
-                self.store.diagnostics.push(d);
             }
         }
         let rescan = matches!(self.engine, EngineState::Busy { rescan: true });
@@ -432,10 +482,14 @@ mod tests {
         let (reads_tx, reads_rx) = mpsc::unbounded_channel();
         let app = app();
         let (window_tx, _) = tokio::sync::watch::channel(window(&app, true));
+        let worker = Worker::spawn(
+            crate::store::Store::new(vec![]),
+            crate::sources::catalog::Catalog::default(),
+            reads_tx.clone(),
+        );
         let d = Dashboard {
             app,
-            store: Store::new(vec![]),
-            catalog: Catalog::default(),
+            worker,
             keys: keys::Bindings::new(&Default::default()).unwrap(),
             theme: ui::Theme { mono: true },
             fixed_now: true,
@@ -446,6 +500,9 @@ mod tests {
             reads_tx,
             dirty: false,
             stale: false,
+            computing: false,
+            urgent: false,
+            pace: Instant::now(),
             next_frame: Instant::now(),
         };
         (d, reads_rx)
@@ -470,6 +527,37 @@ mod tests {
         assert!(!d.app.filter_editing);
         // Ctrl-C still quits (raw mode turns it into a key).
         d.app.overlay = app::Overlay::Help;
+        let ctrl_c = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('c'),
+            crossterm::event::KeyModifiers::CONTROL,
+        );
+        assert!(matches!(d.update(Event::Key(ctrl_c)).unwrap(), Flow::Quit));
+    }
+
+    #[test]
+    fn c_opens_the_cost_view_and_esc_q_or_c_close_it_while_ctrl_c_quits() {
+        let (mut d, _reads) = dashboard();
+        let esc = Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Esc,
+        ));
+        for close in [esc, key('q'), key('c')] {
+            assert!(matches!(d.update(key('c')).unwrap(), Flow::Continue));
+            assert_eq!(d.app.overlay, app::Overlay::Cost);
+            assert!(d.dirty, "redrawn");
+            assert!(matches!(d.update(close).unwrap(), Flow::Continue));
+            assert_eq!(d.app.overlay, app::Overlay::None);
+        }
+        // The range key acts and keeps the view open (its empty state points at it).
+        d.update(key('c')).unwrap();
+        d.update(key('r')).unwrap();
+        assert_eq!(d.app.query.range.label, "14d");
+        assert_eq!(d.app.overlay, app::Overlay::Cost);
+        assert!(d.stale, "the snapshot is recomputed");
+        // A pane's key closes the view and goes there.
+        d.update(key('3')).unwrap();
+        assert_eq!(d.app.overlay, app::Overlay::None);
+        assert_eq!(d.app.focus, app::Pane::Stages);
+        d.update(key('c')).unwrap();
         let ctrl_c = crossterm::event::KeyEvent::new(
             crossterm::event::KeyCode::Char('c'),
             crossterm::event::KeyModifiers::CONTROL,
@@ -507,7 +595,10 @@ mod tests {
             assert_eq!(r.why, Why::Refresh);
             d.update(read(Why::Refresh, vec![diag.clone()])).unwrap();
         }
-        assert_eq!(d.store.diagnostics, vec![diag.clone()]);
+        assert_eq!(
+            snapshot(&mut d, &mut reads).await.diagnostics,
+            vec![diag.clone()]
+        );
 
         // `R` while a refresh runs: done when the engine is back.
         d.engine = EngineState::Busy { rescan: false };
@@ -526,9 +617,121 @@ mod tests {
         d.update(Event::Read(r)).unwrap();
         assert_eq!(d.app.status.as_deref(), Some("re-read the transcripts"));
         assert!(
-            !d.store.diagnostics.contains(&diag),
+            !snapshot(&mut d, &mut reads)
+                .await
+                .diagnostics
+                .contains(&diag),
             "a rescan starts them afresh"
         );
+    }
+
+    /// Asks the store's thread for a snapshot and takes it (what a frame does).
+    async fn snapshot(
+        d: &mut Dashboard,
+        events: &mut mpsc::UnboundedReceiver<Event>,
+    ) -> crate::model::snapshot::Snapshot {
+        d.stale = true;
+        d.ask_snapshot();
+        loop {
+            match events.recv().await {
+                Some(Event::Snapshot(s, took)) => {
+                    d.update(Event::Snapshot(s.clone(), took)).unwrap();
+                    return *s;
+                }
+                Some(_) => {}
+                None => panic!("the store's thread is gone"),
+            }
+        }
+    }
+
+    /// After a slow snapshot new data waits three times as long, a key does not.
+    #[tokio::test]
+    async fn new_data_after_a_slow_snapshot_waits_a_key_does_not() {
+        let (mut d, _events) = dashboard();
+        d.computing = true;
+        let slow = Box::new(crate::model::snapshot::Snapshot::default());
+        d.update(Event::Snapshot(slow, Duration::from_millis(400)))
+            .unwrap();
+        assert!(d.pace >= Instant::now() + Duration::from_millis(1100));
+        d.changed();
+        d.ask_snapshot();
+        assert!(d.stale && !d.computing, "held back");
+        d.update(key('r')).unwrap();
+        d.ask_snapshot();
+        assert!(!d.stale && d.computing, "a key is answered at once");
+    }
+
+    fn call_file(n: usize) -> Update {
+        let mut facts = crate::model::facts::FileFacts::default();
+        facts.calls.push(crate::model::facts::ToolCall {
+            id: format!("t{n}"),
+            name: "Bash".into(),
+            kind: crate::model::facts::CallKind::Plain,
+            session: "s".into(),
+            ts: chrono::Utc::now().timestamp_millis() - 1000,
+            stage: None,
+            sidechain: false,
+            skill: None,
+        });
+        facts.sessions.insert(
+            "s".into(),
+            crate::model::facts::SessionSeen {
+                first_ts: 0,
+                last_ts: chrono::Utc::now().timestamp_millis(),
+                cwd: None,
+                sidechain_cwd: None,
+            },
+        );
+        Update::File {
+            path: PathBuf::from(format!("/f{n}.jsonl")),
+            facts,
+            replace: false,
+        }
+    }
+
+    /// Changes while a snapshot is computed wait for it; then they are one batch and one
+    /// new snapshot; keys are handled meanwhile.
+    #[tokio::test]
+    async fn one_snapshot_at_a_time_and_changes_meanwhile_are_one_batch() {
+        let (mut d, mut events) = dashboard();
+        d.changed();
+        d.ask_snapshot();
+        assert!(d.computing && !d.stale);
+        for n in 0..500 {
+            d.update(read(Why::Refresh, vec![])).unwrap();
+            d.worker.send(Job::Apply {
+                updates: vec![call_file(n)],
+                diagnostics: vec![],
+                fresh: false,
+            });
+            d.changed();
+            d.ask_snapshot();
+        }
+        assert!(
+            d.computing && d.stale,
+            "no second snapshot asked for meanwhile"
+        );
+        // A key is answered at once, whatever the store's thread is doing.
+        d.update(key('2')).unwrap();
+        assert_eq!(d.app.focus, app::Pane::Agents);
+
+        let mut snapshots = 0;
+        let mut last = None;
+        while d.computing || d.stale {
+            match events.recv().await {
+                Some(Event::Snapshot(s, _)) => {
+                    snapshots += 1;
+                    last = Some(s.totals.tool_calls);
+                    // As if it had been quick: no pace.
+                    d.update(Event::Snapshot(s, Duration::ZERO)).unwrap();
+                    d.ask_snapshot();
+                }
+                Some(_) => {}
+                None => panic!("the store's thread is gone"),
+            }
+        }
+        assert_eq!(snapshots, 2, "the first, then one for all 500 changes");
+        assert_eq!(last, Some(500));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Overlay, Pane};
 use super::keys::Bindings;
-use super::{details, footer, header, help, panes, projects};
+use super::{cost, details, footer, header, help, panes, projects};
 
 pub use super::theme::Theme;
 
@@ -40,6 +40,7 @@ pub fn draw(f: &mut Frame, app: &App, keys: &Bindings, theme: Theme) {
         Overlay::Help => help::draw(f, body, keys, theme),
         Overlay::Details => details::draw(f, body, app, theme),
         Overlay::Projects => projects::draw(f, body, app, theme),
+        Overlay::Cost => cost::draw(f, body, app, theme),
         Overlay::None => {}
     }
 }

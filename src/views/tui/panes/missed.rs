@@ -3,7 +3,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::model::format::{clip_name, clip_words, one_line, plural};
+use crate::model::format::{clip_names_to, clip_words, one_line, plural};
 use crate::model::snapshot::MissedOpportunity;
 
 use super::Lines;
@@ -30,16 +30,28 @@ pub(crate) fn height(app: &App) -> usize {
 /// The item and its count, then its first example cut at a word with `…`.
 pub(crate) fn lines<'a>(app: &'a App, width: u16, theme: Theme) -> Lines<'a> {
     let width = width as usize;
+    let rows = rows(app);
+    let counts: Vec<String> = rows
+        .iter()
+        .map(|m| format!("  {}", plural(m.count, "prompt")))
+        .collect();
+    // Each name in the room its count leaves, cut so that no two read the same.
+    let sized: Vec<(&str, usize)> = rows
+        .iter()
+        .zip(&counts)
+        .map(|(m, c)| {
+            (
+                m.item.as_str(),
+                width.saturating_sub(c.chars().count()).max(8),
+            )
+        })
+        .collect();
+    let names = clip_names_to(&sized);
     let mut lines = Vec::new();
-    for (i, m) in rows(app).into_iter().enumerate() {
-        let count = format!("  {}", plural(m.count, "prompt"));
-        let name_w = width.saturating_sub(count.chars().count()).max(8);
+    for (i, ((m, count), name)) in rows.into_iter().zip(counts).zip(names).enumerate() {
         lines.push((
             Some(i),
-            Line::from(vec![
-                Span::raw(clip_name(&m.item, name_w)),
-                Span::styled(count, theme.accent()),
-            ]),
+            Line::from(vec![Span::raw(name), Span::styled(count, theme.accent())]),
         ));
         if let Some(e) = m.examples.first() {
             let quoted = format!("“{}”", one_line(&e.prompt));

@@ -106,7 +106,7 @@ pub(crate) struct Hidden {
 }
 
 /// "↓ 6 more" on the pane's bottom border, at the right, when rows are out of sight.
-fn more_mark(f: &mut Frame, area: Rect, hidden: Hidden, theme: Theme) {
+pub(crate) fn more_mark(f: &mut Frame, area: Rect, hidden: Hidden, theme: Theme) {
     let text = match (hidden.above, hidden.below) {
         (0, 0) => return,
         (0, b) => format!(" ↓ {b} more "),

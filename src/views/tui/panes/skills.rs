@@ -4,7 +4,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::model::format::{clip_name, item_cost, source_mark, trend_label};
+use crate::model::format::{clip_names, item_cost, source_mark, trend_label};
 use crate::model::snapshot::ItemStat;
 
 use super::Lines;
@@ -71,11 +71,14 @@ pub(crate) fn item_lines<'a>(
         .min(width.saturating_sub(tail + 5))
         .max(4);
     let bar_w = width.saturating_sub(name_w + tail + 2);
+    // Cut so that no two rows read the same.
+    let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+    let names = clip_names(&names, name_w);
     items
         .iter()
+        .zip(names)
         .enumerate()
-        .map(|(i, it)| {
-            let name = clip_name(&it.name, name_w);
+        .map(|(i, (it, name))| {
             let filled = ((it.count as f64 / max as f64) * bar_w as f64).round() as usize;
             let filled = if it.count > 0 { filled.max(1) } else { 0 };
             // `all` has no previous range to compare with: every item would read "new".

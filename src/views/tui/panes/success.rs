@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph};
 
-use crate::model::format::{clip_name, percent};
+use crate::model::format::{clip_names, percent};
 use crate::model::snapshot::ToolStat;
 
 use super::{Hidden, Lines, scrolled};
@@ -103,14 +103,18 @@ fn tool_lines<'a>(app: &App, width: usize, theme: Theme) -> Lines<'a> {
         .max()
         .unwrap_or(0)
         .clamp(12, width.saturating_sub(18).max(12));
+    // Cut so that no two tools read the same (`mcp__github__create_pull_req…` twice).
+    let names: Vec<&str> = rows.iter().map(|t| t.name.as_str()).collect();
+    let names = clip_names(&names, name_w - 1);
     let rows: Lines = rows
         .iter()
+        .zip(names)
         .enumerate()
-        .map(|(i, t)| {
+        .map(|(i, (t, name))| {
             (
                 Some(i),
                 Line::from(vec![
-                    Span::raw(format!("{:<name_w$}", clip_name(&t.name, name_w - 1))),
+                    Span::raw(format!("{name:<name_w$}")),
                     Span::raw(format!("{:>6}", t.count)),
                     Span::styled(format!("{:>6}", t.failures), theme.bad()),
                     Span::raw(format!("{:>6}", percent(t.success_rate, 0))),
