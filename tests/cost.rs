@@ -1114,6 +1114,34 @@ fn what_each_agent_and_skill_buys_and_what_a_run_cost_before() {
     );
     assert_eq!(debugging["calls_success_rate"], 0.0);
 
+    // The details' sessions: what the agent type and the skill cost in each session.
+    let mut engine = skilltop::sources::transcripts::Engine::new(vec![tmp.path().to_path_buf()]);
+    let mut store = skilltop::store::Store::new(vec![home.into()]);
+    engine.scan().0.into_iter().for_each(|u| store.apply(u));
+    let query = skilltop::store::Query {
+        project: None,
+        range: skilltop::model::range::parse_range("1d").unwrap(),
+        sessions: None,
+        timezone: chrono_tz::UTC,
+        now: "2026-06-03T00:00:00Z".parse().unwrap(),
+        redact: false,
+        all_examples: false,
+    };
+    let catalog = skilltop::sources::catalog::Catalog::default();
+    let s1 = row(&v, "by_session", "s1")["cost_usd"].as_f64().unwrap();
+    for (skill, name) in [(false, "tester"), (true, "review")] {
+        let rows = store.item_sessions(&query, &catalog, skill, name);
+        assert_eq!(rows.len(), 1, "{name}: {rows:?}");
+        assert_eq!(rows[0].session, "s1");
+        let want = item(&v, if skill { "skills" } else { "agents" }, name)["cost_usd"]
+            .as_f64()
+            .unwrap();
+        let got = rows[0].cost_usd.unwrap();
+        assert!((got - want).abs() < 1e-12, "{name}: {got} vs {want}");
+        assert!((rows[0].session_cost_usd.unwrap() - s1).abs() < 1e-12);
+        assert!(got < s1, "{name}: a part of the session");
+    }
+
     // The table shows them.
     let mut targs = args;
     targs[1] = "table";
