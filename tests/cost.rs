@@ -65,7 +65,12 @@ struct Resp {
     sidechain: bool,
     agent_file: Option<(String, Option<String>)>,
     skill: Option<String>,
+    /// `requestId` of the line (other trackers key on it).
+    request: Option<String>,
 }
+
+/// A subagent file's id and the `agentType` of its sidecar; none for a main transcript.
+type AgentFileOf = Option<(String, Option<String>)>;
 
 #[derive(Default)]
 struct Walk {
@@ -74,6 +79,8 @@ struct Walk {
     calls: HashMap<String, (String, i64, bool, String, String)>,
     /// agentId -> tool_use id
     agent_ids: HashMap<String, String>,
+    /// tool_use id -> the subagent file and `attributionSkill` of the entry that made it
+    call_src: HashMap<String, (AgentFileOf, Option<String>)>,
     /// (session, ts) of human prompts
     prompts: Vec<(String, i64)>,
     /// (session, ts, name) of `/name` commands, and of skill bodies loaded
@@ -171,6 +178,10 @@ fn walk(home: &Path) -> Walk {
                             "Skill" => b["input"]["skill"].as_str(),
                             _ => None,
                         };
+                        let skill = v["attributionSkill"].as_str().filter(|s| !s.is_empty());
+                        w.call_src
+                            .entry(b["id"].as_str().unwrap().to_string())
+                            .or_insert((agent_file.clone(), skill.map(str::to_string)));
                         w.calls
                             .entry(b["id"].as_str().unwrap().to_string())
                             .or_insert((
@@ -206,6 +217,7 @@ fn walk(home: &Path) -> Walk {
                         sidechain,
                         agent_file: agent_file.clone(),
                         skill,
+                        request: v["requestId"].as_str().map(str::to_string),
                     });
                 }
                 Some("user") => {
@@ -273,6 +285,9 @@ struct Count {
     by_agent: BTreeMap<String, Tok>,
     by_skill: BTreeMap<String, Tok>,
     cost_by_model: BTreeMap<String, f64>,
+    /// Tool calls made inside each agent type and skill.
+    calls_by_agent: BTreeMap<String, u64>,
+    calls_by_skill: BTreeMap<String, u64>,
 }
 
 fn price_of(prices: &Value, model: &str) -> Option<Value> {
@@ -358,12 +373,13 @@ fn independent(home: &Path) -> Count {
     events.sort();
     events.dedup();
     let mut c = Count::default();
-    for r in best.values() {
-        c.by_model.entry(r.model.clone()).or_default().add(&r.tok);
-        if let Some(usd) = cost(&prices, &r.model, &r.tok) {
-            *c.cost_by_model.entry(r.model.clone()).or_default() += usd;
-        }
-        let agent = match &r.agent_file {
+    // The agent type and skill of a response or call.
+    let agent_of = |session: &str,
+                    ts: i64,
+                    sidechain: bool,
+                    file: &Option<(String, Option<String>)>|
+     -> String {
+        match file {
             Some((id, meta)) => meta
                 .clone()
                 .or_else(|| {
@@ -378,26 +394,44 @@ fn independent(home: &Path) -> Count {
                     }
                     .into(),
                 ),
-            None if !r.sidechain => "main".into(),
+            None if !sidechain => "main".into(),
             None => w
                 .calls
                 .values()
-                .filter(|(s, ts, side, tool, _)| {
-                    *s == r.session && !side && *ts <= r.ts && (tool == "Task" || tool == "Agent")
+                .filter(|(s, t, side, tool, _)| {
+                    s == session && !side && *t <= ts && (tool == "Task" || tool == "Agent")
                 })
                 .max_by_key(|c| c.1)
                 .map_or("subagent".into(), |c| c.4.clone()),
-        };
-        c.by_agent.entry(agent).or_default().add(&r.tok);
-        let skill = match &r.skill {
+        }
+    };
+    let skill_of = |session: &str, ts: i64, skill: &Option<String>| -> Option<String> {
+        match skill {
             Some(s) => Some(s.clone()),
-            None if attributed.contains(r.session.as_str()) => None,
+            None if attributed.contains(session) => None,
             None => events
                 .iter()
-                .filter(|(s, ts, _)| *s == r.session && *ts < r.ts)
+                .filter(|(s, t, _)| *s == session && *t < ts)
                 .max_by_key(|e| e.1)
                 .and_then(|e| e.2.map(str::to_string)),
-        };
+        }
+    };
+    for (id, (file, skill)) in &w.call_src {
+        let (session, ts, sidechain, _, _) = &w.calls[id];
+        let agent = agent_of(session, *ts, *sidechain, file);
+        *c.calls_by_agent.entry(agent).or_default() += 1;
+        if let Some(s) = skill_of(session, *ts, skill) {
+            *c.calls_by_skill.entry(s).or_default() += 1;
+        }
+    }
+    for r in best.values() {
+        c.by_model.entry(r.model.clone()).or_default().add(&r.tok);
+        if let Some(usd) = cost(&prices, &r.model, &r.tok) {
+            *c.cost_by_model.entry(r.model.clone()).or_default() += usd;
+        }
+        let agent = agent_of(&r.session, r.ts, r.sidechain, &r.agent_file);
+        c.by_agent.entry(agent).or_default().add(&r.tok);
+        let skill = skill_of(&r.session, r.ts, &r.skill);
         if let Some(s) = skill {
             c.by_skill.entry(s).or_default().add(&r.tok);
         }
@@ -467,13 +501,54 @@ fn real_transcripts_agree_with_an_independent_count() {
         }
         let got = v["totals"]["cost_usd"].as_f64().unwrap();
         assert!((got - total).abs() < 0.005, "{dir}: total {got} vs {total}");
+        // Per session: every response in one session, the same total.
+        let sessions = v["costs"]["by_session"].as_array().unwrap();
+        let by_session: f64 = sessions
+            .iter()
+            .map(|r| r["cost_usd"].as_f64().unwrap())
+            .sum();
+        assert!(
+            (by_session - got).abs() < 1e-6,
+            "{dir}: {by_session} vs {got}"
+        );
+        let responses: u64 = sessions
+            .iter()
+            .map(|r| r["responses"].as_u64().unwrap())
+            .sum();
+        let want_responses: u64 = v["costs"]["by_model"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["responses"].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            responses, want_responses,
+            "{dir}: each response in one session"
+        );
         assert!(total > 1.0, "{dir}: something was priced");
-        // Per item: the same figures beside the counts.
+        // Per item: the same figures beside the counts, and the calls made inside it.
         for s in v["skills"].as_array().unwrap() {
             let name = s["name"].as_str().unwrap();
             let t = want.by_skill.get(name).copied().unwrap_or_default();
             assert_eq!(s["tokens"]["output"], t.output, "{dir}: skill {name}");
+            let calls = want.calls_by_skill.get(name).copied().unwrap_or(0);
+            assert_eq!(s["calls_made"], calls, "{dir}: calls made in skill {name}");
         }
+        for a in v["agents"].as_array().unwrap() {
+            let name = a["name"].as_str().unwrap();
+            let calls = want.calls_by_agent.get(name).copied().unwrap_or(0);
+            assert_eq!(a["calls_made"], calls, "{dir}: calls made in agent {name}");
+        }
+        let inside: u64 = want.calls_by_agent.values().sum();
+        assert_eq!(
+            inside,
+            v["totals"]["tool_calls"].as_u64().unwrap(),
+            "{dir}: every call made by one agent type, the main thread included"
+        );
+        eprintln!(
+            "{dir}: calls by agent type {:?}, by skill {:?}",
+            want.calls_by_agent, want.calls_by_skill
+        );
     }
 }
 
@@ -727,6 +802,11 @@ fn subagents_in_every_layout_nested_background_and_resumed_count_once_each() {
     assert_eq!(responses("by_agent_type", "main"), 3);
     assert_eq!(responses("by_agent_type", "planner"), 2);
     assert_eq!(responses("by_model", OPUS), 8, "each message id once");
+    // Subagents' responses in their parent sessions; the resumed copy adds nothing.
+    assert_eq!(responses("by_session", "s1"), 2);
+    assert_eq!(responses("by_session", "s2"), 4);
+    assert_eq!(responses("by_session", "s3"), 2);
+    assert_eq!(v["costs"]["by_session"].as_array().unwrap().len(), 3);
     assert_eq!(
         row(&v, "by_agent_type", "planner")["duration_ms"],
         700,
@@ -858,7 +938,295 @@ fn the_estimated_rule_ends_at_the_next_human_prompt() {
     assert!(text.contains("debugging*"), "{text}");
     assert!(
         text.lines()
-            .any(|l| l.starts_with("  name") && l.ends_with("cost")),
+            .any(|l| l.starts_with("  name") && l.ends_with("cost   made      ok")),
         "{text}"
     );
+}
+
+/// An assistant entry making one `name` call `call` (message `msg`), with `extra` fields.
+fn tool_use(session: &str, sec: u32, msg: &str, call: &str, name: &str, extra: Value) -> Value {
+    let mut v = assistant(session, sec, msg, OPUS, usage(10, 100), extra);
+    v["message"]["content"] = json!([{"type": "tool_use", "id": call, "name": name,
+                                      "input": {"command": "x"}}]);
+    v
+}
+
+fn tool_result(session: &str, sec: u32, call: &str, failed: bool, sidechain: bool) -> Value {
+    json!({
+        "type": "user", "sessionId": session, "timestamp": ts(sec), "cwd": "/p",
+        "isSidechain": sidechain,
+        "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": call,
+                                                 "content": "out", "is_error": failed}]}
+    })
+}
+
+/// The same entry a day later (the range the test looks at; `ts` is the day before).
+fn next_day(mut v: Value) -> Value {
+    if let Some(t) = v["timestamp"].as_str() {
+        v["timestamp"] = json!(t.replace("2026-06-01", "2026-06-02"));
+    }
+    v
+}
+
+fn item<'a>(v: &'a Value, kind: &str, name: &str) -> &'a Value {
+    v[kind]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind} {name}: {}", v[kind]))
+}
+
+#[test]
+fn what_each_agent_and_skill_buys_and_what_a_run_cost_before() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = tmp.path().join("projects/-p");
+    let side = json!({"isSidechain": true});
+    // The day before the range: one tester run, one response of 100 output tokens.
+    write(
+        &proj.join("s0.jsonl"),
+        &[
+            agent_call("s0", 1, "p1", "pc1", "tester", false),
+            agent_result("s0", 9, "pc1", json!({"agentId": "y1"}), false),
+        ],
+    );
+    write(
+        &proj.join("s0/subagents/agent-y1.jsonl"),
+        &[assistant("s0", 2, "p2", OPUS, usage(10, 100), side.clone())],
+    );
+    // In range: a tester run making three calls in its own transcript (one fails), and
+    // a main thread with `attributionSkill` on two calls of `review` (one rejected), one
+    // call of no skill.
+    let d = next_day;
+    write(
+        &proj.join("s1.jsonl"),
+        &[
+            d(agent_call("s1", 1, "m1", "c1", "tester", false)),
+            d(agent_result("s1", 9, "c1", json!({"agentId": "x1"}), false)),
+            d(tool_use("s1", 9, "m8", "sk", "Skill", json!({}))),
+            d(tool_use(
+                "s1",
+                10,
+                "m5",
+                "k1",
+                "Read",
+                json!({"attributionSkill": "review"}),
+            )),
+            d(tool_result("s1", 11, "k1", false, false)),
+            d(tool_use(
+                "s1",
+                12,
+                "m6",
+                "k2",
+                "Edit",
+                json!({"attributionSkill": "review"}),
+            )),
+            d(
+                json!({"type": "user", "sessionId": "s1", "timestamp": ts(13), "cwd": "/p",
+                     "message": {"role": "user", "content": [{"type": "tool_result",
+                     "tool_use_id": "k2", "is_error": true, "content":
+                     "The user doesn't want to proceed with this tool use."}]}}),
+            ),
+            d(tool_use("s1", 14, "m7", "k3", "Bash", json!({}))),
+            d(tool_result("s1", 15, "k3", false, false)),
+        ],
+    );
+    let sub = proj.join("s1/subagents");
+    write(
+        &sub.join("agent-x1.jsonl"),
+        &[
+            d(tool_use("s1", 2, "m2", "t1", "Bash", side.clone())),
+            d(tool_result("s1", 3, "t1", false, true)),
+            d(tool_use("s1", 4, "m3", "t2", "Bash", side.clone())),
+            d(tool_result("s1", 5, "t2", true, true)),
+            d(tool_use("s1", 6, "m4", "t3", "Read", side.clone())),
+            d(tool_result("s1", 7, "t3", false, true)),
+        ],
+    );
+    // The estimated rule in a session without `attributionSkill`: the calls after the
+    // `Skill` call until the next human prompt.
+    write(
+        &proj.join("s2.jsonl"),
+        &[
+            d(tool_use("s2", 1, "n1", "e1", "Skill", json!({}))),
+            d(tool_result("s2", 2, "e1", false, false)),
+            d(tool_use("s2", 3, "n2", "e2", "Grep", json!({}))),
+            d(tool_result("s2", 4, "e2", true, false)),
+            d(
+                json!({"type": "user", "sessionId": "s2", "timestamp": ts(5), "cwd": "/p",
+                     "message": {"role": "user", "content": "next"}}),
+            ),
+            d(tool_use("s2", 6, "n3", "e3", "Grep", json!({}))),
+            d(tool_result("s2", 7, "e3", false, false)),
+        ],
+    );
+    let s1 = std::fs::read_to_string(proj.join("s1.jsonl")).unwrap();
+    let s1 = s1.replace(
+        r#""id":"sk","input":{"command":"x"}"#,
+        r#""id":"sk","input":{"skill":"review"}"#,
+    );
+    std::fs::write(proj.join("s1.jsonl"), s1).unwrap();
+    let mut s2 = std::fs::read_to_string(proj.join("s2.jsonl")).unwrap();
+    s2 = s2.replacen(
+        r#""input":{"command":"x"}"#,
+        r#""input":{"skill":"debugging"}"#,
+        1,
+    );
+    std::fs::write(proj.join("s2.jsonl"), s2).unwrap();
+
+    let home = tmp.path().to_str().unwrap();
+    let args = [
+        "--format",
+        "json",
+        "--claude-dir",
+        home,
+        "--range",
+        "1d",
+        "--all-projects",
+        "--no-prometheus",
+        "--now",
+        "2026-06-03T00:00:00Z",
+    ];
+    let (v, _) = json_output(bin().args(args));
+    let tester = item(&v, "agents", "tester");
+    assert_eq!(tester["calls_made"], 3, "the calls in its own transcript");
+    assert_eq!(tester["calls_failed"], 1);
+    assert!((tester["calls_success_rate"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-12);
+    // Its responses now: three of 100 output tokens; before: one. Per run: three times.
+    let per = tester["cost_per_call"].as_f64().unwrap();
+    let before = tester["previous_cost_per_call"].as_f64().unwrap();
+    assert!((per - 3.0 * before).abs() < 1e-12, "{per} vs {before}");
+    let review = item(&v, "skills", "review");
+    assert_eq!(
+        review["calls_made"], 2,
+        "attributionSkill on the calling entry"
+    );
+    assert_eq!(review["calls_failed"], 1, "a rejection is a failure");
+    assert_eq!(review["calls_success_rate"], 0.5);
+    assert!(
+        review.get("previous_cost_per_call").is_none(),
+        "no run before"
+    );
+    let debugging = item(&v, "skills", "debugging");
+    assert_eq!(
+        debugging["calls_made"], 1,
+        "the Grep after the call, not the Skill call, not after the prompt"
+    );
+    assert_eq!(debugging["calls_success_rate"], 0.0);
+
+    // The details' sessions: what the agent type and the skill cost in each session.
+    let mut engine = skilltop::sources::transcripts::Engine::new(vec![tmp.path().to_path_buf()]);
+    let mut store = skilltop::store::Store::new(vec![home.into()]);
+    engine.scan().0.into_iter().for_each(|u| store.apply(u));
+    let query = skilltop::store::Query {
+        project: None,
+        range: skilltop::model::range::parse_range("1d").unwrap(),
+        sessions: None,
+        timezone: chrono_tz::UTC,
+        now: "2026-06-03T00:00:00Z".parse().unwrap(),
+        redact: false,
+        all_examples: false,
+    };
+    let catalog = skilltop::sources::catalog::Catalog::default();
+    let s1 = row(&v, "by_session", "s1")["cost_usd"].as_f64().unwrap();
+    for (skill, name) in [(false, "tester"), (true, "review")] {
+        let rows = store.item_sessions(&query, &catalog, skill, name);
+        assert_eq!(rows.len(), 1, "{name}: {rows:?}");
+        assert_eq!(rows[0].session, "s1");
+        let want = item(&v, if skill { "skills" } else { "agents" }, name)["cost_usd"]
+            .as_f64()
+            .unwrap();
+        let got = rows[0].cost_usd.unwrap();
+        assert!((got - want).abs() < 1e-12, "{name}: {got} vs {want}");
+        assert!((rows[0].session_cost_usd.unwrap() - s1).abs() < 1e-12);
+        assert!(got < s1, "{name}: a part of the session");
+    }
+
+    // The table shows them.
+    let mut targs = args;
+    targs[1] = "table";
+    let text = String::from_utf8_lossy(&run(&targs).stdout).to_string();
+    let tester_line = text.lines().find(|l| l.contains("tester")).unwrap();
+    assert!(
+        tester_line.contains("3") && tester_line.contains("66.7%"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("  name") && l.ends_with("made      ok")),
+        "{text}"
+    );
+}
+
+/// The README's "Why totals differ" figures, computed here by the rules of other trackers
+/// over the real transcripts: every usage line summed; ccusage's rule (one line per
+/// `message.id` + `requestId`, the first; a line without both always counts); skilltop's
+/// (one per `message.id`, the line with the most output).
+#[test]
+fn other_trackers_rules_give_the_readme_figures() {
+    let Some(home) = realdata() else { return };
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let prices: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/prices.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let money = |v: f64| {
+        let cents = format!("{:.2}", v);
+        let (whole, frac) = cents.split_once('.').unwrap();
+        let mut grouped = String::new();
+        for (i, ch) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        format!("${grouped}.{frac}")
+    };
+    for dir in ["claude-home", "claude-home-2"] {
+        let home = home.with_file_name(dir);
+        if !home.is_dir() {
+            continue;
+        }
+        let w = walk(&home);
+        let usd = |r: &Resp| cost(&prices, &r.model, &r.tok).unwrap_or(0.0);
+        let every: f64 = w.resps.iter().map(usd).sum();
+        let mut by_time: Vec<&Resp> = w.resps.iter().collect();
+        by_time.sort_by_key(|r| r.ts);
+        let mut seen = HashSet::new();
+        let (mut ccusage, mut ccusage_out) = (0.0, 0);
+        for r in by_time {
+            if let Some(req) = &r.request
+                && !seen.insert((r.id.as_str(), req.as_str()))
+            {
+                continue;
+            }
+            ccusage += usd(r);
+            ccusage_out += r.tok.output;
+        }
+        let v = snapshot_of(&home, &[]);
+        let ours = v["totals"]["cost_usd"].as_f64().unwrap();
+        let ours_out: u64 = v["costs"]["by_model"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["tokens"]["output"].as_u64().unwrap())
+            .sum();
+        eprintln!(
+            "{dir}: every line {}, ccusage's rule {} (output {ccusage_out}), skilltop {} (output {ours_out})",
+            money(every),
+            money(ccusage),
+            money(ours)
+        );
+        assert!(every > 2.0 * ours, "{dir}: lines of one response summed");
+        assert!(ccusage <= ours + 1e-9 && ccusage_out <= ours_out, "{dir}");
+        for figure in [every, ccusage, ours] {
+            assert!(
+                readme.contains(&money(figure)),
+                "{dir}: README lacks {}",
+                money(figure)
+            );
+        }
+    }
 }

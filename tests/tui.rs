@@ -879,6 +879,15 @@ fn the_projects_view_lists_every_project_and_enter_scopes_to_one() {
     // Each project counted as the dashboard counts it: the sessions add up.
     let sum: u64 = app.projects.iter().map(|p| p.sessions).sum();
     assert!(sum >= app.snapshot.totals.sessions);
+    // And so does the cost: each project's, then all projects'.
+    let cost: f64 = app.projects.iter().filter_map(|p| p.cost_usd).sum();
+    assert!(app.snapshot.totals.cost_usd > 0.0);
+    assert!(
+        (cost - app.snapshot.totals.cost_usd).abs() < 1e-9,
+        "{cost} vs {}",
+        app.snapshot.totals.cost_usd
+    );
+    assert!(screen(&app, 120, 40).contains("cost  last activity"));
     for (w, h) in SIZES {
         let text = screen(&app, w, h);
         for p in &app.projects {
@@ -922,6 +931,35 @@ fn a_skills_details_list_its_sessions_and_the_transcript_to_open() {
     assert!(text.contains("newest transcript: "), "{text}");
     let path = app.item_sessions[0].transcript.clone().unwrap();
     assert!(std::path::Path::new(&path).is_file(), "{path}");
+    // What the skill cost in each session adds up to its cost, each within its session's.
+    let costs: f64 = app.item_sessions.iter().filter_map(|s| s.cost_usd).sum();
+    assert!(it.cost_usd > 0.0);
+    assert!(
+        (costs - it.cost_usd).abs() < 1e-9,
+        "{costs} vs {}",
+        it.cost_usd
+    );
+    for s in &app.item_sessions {
+        assert!(s.cost_usd.unwrap_or(0.0) <= s.session_cost_usd.unwrap_or(0.0) + 1e-12);
+    }
+    let top = app
+        .item_sessions
+        .iter()
+        .filter_map(|s| s.cost_usd)
+        .fold(0.0, f64::max);
+    let listed: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("most expensive sessions for it:"))
+        .skip(1)
+        .take(3)
+        .collect();
+    assert_eq!(listed.len(), 3, "{text}");
+    let first = listed[0].trim_start_matches(['│', ' ']);
+    assert!(
+        first.starts_with(&skilltop::model::format::usd(top)),
+        "the costliest first: {first}\n{text}"
+    );
+    assert!(text.contains("cost daily, peak $"), "{text}");
     // Agents too; Stages have no sessions to list.
     app.handle(Action::Close);
     app.handle(Action::Pane(2));

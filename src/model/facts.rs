@@ -85,6 +85,8 @@ pub struct ToolCall {
     pub stage: Option<Stage>,
     /// Made inside a subagent (inline sidechain or a subagent file).
     pub sidechain: bool,
+    /// `attributionSkill` of the entry that made the call: the skill active for it.
+    pub skill: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -215,6 +215,8 @@ pub fn insight_words(k: InsightKind) -> &'static str {
         InsightKind::MissedOpportunity => "missed opportunity",
         InsightKind::NotChosen => "never chosen by Claude",
         InsightKind::NeverUsed => "never used",
+        InsightKind::CostRise => "cost per run up",
+        InsightKind::CostlyFailures => "costly and failing",
     }
 }
 

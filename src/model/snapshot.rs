@@ -61,6 +61,28 @@ pub struct Costs {
     pub by_mcp_server: Vec<CostRow>,
     /// `name` is the day, `YYYY-MM-DD` in the snapshot's timezone.
     pub by_day: Vec<CostRow>,
+    /// `name` is the session id; a subagent's responses count in its parent session. Most
+    /// expensive first.
+    #[serde(default)]
+    pub by_session: Vec<CostRow>,
+    /// Per agent type (`main` included) and per skill: what the details and the findings
+    /// need beside the rows; not in the JSON.
+    #[serde(skip)]
+    pub agent_extras: BTreeMap<String, ItemExtra>,
+    #[serde(skip)]
+    pub skill_extras: BTreeMap<String, ItemExtra>,
+}
+
+/// One agent type's or skill's figures beyond its cost row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ItemExtra {
+    /// The tool calls made inside it in range.
+    pub calls: CallTally,
+    /// The cost of its priced responses by day (`YYYY-MM-DD`, the snapshot's timezone).
+    pub by_day: BTreeMap<String, f64>,
+    /// The cost of its priced responses in the previous range; none when nothing there
+    /// was priced.
+    pub previous_cost_usd: Option<f64>,
 }
 
 /// The responses of one model, agent type, skill, server or day.
@@ -85,6 +107,23 @@ pub struct CostRow {
     /// dashboard's details; not in the JSON).
     #[serde(skip)]
     pub by_model: Vec<CostRow>,
+}
+
+/// Tool calls: all of them, and of the decided ones those that succeeded and failed
+/// (rejections are failures; interrupted calls are neither).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallTally {
+    pub made: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+}
+
+impl CallTally {
+    /// Successes over decided calls; none when no call was decided.
+    pub fn rate(self) -> Option<f64> {
+        let n = self.succeeded + self.failed;
+        (n > 0).then(|| self.succeeded as f64 / n as f64)
+    }
 }
 
 /// Tokens by kind; `cache_write_1h` is the part of `cache_creation` written for one hour.
@@ -260,6 +299,29 @@ pub struct ItemStat {
     /// Extra: the cost by model (the dashboard's details); not in the JSON.
     #[serde(skip)]
     pub cost_by_model: Vec<CostRow>,
+    /// Extra: the tool calls made inside the item (what it bought): for an agent type those
+    /// of its subagents' transcripts (attributed like its responses), for a skill those made
+    /// in its turns (attributed like its responses: `attributionSkill`, else estimated).
+    /// Interrupted calls included.
+    #[serde(default)]
+    pub calls_made: u64,
+    /// Extra: of `calls_made`, those that failed (rejections included).
+    #[serde(default)]
+    pub calls_failed: u64,
+    /// Extra: successes over decided calls of `calls_made`; null when none was decided.
+    #[serde(default)]
+    pub calls_success_rate: Option<f64>,
+    /// Extra: the cost per invocation in the previous range (its responses' cost there over
+    /// `previous_count`); absent when either is nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_cost_per_call: Option<f64>,
+    /// Of `calls_made`, those that succeeded (for the findings); not in the JSON.
+    #[serde(skip)]
+    pub calls_succeeded: u64,
+    /// The cost of its priced responses by day (`YYYY-MM-DD`; the days with any), for the
+    /// details' chart; not in the JSON.
+    #[serde(skip)]
+    pub daily_cost: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -429,6 +491,12 @@ pub enum InsightKind {
     MissedOpportunity,
     NotChosen,
     NeverUsed,
+    /// A skill or agent type whose cost per invocation rose sharply against the previous
+    /// range.
+    CostRise,
+    /// A skill or agent type taking a large share of the spend while the tool calls made
+    /// inside it fail more than the rest.
+    CostlyFailures,
 }
 
 impl InsightKind {
@@ -441,6 +509,8 @@ impl InsightKind {
             InsightKind::MissedOpportunity => "missed_opportunity",
             InsightKind::NotChosen => "not_chosen",
             InsightKind::NeverUsed => "never_used",
+            InsightKind::CostRise => "cost_rise",
+            InsightKind::CostlyFailures => "costly_failures",
         }
     }
 }

@@ -33,8 +33,8 @@ pub struct Query {
 }
 
 /// A session that used an item, for the details: when it last did, where, its calls and
-/// failures, and its transcript.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// failures, what the item's responses there cost, and its transcript.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SessionRow {
     pub session: String,
     /// RFC 3339 of the item's latest use in the session.
@@ -46,6 +46,11 @@ pub struct SessionRow {
     pub calls: u64,
     pub failures: u64,
     pub transcript: Option<String>,
+    /// What the item's responses in the session cost in range (attributed as in `costs`);
+    /// none when none of them was priced.
+    pub cost_usd: Option<f64>,
+    /// What all the session's responses in range cost; none when none was priced.
+    pub session_cost_usd: Option<f64>,
 }
 
 #[derive(Debug, Default)]

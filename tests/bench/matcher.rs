@@ -101,6 +101,7 @@ fn main() {
             ts: i64::from(s) * 1000 + 500,
             stage: None,
             sidechain: false,
+            skill: None,
         });
     }
     let bytes: usize = prompts.iter().map(|p| p.text.len()).sum();

@@ -244,6 +244,7 @@ fn assistant(entry: &Entry, cx: &EntryCx, rules: &[CustomRule], out: &mut FileFa
                 ts: cx.ts,
                 stage,
                 sidechain: cx.sidechain,
+                skill: non_empty(entry.attribution_skill.as_deref()),
             });
         }
     }

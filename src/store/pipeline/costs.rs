@@ -1,5 +1,5 @@
 //! Step 6, costs: each API response in range (once per `message.id`, from `tokens`) priced
-//! and attributed to its model, agent type, skill, MCP server and day.
+//! and attributed to its model, agent type, skill, MCP server, session and day.
 //!
 //! - Agent type: `main` for the main thread; in a subagent file, the type of its
 //!   `.meta.json` sidecar, else of the `Task`/`Agent` call whose result names the file
@@ -15,10 +15,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::{Ctx, items::typed_skills, local_date};
+use super::{Ctx, Fate, items::typed_skills, local_date};
 use crate::model::facts::{AgentFile, CallKind, Millis, Usage};
-use crate::model::prices::{Price, TokenKinds};
-use crate::model::snapshot::{CostRow, CostTokens, Diagnostic, DiagnosticSource, Snapshot};
+use crate::model::prices::{Price, Prices, TokenKinds};
+use crate::model::snapshot::{
+    CallTally, CostRow, CostTokens, Diagnostic, DiagnosticSource, ItemExtra, Snapshot,
+};
 
 const QUARTER_HOUR: Millis = 15 * 60 * 1000;
 
@@ -36,6 +38,7 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
     let mut by_agent: Rows = HashMap::default();
     let mut by_skill: Rows = HashMap::default();
     let mut by_mcp: Rows = HashMap::default();
+    let mut by_session: Rows = HashMap::default();
     // Agent type or skill, then model.
     let mut agent_model: HashMap<(&str, &str), CostRow> = HashMap::default();
     let mut skill_model: HashMap<(&str, &str), CostRow> = HashMap::default();
@@ -43,19 +46,20 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
     let mut dates: HashMap<Millis, NaiveDate> = HashMap::default();
     let mut by_day: BTreeMap<NaiveDate, CostRow> = BTreeMap::new();
     let mut unpriced: BTreeMap<String, u64> = BTreeMap::new();
+    // Agent type or skill, then day: the cost of its priced responses.
+    let mut agent_day: HashMap<(&str, NaiveDate), f64> = HashMap::default();
+    let mut skill_day: HashMap<(&str, NaiveDate), f64> = HashMap::default();
     let mut total = 0.0;
     for &(u, file) in ctx.usage.iter() {
-        let kinds = TokenKinds {
-            input: u.input,
-            output: u.output,
-            cache_creation: u.cache_creation,
-            cache_write_1h: u.cache_1h,
-            cache_read: u.cache_read,
-        };
+        let kinds = kinds(u);
         let price = *prices
             .entry(u.model.as_str())
             .or_insert_with(|| ctx.prices.get(&u.model));
         let cost = price.and_then(|p| p.cost(&kinds));
+        // Zones move by quarter hours at most: one conversion per quarter hour.
+        let date = *dates
+            .entry(u.ts.div_euclid(QUARTER_HOUR))
+            .or_insert_with(|| local_date(u.ts, ctx.q));
         let has_tokens = u.input + u.output + u.cache_creation + u.cache_read > 0;
         match cost {
             Some(c) => total += c,
@@ -63,12 +67,19 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
             None => {}
         }
         add_to(row(&mut by_model, &u.model), &kinds, cost, has_tokens);
-        let agent = agents.of(u, file);
+        add_to(row(&mut by_session, &u.session), &kinds, cost, has_tokens);
+        let agent = agents.of(&u.session, u.ts, u.sidechain, file);
         add_to(row(&mut by_agent, agent), &kinds, cost, has_tokens);
+        if let Some(c) = cost {
+            *agent_day.entry((agent, date)).or_default() += c;
+        }
         let model = u.model.as_str();
         let r = agent_model.entry((agent, model)).or_default();
         add_to(r, &kinds, cost, has_tokens);
-        if let Some((skill, estimated)) = skills.of(u) {
+        if let Some((skill, estimated)) = skills.of(u.skill.as_deref(), &u.session, u.ts) {
+            if let Some(c) = cost {
+                *skill_day.entry((skill, date)).or_default() += c;
+            }
             let r = skill_model.entry((skill, model)).or_default();
             add_to(r, &kinds, cost, has_tokens);
             let r = row(&mut by_skill, skill);
@@ -78,10 +89,6 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
         if let Some(mcp) = &u.mcp {
             add_to(row(&mut by_mcp, mcp), &kinds, cost, has_tokens);
         }
-        // Zones move by quarter hours at most: one conversion per quarter hour.
-        let date = *dates
-            .entry(u.ts.div_euclid(QUARTER_HOUR))
-            .or_insert_with(|| local_date(u.ts, ctx.q));
         let day = by_day.entry(date).or_default();
         add_to(day, &kinds, cost, has_tokens);
     }
@@ -101,14 +108,18 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
             row(rows, item).by_model = by_cost(models);
         }
     }
-    let previous = previous_cost(ctx);
+    let (agent_extras, skill_extras, previous) =
+        item_extras(ctx, &agents, &skills, agent_day, skill_day);
     let snap = &mut ctx.snap;
+    snap.costs.agent_extras = agent_extras;
+    snap.costs.skill_extras = skill_extras;
     snap.totals.cost_usd = total;
     snap.totals.previous_cost_usd = previous;
     snap.costs.by_model = by_cost(by_model);
     snap.costs.by_agent_type = by_cost(by_agent);
     snap.costs.by_skill = by_cost(by_skill);
     snap.costs.by_mcp_server = by_cost(by_mcp);
+    snap.costs.by_session = by_cost(by_session);
     snap.costs.by_day = by_day
         .into_iter()
         .map(|(day, mut r)| {
@@ -116,8 +127,13 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
             r
         })
         .collect();
-    snap.prices.date.clone_from(&ctx.prices.date);
-    snap.prices.source.clone_from(&ctx.prices.source);
+    prices_used(snap, ctx.prices, unpriced);
+}
+
+/// The table's date and source, and the models without a price (named in diagnostics).
+fn prices_used(snap: &mut Snapshot, prices: &Prices, unpriced: BTreeMap<String, u64>) {
+    snap.prices.date.clone_from(&prices.date);
+    snap.prices.source.clone_from(&prices.source);
     snap.prices.unpriced = unpriced.keys().cloned().collect();
     for (model, n) in unpriced {
         snap.diagnostics.push(Diagnostic {
@@ -132,14 +148,36 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
 }
 
 /// Each skill and agent with its cost beside it, from `costs` (after the Prometheus merge,
-/// which may add items): tokens, cost, cost per call, and for agents their duration, for
-/// skills whether any of it is estimated.
+/// which may add items): tokens, cost, cost per call (now and in the previous range), cost
+/// by day, the tool calls made inside it, and for agents their duration, for skills whether
+/// any of it is estimated.
 pub(super) fn item_costs(snap: &mut Snapshot) {
-    for (items, rows, agents) in [
-        (&mut snap.skills, &snap.costs.by_skill, false),
-        (&mut snap.agents, &snap.costs.by_agent_type, true),
+    for (items, rows, extras, agents) in [
+        (
+            &mut snap.skills,
+            &snap.costs.by_skill,
+            &snap.costs.skill_extras,
+            false,
+        ),
+        (
+            &mut snap.agents,
+            &snap.costs.by_agent_type,
+            &snap.costs.agent_extras,
+            true,
+        ),
     ] {
         for item in items.iter_mut() {
+            let extra = extras.get(&item.name);
+            let calls = extra.map(|e| e.calls).unwrap_or_default();
+            item.calls_made = calls.made;
+            item.calls_failed = calls.failed;
+            item.calls_succeeded = calls.succeeded;
+            item.calls_success_rate = calls.rate();
+            item.daily_cost = extra.map(|e| e.by_day.clone()).unwrap_or_default();
+            item.previous_cost_per_call = extra
+                .and_then(|e| e.previous_cost_usd)
+                .filter(|_| item.previous_count > 0)
+                .map(|c| c / item.previous_count as f64);
             let row = rows.iter().find(|r| r.name == item.name);
             item.tokens = row.map(|r| r.tokens).unwrap_or_default();
             item.cost_usd = row.map_or(0.0, |r| r.cost_usd);
@@ -156,32 +194,169 @@ pub(super) fn item_costs(snap: &mut Snapshot) {
     }
 }
 
-/// What the priced responses of the previous range cost (each message once, in the project
-/// scope), for the header's trend; none when nothing there was priced.
-fn previous_cost(ctx: &Ctx) -> Option<f64> {
-    let mut seen: HashSet<&str> = HashSet::default();
-    let mut total = None;
-    for f in &ctx.files {
-        for u in &f.usage {
-            if !ctx.bounds.in_previous(u.ts)
-                || !ctx.scoped.contains(u.session.as_str())
-                || !seen.insert(u.message_id.as_str())
-            {
-                continue;
-            }
-            let kinds = TokenKinds {
-                input: u.input,
-                output: u.output,
-                cache_creation: u.cache_creation,
-                cache_write_1h: u.cache_1h,
-                cache_read: u.cache_read,
-            };
-            if let Some(c) = ctx.prices.get(&u.model).and_then(|p| p.cost(&kinds)) {
-                *total.get_or_insert(0.0) += c;
-            }
+/// Per agent type and skill: the tool calls made inside it (what it bought), its cost by
+/// day, and its cost in the previous range; with the previous range's total.
+fn item_extras<'a>(
+    ctx: &Ctx<'a>,
+    agents: &AgentTypes<'a>,
+    skills: &SkillWindows<'a>,
+    agent_day: DayCosts,
+    skill_day: DayCosts,
+) -> (Extras, Extras, Option<f64>) {
+    // What each agent type and skill bought: the tool calls made inside it.
+    let mut agent_extras: HashMap<&str, ItemExtra> = HashMap::default();
+    let mut skill_extras: HashMap<&str, ItemExtra> = HashMap::default();
+    let call_files = call_files(ctx);
+    for (c, fate) in &ctx.range_calls {
+        let file = call_files.get(c.id.as_str()).copied();
+        let agent = agents.of(&c.session, c.ts, c.sidechain, file);
+        add_call(&mut agent_extras.entry(agent).or_default().calls, *fate);
+        if let Some((skill, _)) = skills.of(c.skill.as_deref(), &c.session, c.ts) {
+            add_call(&mut skill_extras.entry(skill).or_default().calls, *fate);
         }
     }
-    total
+    for (days, extras) in [
+        (agent_day, &mut agent_extras),
+        (skill_day, &mut skill_extras),
+    ] {
+        for ((item, date), c) in days {
+            let e = extras.entry(item).or_default();
+            e.by_day.insert(date.format("%Y-%m-%d").to_string(), c);
+        }
+    }
+    let previous = previous_costs(ctx, agents, skills);
+    for (costs, extras) in [
+        (previous.by_agent, &mut agent_extras),
+        (previous.by_skill, &mut skill_extras),
+    ] {
+        for (item, c) in costs {
+            extras.entry(item).or_default().previous_cost_usd = Some(c);
+        }
+    }
+    let owned = |m: HashMap<&str, ItemExtra>| -> BTreeMap<String, ItemExtra> {
+        m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    };
+    (owned(agent_extras), owned(skill_extras), previous.total)
+}
+
+/// Cost by (agent type or skill, day).
+type DayCosts<'s> = HashMap<(&'s str, NaiveDate), f64>;
+type Extras = BTreeMap<String, ItemExtra>;
+
+/// What the priced responses of the previous range cost, in all and per agent type and
+/// skill (attributed as in range).
+struct Previous<'s> {
+    /// None when nothing there was priced (the header's trend).
+    total: Option<f64>,
+    by_agent: HashMap<&'s str, f64>,
+    by_skill: HashMap<&'s str, f64>,
+}
+
+/// The previous range's responses, once per message id (the line with the most output, as
+/// in range), in the project scope (no `--sessions` cut, like the previous counts).
+fn previous_costs<'s, 'a: 's>(
+    ctx: &Ctx<'a>,
+    agents: &'s AgentTypes<'a>,
+    skills: &'s SkillWindows<'a>,
+) -> Previous<'s> {
+    let mut best: HashMap<&str, (&Usage, Option<&AgentFile>)> = HashMap::default();
+    for f in &ctx.files {
+        for u in &f.usage {
+            if !ctx.bounds.in_previous(u.ts) || !ctx.scoped.contains(u.session.as_str()) {
+                continue;
+            }
+            best.entry(u.message_id.as_str())
+                .and_modify(|old| {
+                    let o = old.0;
+                    if (u.output, o.ts, &o.session) > (o.output, u.ts, &u.session) {
+                        *old = (u, f.agent.as_ref());
+                    }
+                })
+                .or_insert((u, f.agent.as_ref()));
+        }
+    }
+    let mut usage: Vec<(&Usage, Option<&AgentFile>)> = best.into_values().collect();
+    // One order, the same sums on every run.
+    usage.sort_unstable_by(|a, b| (a.0.ts, &a.0.message_id).cmp(&(b.0.ts, &b.0.message_id)));
+    let mut out = Previous {
+        total: None,
+        by_agent: HashMap::default(),
+        by_skill: HashMap::default(),
+    };
+    for (u, file) in usage {
+        let Some(c) = ctx.prices.get(&u.model).and_then(|p| p.cost(&kinds(u))) else {
+            continue;
+        };
+        *out.total.get_or_insert(0.0) += c;
+        *out.by_agent
+            .entry(agents.of(&u.session, u.ts, u.sidechain, file))
+            .or_default() += c;
+        if let Some((skill, _)) = skills.of(u.skill.as_deref(), &u.session, u.ts) {
+            *out.by_skill.entry(skill).or_default() += c;
+        }
+    }
+    out
+}
+
+/// A response's tokens by kind.
+fn kinds(u: &Usage) -> TokenKinds {
+    TokenKinds {
+        input: u.input,
+        output: u.output,
+        cache_creation: u.cache_creation,
+        cache_write_1h: u.cache_1h,
+        cache_read: u.cache_read,
+    }
+}
+
+/// Each call made in a subagent's own transcript, with that transcript.
+fn call_files<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, &'a AgentFile> {
+    let mut out = HashMap::default();
+    for f in &ctx.files {
+        if let Some(agent) = &f.agent {
+            out.extend(f.calls.iter().map(|c| (c.id.as_str(), agent)));
+        }
+    }
+    out
+}
+
+fn add_call(t: &mut CallTally, fate: Fate) {
+    t.made += 1;
+    match fate {
+        Fate::Success => t.succeeded += 1,
+        Fate::Failure | Fate::Rejected => t.failed += 1,
+        Fate::Interrupted => {}
+    }
+}
+
+/// Per session in range: what the responses of one skill (`skill`) or agent type cost
+/// there, and what all its responses cost (priced ones; attributed as in [`costs`]).
+pub(super) fn session_costs<'a>(
+    ctx: &Ctx<'a>,
+    skill: bool,
+    name: &str,
+) -> (HashMap<&'a str, f64>, HashMap<&'a str, f64>) {
+    let agents = agent_types(ctx);
+    let skills = SkillWindows::new(ctx);
+    let (mut item, mut total) = (HashMap::default(), HashMap::default());
+    for &(u, file) in &ctx.usage {
+        let Some(c) = ctx.prices.get(&u.model).and_then(|p| p.cost(&kinds(u))) else {
+            continue;
+        };
+        let session = u.session.as_str();
+        *total.entry(session).or_default() += c;
+        let hit = if skill {
+            skills
+                .of(u.skill.as_deref(), session, u.ts)
+                .is_some_and(|(s, _)| s == name)
+        } else {
+            agents.of(session, u.ts, u.sidechain, file) == name
+        };
+        if hit {
+            *item.entry(session).or_default() += c;
+        }
+    }
+    (item, total)
 }
 
 /// Rows by name while they are summed.
@@ -233,7 +408,15 @@ struct AgentTypes<'a> {
 }
 
 impl<'a> AgentTypes<'a> {
-    fn of<'s>(&'s self, u: &Usage, file: Option<&'s AgentFile>) -> &'s str
+    /// The agent type of a response or call: its subagent file's, else the main thread's,
+    /// else (an inline sidechain) the session's latest main-thread agent call's.
+    fn of<'s>(
+        &'s self,
+        session: &str,
+        ts: Millis,
+        sidechain: bool,
+        file: Option<&'s AgentFile>,
+    ) -> &'s str
     where
         'a: 's,
     {
@@ -246,12 +429,12 @@ impl<'a> AgentTypes<'a> {
             let compact = f.id.starts_with("acompact").then_some(COMPACTION);
             return ty.or(compact).unwrap_or(UNKNOWN_AGENT);
         }
-        if !u.sidechain {
+        if !sidechain {
             return MAIN;
         }
-        let calls = self.inline.get(u.session.as_str());
+        let calls = self.inline.get(session);
         let latest = calls.and_then(|c| {
-            let i = c.partition_point(|(ts, _)| *ts <= u.ts);
+            let i = c.partition_point(|(t, _)| *t <= ts);
             i.checked_sub(1).map(|i| c[i].1)
         });
         latest.unwrap_or(UNKNOWN_AGENT)
@@ -355,21 +538,27 @@ impl<'a> SkillWindows<'a> {
         }
     }
 
-    /// The skill active for `u`, and whether that is estimated.
-    fn of<'u>(&self, u: &'u Usage) -> Option<(&'u str, bool)>
+    /// The skill active for a response or call (its `attributionSkill`, session and
+    /// time), and whether that is estimated.
+    fn of<'u>(
+        &'u self,
+        skill: Option<&'u str>,
+        session: &str,
+        ts: Millis,
+    ) -> Option<(&'u str, bool)>
     where
         'a: 'u,
     {
-        if let Some(s) = &u.skill {
-            return Some((s.as_str(), false));
+        if let Some(s) = skill {
+            return Some((s, false));
         }
-        if self.attributed.contains(u.session.as_str()) {
+        if self.attributed.contains(session) {
             return None;
         }
-        let events = self.events.get(u.session.as_str())?;
+        let events = self.events.get(session)?;
         // The latest event strictly before the response: the response holding the call
         // itself is not the skill's.
-        let i = events.partition_point(|(ts, _)| *ts < u.ts);
+        let i = events.partition_point(|(t, _)| *t < ts);
         let (_, start) = events.get(i.checked_sub(1)?)?;
         start.map(|name| (name, true))
     }

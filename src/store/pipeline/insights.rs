@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use crate::model::format::{percent, plural};
+use crate::model::format::{percent, plural, usd};
 use crate::model::names::same_name;
 use crate::model::snapshot::{
     Insight, InsightKind, ItemKind, ItemStat, MissedOpportunity, PromStatus, Severity, Snapshot,
@@ -32,6 +32,20 @@ const STAGE_SHARE: f64 = 0.5;
 const MANY_MISSED: u64 = 5;
 /// Names listed in a folded finding before "and N more".
 const LISTED: usize = 6;
+/// A cost per invocation "rose sharply" only from this many invocations in both ranges,
+/// by at least this share and this many dollars a run (small numbers are noise).
+const COST_RISE_MIN_RUNS: u64 = 3;
+const COST_RISE_PCT: f64 = 50.0;
+const COST_RISE_MIN_USD: f64 = 0.50;
+/// From this rise (percent) a cost rise is medium, below it low.
+const COST_RISE_MEDIUM_PCT: f64 = 100.0;
+/// A "large share" of the spend, and the fewest dollars that make one.
+const COSTLY_SHARE: f64 = 0.25;
+const COSTLY_MIN_USD: f64 = 1.0;
+/// Fewest decided calls inside the item, and outside it, before comparing their success;
+/// the gap (success rate points) that counts as failing more.
+const COSTLY_MIN_CALLS: u64 = 5;
+const COSTLY_GAP: f64 = 0.10;
 
 /// Step 8: the findings and their recommendations, set on the snapshot.
 pub(super) fn findings(snap: &mut Snapshot, catalog: &Catalog) {
@@ -51,6 +65,8 @@ pub(crate) fn derive(snap: &Snapshot, catalog: &Catalog) -> (Vec<Insight>, Vec<S
     missed_opportunity(snap, &mut found);
     not_chosen(snap, &mut found);
     low_success(snap, &mut found);
+    costly_failures(snap, &mut found);
+    cost_rise(snap, &mut found);
     declining_missed(snap, &mut found);
     stage_gap(snap, &mut found);
     never_used(snap, catalog, &mut found);
@@ -67,9 +83,11 @@ fn rank(kind: InsightKind) -> u8 {
         InsightKind::MissedOpportunity => 0,
         InsightKind::NotChosen => 1,
         InsightKind::LowSuccess => 2,
-        InsightKind::DecliningMissed => 3,
-        InsightKind::StageGap => 4,
-        InsightKind::NeverUsed => 5,
+        InsightKind::CostlyFailures => 3,
+        InsightKind::CostRise => 4,
+        InsightKind::DecliningMissed => 5,
+        InsightKind::StageGap => 6,
+        InsightKind::NeverUsed => 7,
     }
 }
 
@@ -269,6 +287,101 @@ fn worse_with(snap: &Snapshot, item: &ItemStat) -> Option<Found> {
             pct(without)
         ),
     ))
+}
+
+/// A cost per invocation up sharply against the previous range: at least
+/// `COST_RISE_MIN_RUNS` invocations in both, up `COST_RISE_PCT` percent and
+/// `COST_RISE_MIN_USD` a run.
+fn cost_rise(snap: &Snapshot, found: &mut Vec<Found>) {
+    for (item, kind) in items(snap) {
+        let (Some(now), Some(before)) = (item.cost_per_call, item.previous_cost_per_call) else {
+            continue;
+        };
+        if item.count < COST_RISE_MIN_RUNS
+            || item.previous_count < COST_RISE_MIN_RUNS
+            || before <= 0.0
+        {
+            continue;
+        }
+        let pct = (now - before) / before * 100.0;
+        if pct < COST_RISE_PCT || now - before < COST_RISE_MIN_USD {
+            continue;
+        }
+        let severity = if pct >= COST_RISE_MEDIUM_PCT {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
+        found.push(finding(
+            InsightKind::CostRise,
+            severity,
+            &item.name,
+            format!(
+                "{kind} {}: {} a run, was {} (+{pct:.0}%) — {} ({} before)",
+                item.name,
+                usd(now),
+                usd(before),
+                plural(item.count, "run"),
+                item.previous_count
+            ),
+            item.source,
+            format!(
+                "See what makes {} dearer now: its details show the cost by day, by model and \
+                 the most expensive sessions",
+                item.name
+            ),
+        ));
+    }
+}
+
+/// A large share of the spend (`COSTLY_SHARE`, at least `COSTLY_MIN_USD`) while the tool
+/// calls made inside the item fail more than the rest (`COSTLY_GAP`).
+fn costly_failures(snap: &Snapshot, found: &mut Vec<Found>) {
+    let total = snap.totals.cost_usd;
+    if total <= 0.0 {
+        return;
+    }
+    for (item, kind) in items(snap) {
+        let share = item.cost_usd / total;
+        if share < COSTLY_SHARE || item.cost_usd < COSTLY_MIN_USD {
+            continue;
+        }
+        let inside = item.calls_succeeded + item.calls_failed;
+        let rest_ok = snap
+            .totals
+            .tool_success
+            .saturating_sub(item.calls_succeeded);
+        let rest_failed = snap.totals.tool_failure.saturating_sub(item.calls_failed);
+        let rest = rest_ok + rest_failed;
+        if inside < COSTLY_MIN_CALLS || rest < COSTLY_MIN_CALLS {
+            continue;
+        }
+        let rate = item.calls_succeeded as f64 / inside as f64;
+        let rest_rate = rest_ok as f64 / rest as f64;
+        if rate > rest_rate - COSTLY_GAP {
+            continue;
+        }
+        found.push(finding(
+            InsightKind::CostlyFailures,
+            Severity::Medium,
+            &item.name,
+            format!(
+                "{kind} {} takes {} of the spend ({}) while {} of the {} made in it succeed, \
+                 {} of the rest",
+                item.name,
+                pct(share),
+                usd(item.cost_usd),
+                pct(rate),
+                plural(inside, "tool call"),
+                pct(rest_rate)
+            ),
+            item.source,
+            format!(
+                "Look at the calls that fail inside {}: every retry is paid for",
+                item.name
+            ),
+        ));
+    }
 }
 
 /// Usage down by more than `DECLINE_PCT` against the user's own previous range while
@@ -561,6 +674,127 @@ mod tests {
     fn nothing_to_say_about_an_empty_snapshot() {
         let (i, r) = derive(&Snapshot::default(), &Catalog::default());
         assert!(i.is_empty() && r.is_empty());
+    }
+
+    /// An agent of `count` runs costing `per` a run, `prev_per` a run over `prev` runs
+    /// before.
+    fn priced(name: &str, count: u64, per: f64, prev: u64, prev_per: Option<f64>) -> ItemStat {
+        ItemStat {
+            cost_usd: per * count as f64,
+            cost_per_call: Some(per),
+            previous_cost_per_call: prev_per,
+            ..item(name, count, prev, Some(1.0))
+        }
+    }
+
+    fn kinds_of(s: &Snapshot) -> Vec<(InsightKind, Severity, String)> {
+        derive(s, &Catalog::default())
+            .0
+            .into_iter()
+            .map(|i| (i.kind, i.severity, i.item))
+            .collect()
+    }
+
+    #[test]
+    fn a_cost_per_run_up_sharply_is_a_finding_that_says_by_how_much() {
+        let s = Snapshot {
+            agents: vec![priced("code-reviewer", 12, 0.84, 5, Some(0.31))],
+            ..Default::default()
+        };
+        let (i, r) = derive(&s, &Catalog::default());
+        assert_eq!(i.len(), 1, "{i:?}");
+        assert_eq!(
+            (i[0].kind, i[0].severity, i[0].kind.as_str()),
+            (InsightKind::CostRise, Severity::Medium, "cost_rise")
+        );
+        assert_eq!(
+            i[0].message,
+            "agent code-reviewer: $0.84 a run, was $0.31 (+171%) — 12 runs (5 before)"
+        );
+        assert!(r[0].contains("code-reviewer"), "{}", r[0]);
+        // Up 60%: a low finding.
+        let s = Snapshot {
+            skills: vec![priced("review", 4, 1.60, 3, Some(1.0))],
+            ..Default::default()
+        };
+        assert_eq!(
+            kinds_of(&s),
+            [(InsightKind::CostRise, Severity::Low, "review".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_cost_rise_needs_three_runs_each_side_half_again_and_fifty_cents() {
+        let quiet = [
+            // Two runs before.
+            priced("a", 12, 2.0, 2, Some(0.5)),
+            // Two runs now.
+            priced("b", 2, 2.0, 12, Some(0.5)),
+            // +40% only.
+            priced("c", 10, 2.8, 10, Some(2.0)),
+            // +200% but 20 cents a run.
+            priced("d", 10, 0.3, 10, Some(0.1)),
+            // Cheaper than before.
+            priced("e", 10, 0.5, 10, Some(2.0)),
+            // Nothing priced before.
+            priced("f", 10, 2.0, 10, None),
+        ];
+        let s = Snapshot {
+            agents: quiet.to_vec(),
+            ..Default::default()
+        };
+        assert!(kinds_of(&s).is_empty(), "{:?}", kinds_of(&s));
+        // At the floors exactly: 3 runs each side, +50%, +$0.50.
+        let s = Snapshot {
+            agents: vec![priced("g", 3, 1.5, 3, Some(1.0))],
+            ..Default::default()
+        };
+        assert_eq!(kinds_of(&s).len(), 1);
+    }
+
+    /// A skill costing `cost` of `total`, with `ok`/`failed` calls made in it, and the
+    /// snapshot's calls `all_ok`/`all_failed` (the item's included).
+    fn costly(cost: f64, total: f64, ok: u64, failed: u64, all: (u64, u64)) -> Snapshot {
+        let mut s = Snapshot::default();
+        s.totals.cost_usd = total;
+        (s.totals.tool_success, s.totals.tool_failure) = all;
+        s.skills = vec![ItemStat {
+            cost_usd: cost,
+            calls_made: ok + failed,
+            calls_succeeded: ok,
+            calls_failed: failed,
+            ..item("review", 2, 0, Some(1.0))
+        }];
+        s
+    }
+
+    #[test]
+    fn a_large_share_of_spend_with_failing_calls_inside_is_a_finding() {
+        // 40% of $30; 14 of 20 calls in it succeed (70%), 90 of 100 of the rest (90%).
+        let s = costly(12.0, 30.0, 14, 6, (104, 16));
+        let (i, _) = derive(&s, &Catalog::default());
+        assert_eq!(i.len(), 1, "{i:?}");
+        assert_eq!(i[0].kind.as_str(), "costly_failures");
+        assert_eq!(
+            i[0].message,
+            "skill review takes 40% of the spend ($12.00) while 70% of the 20 tool calls made \
+             in it succeed, 90% of the rest"
+        );
+    }
+
+    #[test]
+    fn costly_failures_stay_quiet_below_their_floors() {
+        for (why, s) in [
+            ("20% of the spend", costly(6.0, 30.0, 14, 6, (104, 16))),
+            ("under a dollar", costly(0.9, 1.0, 14, 6, (104, 16))),
+            ("4 calls inside", costly(12.0, 30.0, 2, 2, (92, 12))),
+            ("4 calls outside", costly(12.0, 30.0, 14, 6, (17, 7))),
+            // 70% inside against 78% outside: less than ten points.
+            ("a small gap", costly(12.0, 30.0, 14, 6, (92, 31))),
+            ("nothing priced", costly(0.0, 0.0, 14, 6, (104, 16))),
+        ] {
+            assert!(kinds_of(&s).is_empty(), "{why}: {:?}", kinds_of(&s));
+        }
     }
 
     #[test]

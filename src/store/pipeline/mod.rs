@@ -5,7 +5,7 @@
 //! holds the result, and tokens count once per API message.
 
 mod calls;
-mod costs;
+pub(super) mod costs;
 pub(crate) mod insights;
 mod items;
 pub(crate) mod merge;
@@ -13,7 +13,7 @@ mod missed;
 mod scope;
 pub(super) mod sessions;
 mod stages;
-mod tokens;
+pub(super) mod tokens;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{calls, items, scope};
+use super::{calls, costs, items, scope, tokens};
 use crate::model::facts::{CallKind, Millis};
 use crate::model::names::same_name;
 use crate::sources::catalog::Catalog;
@@ -18,6 +18,8 @@ pub(in crate::store) fn item_sessions(
 ) -> Vec<SessionRow> {
     let mut ctx = scope::scope(store, q, catalog, true);
     calls::calls(&mut ctx);
+    tokens::tokens(&mut ctx);
+    let (item_cost, session_cost) = costs::session_costs(&ctx, skill, name);
     // Session → (its latest use, uses).
     let mut used: HashMap<&str, (Millis, u64)> = HashMap::new();
     let mut add = |session, ts: Millis| {
@@ -62,6 +64,8 @@ pub(in crate::store) fn item_sessions(
                 calls: tally.success + tally.failure,
                 failures: tally.failure,
                 transcript: file.map(|(p, _)| p.display().to_string()),
+                cost_usd: item_cost.get(id).copied(),
+                session_cost_usd: session_cost.get(id).copied(),
             }
         })
         .collect();

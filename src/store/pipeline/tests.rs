@@ -27,6 +27,7 @@ fn call(id: &str, name: &str, kind: CallKind, session: &str, ts: Millis) -> Tool
         ts,
         stage: None,
         sidechain: false,
+        skill: None,
     }
 }
 

@@ -129,8 +129,9 @@ fn render_raw(s: &Snapshot, verbose: bool) -> String {
     out
 }
 
-/// A `cost` column at the end of the rows `items` just wrote from `start` (the header and
-/// one row per item, in order): the cost of each item's responses.
+/// `cost`, `made` and `ok` columns at the end of the rows `items` just wrote from `start`
+/// (the header and one row per item, in order): the cost of each item's responses, the tool
+/// calls made inside it and their success rate.
 fn cost_column(out: &mut String, start: usize, items: &[ItemStat], rows: &[CostRow]) {
     let written = out.split_off(start);
     let mut left = items.iter();
@@ -139,23 +140,28 @@ fn cost_column(out: &mut String, start: usize, items: &[ItemStat], rows: &[CostR
         let body = line.strip_suffix('\n').unwrap_or(line);
         let cell = if !header_seen && body.starts_with("  name ") {
             header_seen = true;
-            Some("cost".to_string())
+            Some(("cost".to_string(), "made".to_string(), "ok".to_string()))
         } else if header_seen {
             left.next().map(|i| {
                 let row = rows.iter().find(|r| r.name == i.name);
-                match row {
+                let cost = match row {
                     Some(r) if r.responses == 0 => "-".into(),
                     Some(r) if r.unpriced_responses > 0 && r.cost_usd == 0.0 => "unpriced".into(),
                     Some(r) => usd(r.cost_usd),
                     None => "-".into(),
-                }
+                };
+                (
+                    cost,
+                    i.calls_made.to_string(),
+                    percent(i.calls_success_rate, 1),
+                )
             })
         } else {
             None
         };
         out.push_str(body);
-        if let Some(c) = cell {
-            let _ = write!(out, " {c:>9}");
+        if let Some((cost, made, ok)) = cell {
+            let _ = write!(out, " {cost:>9} {made:>6} {ok:>7}");
         }
         if line.ends_with('\n') {
             out.push('\n');
@@ -163,7 +169,10 @@ fn cost_column(out: &mut String, start: usize, items: &[ItemStat], rows: &[CostR
     }
 }
 
-/// What the responses in range cost: by agent type, skill, model and MCP server.
+/// Sessions listed under "by session".
+const SESSIONS_LISTED: usize = 10;
+
+/// What the responses in range cost: by agent type, skill, model, MCP server and session.
 fn costs(out: &mut String, s: &Snapshot) {
     heading(out, "Costs");
     let c = &s.costs;
@@ -186,11 +195,18 @@ fn costs(out: &mut String, s: &Snapshot) {
     } else {
         "by skill"
     };
+    let sessions = &c.by_session[..c.by_session.len().min(SESSIONS_LISTED)];
+    let sessions_title = if c.by_session.len() > SESSIONS_LISTED {
+        format!("by session (the {SESSIONS_LISTED} most expensive)")
+    } else {
+        "by session".to_string()
+    };
     for (title, rows) in [
-        ("by agent type", &c.by_agent_type),
-        (skill_note, &c.by_skill),
-        ("by model", &c.by_model),
-        ("by MCP server", &c.by_mcp_server),
+        ("by agent type", &c.by_agent_type[..]),
+        (skill_note, &c.by_skill[..]),
+        ("by model", &c.by_model[..]),
+        ("by MCP server", &c.by_mcp_server[..]),
+        (sessions_title.as_str(), sessions),
     ] {
         let rows: Vec<&CostRow> = rows.iter().filter(|r| r.responses > 0).collect();
         if rows.is_empty() {

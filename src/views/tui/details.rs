@@ -13,6 +13,7 @@ use crate::model::format::{
 use crate::model::snapshot::{
     DailyCount, Insight, ItemStat, MissedOpportunity, ToolStat, dense_daily,
 };
+use crate::store::SessionRow;
 
 use super::app::{App, Pane};
 use super::help::popup;
@@ -21,6 +22,10 @@ use super::theme::Theme;
 
 /// At most this many sessions listed in a skill's or agent's details.
 const SESSIONS_SHOWN: usize = 8;
+/// The most expensive sessions listed in a skill's or agent's details.
+const COSTLIEST_SHOWN: usize = 3;
+/// Costs drawn in the sparkline in hundred-thousandths of a dollar (a bar needs integers).
+const COST_SCALE: f64 = 1e5;
 
 /// What the popup shows.
 struct Details {
@@ -29,6 +34,10 @@ struct Details {
     /// Counts per bucket for the sparkline (skills and agents), with the first and last date.
     daily: Vec<u64>,
     axis: Option<(String, String)>,
+    /// The cost per bucket (in `COST_SCALE` units) and its caption, drawn under the counts
+    /// when anything was priced.
+    cost: Vec<u64>,
+    cost_caption: Option<Line<'static>>,
     /// Drawn below the sparkline: the example prompts.
     after: Vec<Line<'static>>,
 }
@@ -40,6 +49,8 @@ impl Details {
             lines: Vec::new(),
             daily: Vec::new(),
             axis: None,
+            cost: Vec::new(),
+            cost_caption: None,
             after: Vec::new(),
         }
     }
@@ -70,6 +81,8 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         mut lines,
         daily,
         axis,
+        cost,
+        cost_caption,
         after,
     } = details.unwrap_or_else(|| Details::new(" Details ".into()));
     let block = Block::bordered()
@@ -84,17 +97,39 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;
     }
-    let spark_h = if inner.height >= 16 { 4 } else { 2 };
-    let [text, spark, axis_area, _, rest] = Layout::vertical([
+    // The cost chart only where it leaves room for the sessions below.
+    let cost_caption = cost_caption.filter(|_| inner.height >= 16 && !cost.is_empty());
+    let (spark_h, cost_h) = match (inner.height, cost_caption.is_some()) {
+        (30.., true) => (4, 3),
+        (_, true) => (2, 2),
+        (16.., false) => (4, 0),
+        _ => (2, 0),
+    };
+    let cost_rows = if cost_h > 0 { cost_h + 1 } else { 0 };
+    let [text, spark, axis_area, cost_area, _, rest] = Layout::vertical([
         Constraint::Length(lines.len() as u16),
         Constraint::Length(spark_h),
         Constraint::Length(1),
+        Constraint::Length(cost_rows),
         Constraint::Length(1),
         Constraint::Min(0),
     ])
     .areas(inner);
     f.render_widget(Paragraph::new(lines), text);
     sparkline(f, spark, axis_area, &daily, axis, theme);
+    if let Some(caption) = cost_caption {
+        let [label, chart] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(cost_area);
+        f.render_widget(Paragraph::new(caption), label);
+        let cols = chart.width as usize;
+        let per = (cols / cost.len().max(1)).max(1);
+        let data: Vec<u64> = cost
+            .iter()
+            .flat_map(|v| std::iter::repeat_n(*v, per))
+            .take(cols)
+            .collect();
+        f.render_widget(Sparkline::default().data(&data).style(theme.dim()), chart);
+    }
     f.render_widget(Paragraph::new(after).wrap(Wrap { trim: false }), rest);
 }
 
@@ -246,6 +281,14 @@ fn cost_lines(it: &ItemStat, kind: &[ItemStat], agent: bool) -> Vec<Line<'static
         cost += &format!(" · ran {}", duration(ms));
     }
     out.push(Line::raw(cost));
+    if it.calls_made > 0 {
+        out.push(Line::raw(format!(
+            "inside: {} · {} failed · success {}",
+            plural(it.calls_made, "tool call"),
+            it.calls_failed,
+            percent(it.calls_success_rate, 0)
+        )));
+    }
     if !it.cost_by_model.is_empty() {
         let models: Vec<String> = it
             .cost_by_model
@@ -346,38 +389,8 @@ fn item(app: &App, it: &ItemStat, kind: &[ItemStat], cols: usize, theme: Theme) 
         ));
         d.axis = Some((first.date.clone(), last.date.clone()));
     }
-    // The sessions that used it, newest first, and the transcript to open.
-    if !app.item_sessions.is_empty() {
-        d.after.push(Line::raw(format!(
-            "{}, newest first:",
-            plural(app.item_sessions.len() as u64, "session")
-        )));
-        for s in app.item_sessions.iter().take(SESSIONS_SHOWN) {
-            let when = s.last.get(..16).unwrap_or(&s.last).replace('T', " ");
-            d.after.push(Line::styled(
-                format!(
-                    "  {when}  {}  {} · {} failed · used {}×  {}",
-                    s.project.as_deref().unwrap_or("–"),
-                    plural(s.calls, "call"),
-                    s.failures,
-                    s.uses,
-                    s.session.get(..8).unwrap_or(&s.session)
-                ),
-                theme.dim(),
-            ));
-        }
-        if let Some(path) = app
-            .item_sessions
-            .first()
-            .and_then(|s| s.transcript.as_ref())
-        {
-            d.after.push(Line::styled(
-                format!("  newest transcript: {path}"),
-                theme.dim(),
-            ));
-        }
-        d.after.push(Line::raw(""));
-    }
+    cost_chart(&mut d, it, cols, theme);
+    d.after.extend(session_lines(&app.item_sessions, theme));
     let missed = &app.snapshot.missed_opportunities;
     if let Some(m) = missed.iter().find(|m| m.item == it.name) {
         d.after.push(Line::raw(format!(
@@ -390,6 +403,110 @@ fn item(app: &App, it: &ItemStat, kind: &[ItemStat], cols: usize, theme: Theme) 
         }
     }
     d
+}
+
+/// The sessions that used the item, newest first, the costliest, and the transcript to
+/// open.
+fn session_lines(sessions: &[SessionRow], theme: Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    if sessions.is_empty() {
+        return out;
+    }
+    out.push(Line::raw(format!(
+        "{}, newest first:",
+        plural(sessions.len() as u64, "session")
+    )));
+    for s in sessions.iter().take(SESSIONS_SHOWN) {
+        let when = s.last.get(..16).unwrap_or(&s.last).replace('T', " ");
+        let cost = s
+            .cost_usd
+            .map_or(String::new(), |c| format!(" · {}", usd(c)));
+        out.push(Line::styled(
+            format!(
+                "  {when}  {}  {} · {} failed · used {}×{cost}  {}",
+                s.project.as_deref().unwrap_or("–"),
+                plural(s.calls, "call"),
+                s.failures,
+                s.uses,
+                s.session.get(..8).unwrap_or(&s.session)
+            ),
+            theme.dim(),
+        ));
+    }
+    out.extend(costliest(sessions, theme));
+    if let Some(path) = sessions.first().and_then(|s| s.transcript.as_ref()) {
+        out.push(Line::styled(
+            format!("  newest transcript: {path}"),
+            theme.dim(),
+        ));
+    }
+    out.push(Line::raw(""));
+    out
+}
+
+/// The cost by day of the item, in the same buckets as its counts, when anything was priced.
+fn cost_chart(d: &mut Details, it: &ItemStat, cols: usize, theme: Theme) {
+    if !it.daily_cost.values().any(|c| *c > 0.0) {
+        return;
+    }
+    // Every day of the range (the counts' series is sparse), costs in `COST_SCALE` units.
+    let scaled: Vec<DailyCount> = dense_daily(&it.daily)
+        .into_iter()
+        .map(|d| DailyCount {
+            count: it
+                .daily_cost
+                .get(&d.date)
+                .map_or(0, |c| (c * COST_SCALE).round() as u64),
+            date: d.date,
+        })
+        .collect();
+    let (unit, sums) = buckets(&scaled, cols);
+    let peak = sums.iter().max().copied().unwrap_or(0) as f64 / COST_SCALE;
+    d.cost = sums;
+    d.cost_caption = Some(Line::styled(
+        format!(
+            "cost {}, peak {} a {}:",
+            unit.adverb(),
+            usd(peak),
+            unit.word()
+        ),
+        theme.dim(),
+    ));
+}
+
+/// The sessions where the item cost most, with their share of the session's cost.
+fn costliest(sessions: &[SessionRow], theme: Theme) -> Vec<Line<'static>> {
+    let mut priced: Vec<(&SessionRow, f64)> = sessions
+        .iter()
+        .filter_map(|s| s.cost_usd.filter(|c| *c > 0.0).map(|c| (s, c)))
+        .collect();
+    if priced.is_empty() {
+        return Vec::new();
+    }
+    priced.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then_with(|| a.0.session.cmp(&b.0.session))
+    });
+    let mut out = vec![Line::raw("most expensive sessions for it:")];
+    for (s, c) in priced.into_iter().take(COSTLIEST_SHOWN) {
+        let of = s
+            .session_cost_usd
+            .filter(|t| *t > 0.0)
+            .map_or(String::new(), |t| {
+                format!(" of {} ({})", usd(t), percent(Some(c / t), 0))
+            });
+        let when = s.last.get(..10).unwrap_or(&s.last);
+        out.push(Line::styled(
+            format!(
+                "  {}{of}  {when}  {}  {}",
+                usd(c),
+                s.project.as_deref().unwrap_or("–"),
+                s.session.get(..8).unwrap_or(&s.session)
+            ),
+            theme.dim(),
+        ));
+    }
+    out
 }
 
 fn stage(app: &App, stage: &str) -> Details {

@@ -671,6 +671,7 @@ mod tests {
             ts: chrono::Utc::now().timestamp_millis() - 1000,
             stage: None,
             sidechain: false,
+            skill: None,
         });
         facts.sessions.insert(
             "s".into(),

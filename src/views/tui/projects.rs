@@ -1,12 +1,13 @@
 //! The projects view (`P`): every project on record with its sessions, skill and agent
-//! invocations in the range and its last activity; Enter scopes the dashboard to one.
+//! invocations and cost in the range and its last activity; Enter scopes the dashboard to
+//! one.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::model::format::date_part;
+use crate::model::format::{NONE, date_part, usd};
 use crate::sources::catalog::Catalog;
 use crate::store::{Query, Store};
 
@@ -16,13 +17,18 @@ use super::panes::scrolled;
 use super::theme::Theme;
 
 /// One project's line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectRow {
     pub path: String,
     /// Sessions in the range.
     pub sessions: u64,
     pub skills: u64,
     pub agents: u64,
+    /// What its API responses in the range cost (the priced ones); none when none was
+    /// priced.
+    pub cost_usd: Option<f64>,
+    /// It has responses in the range with tokens and no price.
+    pub unpriced: bool,
     /// RFC 3339, whatever the range.
     pub last_activity: Option<String>,
 }
@@ -39,7 +45,14 @@ pub fn rows(store: &Store, query: &Query, catalog: &Catalog) -> Vec<ProjectRow> 
                 ..query.clone()
             };
             let s = store.snapshot(&q, catalog);
+            let priced = s
+                .costs
+                .by_model
+                .iter()
+                .any(|r| r.responses > r.unpriced_responses);
             ProjectRow {
+                cost_usd: priced.then_some(s.totals.cost_usd),
+                unpriced: s.costs.by_model.iter().any(|r| r.unpriced_responses > 0),
                 sessions: s.totals.sessions,
                 skills: s.skills.iter().map(|i| i.count).sum(),
                 agents: s.agents.iter().map(|i| i.count).sum(),
@@ -54,6 +67,17 @@ pub fn rows(store: &Store, query: &Query, catalog: &Catalog) -> Vec<ProjectRow> 
             .then_with(|| a.path.cmp(&b.path))
     });
     rows
+}
+
+/// A project's cost for its column: `$1.23` (with `+` when some responses are unpriced),
+/// `unpriced`, or `–` when it had no response in the range.
+fn cost_cell(p: &ProjectRow) -> String {
+    match (p.cost_usd, p.unpriced) {
+        (Some(c), false) => usd(c),
+        (Some(c), true) => format!("{}+", usd(c)),
+        (None, true) => "unpriced".into(),
+        (None, false) => NONE.into(),
+    }
 }
 
 /// A path cut from the left, so its last folders (the project's name) stay.
@@ -80,11 +104,11 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     if inner.height < 2 {
         return;
     }
-    let path_w = (inner.width as usize).saturating_sub(8 + 8 + 8 + 18);
+    let path_w = (inner.width as usize).saturating_sub(8 + 8 + 8 + 10 + 18);
     let head = Line::styled(
         format!(
-            "{:>8}{:>8}{:>8}  {:<16}project",
-            "sessions", "skills", "agents", "last activity"
+            "{:>8}{:>8}{:>8}{:>10}  {:<16}project",
+            "sessions", "skills", "agents", "cost", "last activity"
         ),
         theme.dim(),
     );
@@ -98,10 +122,11 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 .as_deref()
                 .map_or("–".to_string(), |t| date_part(t).to_string());
             let line = Line::raw(format!(
-                "{:>8}{:>8}{:>8}  {last:<16}{}",
+                "{:>8}{:>8}{:>8}{:>10}  {last:<16}{}",
                 p.sessions,
                 p.skills,
                 p.agents,
+                cost_cell(p),
                 clip_path(&p.path, path_w)
             ));
             (Some(i), line)
@@ -126,11 +151,28 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
 
 #[cfg(test)]
 mod tests {
-    use super::clip_path;
+    use super::{ProjectRow, clip_path, cost_cell};
 
     #[test]
     fn paths_keep_their_last_folders() {
         assert_eq!(clip_path("/home/dev/shop", 20), "/home/dev/shop");
         assert_eq!(clip_path("/home/dev/shop", 8), "…ev/shop");
+    }
+
+    #[test]
+    fn a_projects_cost_says_when_part_or_all_of_it_is_unpriced() {
+        let row = |cost_usd, unpriced| ProjectRow {
+            path: "/p".into(),
+            sessions: 1,
+            skills: 0,
+            agents: 0,
+            cost_usd,
+            unpriced,
+            last_activity: None,
+        };
+        assert_eq!(cost_cell(&row(Some(1.234), false)), "$1.23");
+        assert_eq!(cost_cell(&row(Some(1.234), true)), "$1.23+");
+        assert_eq!(cost_cell(&row(None, true)), "unpriced");
+        assert_eq!(cost_cell(&row(None, false)), "–");
     }
 }
