@@ -196,7 +196,15 @@ async fn event_loop(
         next_frame: Instant::now(),
     };
     loop {
-        let frame = d.dirty.then_some(d.next_frame);
+        // Wake for the next frame when something is to be drawn, and when the pace lets a
+        // held-back snapshot be asked for.
+        let frame = [
+            d.dirty.then_some(d.next_frame),
+            (d.stale && !d.computing).then_some(d.pace),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         let busy = matches!(d.engine, EngineState::Busy { .. });
         let ev = events.next(frame, busy).await;
         match d.update(ev)? {
@@ -204,6 +212,7 @@ async fn event_loop(
             Flow::Quit => return Ok(None),
             Flow::Signal(n) => return Ok(Some(n)),
         }
+        d.ask_snapshot();
         if d.dirty && Instant::now() >= d.next_frame {
             d.draw(terminal)?;
         }
@@ -221,18 +230,12 @@ fn window(app: &App, fixed_now: bool) -> Window {
 
 impl Dashboard {
     fn draw(&mut self, terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
-        self.ask_snapshot();
         let (app, keys, theme) = (&self.app, &self.keys, self.theme);
         terminal
             .draw(|f| ui::draw(f, app, keys, theme))
             .wrap_err("cannot draw")?;
         self.dirty = false;
         self.next_frame = Instant::now() + FRAME;
-        if self.stale && !self.computing {
-            // Held back by the pace: wake up for it.
-            self.dirty = true;
-            self.next_frame = self.next_frame.max(self.pace);
-        }
         Ok(())
     }
 

@@ -63,6 +63,14 @@ fn run(
     jobs: &std_mpsc::Receiver<Job>,
     events: &mpsc::UnboundedSender<Event>,
 ) {
+    // A lower priority than the loop's thread: on a busy machine a long snapshot yields the
+    // core to a key press. Best effort: if it fails, nothing else changes.
+    // SAFETY: gettid and setpriority only read their arguments; on Linux PRIO_PROCESS with a
+    // thread id sets that thread's nice value.
+    unsafe {
+        let tid = libc::gettid() as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+    }
     while let Ok(first) = jobs.recv() {
         // Everything waiting is one batch: updates applied in order, only the last of each
         // question answered.
