@@ -327,7 +327,7 @@ fn prometheus_down_breaks_nothing_and_sigterm_restores_the_terminal() {
         return;
     };
     t.wait("the panes with the demo data", |s| {
-        s.contains("26 files on disk") && s.contains("6 Insights")
+        s.contains("46 files on disk") && s.contains("6 Insights")
     });
     t.wait("the header saying Prometheus is down", |s| {
         s.contains("prometheus: unreachable")
@@ -395,7 +395,7 @@ fn a_fifo_created_while_running_freezes_nothing() {
     ) else {
         return;
     };
-    t.wait("the panes", |s| s.contains("26 files on disk"));
+    t.wait("the panes", |s| s.contains("46 files on disk"));
     let file = first_transcript(&home);
     let fifo = file.with_file_name("fifo.jsonl");
     assert!(

@@ -229,7 +229,7 @@ fn the_dashboard_format_prints_one_frame_at_100_columns_off_a_terminal() {
     // The cost columns too, as on screen (names give way a little at 100 columns).
     assert!(text.contains("test-driven-"), "{text}");
     assert!(
-        text.contains("$1.14 ↑ +16%") && text.contains("$0.36"),
+        text.contains("$1.48 ↔ +8%") && text.contains("$0.44"),
         "{text}"
     );
 }
@@ -615,7 +615,7 @@ fn marks_and_ratios_are_explained_on_screen() {
         "T from transcripts",
         "skipped in n/m sessions",
         "tool calls that worked",
-        "sessions with skills 87% · without 71%",
+        "sessions with skills 87% · without 76%",
     ] {
         assert!(small.contains(legend), "{legend}:\n{small}");
     }
@@ -858,7 +858,7 @@ fn the_header_counts_what_is_in_scope_and_when_it_was_last_active() {
     let line = text.lines().nth(1).unwrap();
     assert!(
         line.starts_with(&format!(
-            " {n} sessions in 7d · 26 files on disk · last 2026-"
+            " {n} sessions in 7d · 46 files on disk · last 2026-"
         )),
         "{line}"
     );
@@ -1027,18 +1027,18 @@ fn cost_in_the_header_and_a_column_sorted_by_it_at_120x40() {
     }
     let text = screen(&app, 120, 40);
     let header = text.lines().next().unwrap();
-    assert!(header.contains("│ $1.14 ↑ +16%"), "{header}");
+    assert!(header.contains("│ $1.48 ↔ +8%"), "{header}");
     assert!(header.chars().count() <= 120, "{header}");
     // Most expensive first, each with its cost after the count.
     let rows: Vec<&str> = text.lines().skip(3).take(4).collect();
-    assert!(rows[0].contains("test-driven-development") && rows[0].contains("$0.36"));
-    assert!(rows[1].contains("brainstorming") && rows[1].contains("$0.31"));
+    assert!(rows[0].contains("test-driven-development") && rows[0].contains("$0.44"));
+    assert!(rows[1].contains("brainstorming") && rows[1].contains("$0.40"));
     assert!(rows[3].contains("systematic-debugging") && rows[3].contains("–"));
     insta::assert_snapshot!("cost_sorted_120x40", text);
     // At 80 columns the header keeps the cost (the dates give way) within the width.
     let narrow = screen(&app, 80, 24);
     let header = narrow.lines().next().unwrap();
-    assert!(header.contains("$1.14"), "{header}");
+    assert!(header.contains("$1.48"), "{header}");
     assert!(header.chars().count() <= 80, "{header}");
 }
 
@@ -1048,41 +1048,30 @@ fn details_show_cost_per_invocation_by_model_tokens_and_an_agents_time() {
     app.handle(Action::Open);
     let text = screen(&app, 120, 40);
     assert!(
-        text.contains("cost $0.36 · $0.09 per invocation, median of skills $0.09"),
+        text.contains("cost $0.44 · $0.11 per invocation, median of skills $0.11"),
         "{text}"
     );
-    assert!(text.contains("by model: claude-sonnet-4-5 $0.36"), "{text}");
+    assert!(text.contains("by model: claude-sonnet-4-5 $0.44"), "{text}");
     assert!(
-        text.contains("tokens: in 31.2k · out 11.4k · cache write 7.8k"),
+        text.contains("tokens: in 38.4k · out 13.7k · cache write 10.2k"),
         "{text}"
     );
     app.handle(Action::Close);
 
-    // The demo's agents have no responses of their own: give one a cost and a run time.
-    let mut snap = app.snapshot.clone();
-    let agent = snap
-        .agents
-        .iter_mut()
-        .find(|a| a.name == "code-reviewer")
-        .unwrap();
-    agent.cost_usd = 3.0;
-    agent.cost_per_call = Some(1.0);
-    agent.duration_ms = Some(750_000);
-    agent.cost_by_model = vec![skilltop::model::snapshot::CostRow {
-        name: "claude-opus-4-5".into(),
-        responses: 9,
-        cost_usd: 3.0,
-        ..Default::default()
-    }];
-    app.set_snapshot(snap);
+    // An agent type: its responses come from its subagent transcripts, its time from the
+    // parent's `totalDurationMs`, its calls from inside them.
     app.handle(Action::Pane(2));
     app.handle(Action::Open);
     let text = screen(&app, 120, 40);
     assert!(
-        text.contains("cost $3.00 · $1.00 per invocation, median of agents $1.00 · ran 12m 30s"),
+        text.contains("│cost $0.21 · $0.07 per invocation, median of agents $0.07 · ran "),
         "{text}"
     );
-    assert!(text.contains("by model: claude-opus-4-5 $3.00"), "{text}");
+    assert!(
+        text.contains("inside: 9 tool calls · 0 failed · success 100%"),
+        "{text}"
+    );
+    assert!(text.contains("by model: claude-sonnet-4-5 $0.21"), "{text}");
 }
 
 #[test]
@@ -1110,15 +1099,19 @@ fn the_cost_view_splits_the_spend_and_lists_the_top_spenders_at_each_size() {
     for (w, h) in [(80, 24), (120, 40), (200, 60)] {
         let text = screen(&app, w, h);
         assert!(text.contains("Cost in 7d"), "{text}");
-        // The demo's responses are all the main thread's; skills had $0.69 of them.
-        let main = text
-            .lines()
-            .find(|l| l.starts_with("│main thread "))
-            .unwrap();
-        assert!(main.contains("$1.14") && main.contains("100%"), "{main}");
-        let skills = text.lines().find(|l| l.starts_with("│skills ")).unwrap();
+        // The demo's main thread and its three subagent types make the total; skills had
+        // $0.86 of it.
+        let line = |start: &str| text.lines().find(|l| l.starts_with(start)).unwrap();
+        let main = line("│main thread ");
+        assert!(main.contains("$1.14") && main.contains("77%"), "{main}");
+        let agents = line("│agents ");
         assert!(
-            skills.contains("$0.69") && skills.contains("60%"),
+            agents.contains("$0.34") && agents.contains("23%"),
+            "{agents}"
+        );
+        let skills = line("│skills ");
+        assert!(
+            skills.contains("$0.86") && skills.contains("58%"),
             "{skills}"
         );
         assert!(text.contains("overlap"), "{text}");
@@ -1145,14 +1138,14 @@ fn the_cost_view_splits_the_spend_and_lists_the_top_spenders_at_each_size() {
         assert!(text.lines().all(|l| l.chars().count() <= w as usize));
         insta::assert_snapshot!(format!("cost_{w}x{h}"), text);
     }
-    // Cost per invocation where the item has invocations: tdd ran 4 times for $0.36.
+    // Cost per invocation where the item has invocations: tdd ran 4 times for $0.44.
     let text = screen(&app, 120, 40);
     let tdd = text
         .lines()
         .find(|l| l.contains("test-driven-development"))
         .unwrap();
     assert!(
-        tdd.contains("26") && tdd.contains("4") && tdd.contains("$0.09"),
+        tdd.contains("30") && tdd.contains("4") && tdd.contains("$0.11"),
         "{tdd}"
     );
 }
@@ -1169,6 +1162,14 @@ fn with_agents_mcp_and_an_unpriced_model() -> App {
         unpriced_responses: unpriced,
         ..Default::default()
     };
+    // code-reviewer's own responses replaced by dearer ones.
+    let old = s
+        .costs
+        .by_agent_type
+        .iter()
+        .find(|r| r.name == "code-reviewer")
+        .map_or(0.0, |r| r.cost_usd);
+    s.costs.by_agent_type.retain(|r| r.name != "code-reviewer");
     s.costs.by_agent_type.push(row("code-reviewer", 12, 0.9, 0));
     s.costs.by_agent_type.push(row(
         "entire-engineering:research:best-practices-researcher",
@@ -1179,8 +1180,8 @@ fn with_agents_mcp_and_an_unpriced_model() -> App {
     s.costs.by_mcp_server.push(row("github", 5, 0.12, 0));
     s.costs.by_model.push(row("claude-next-7", 7, 0.0, 7));
     s.costs.by_model[0].responses += 12;
-    s.costs.by_model[0].cost_usd += 0.9;
-    s.totals.cost_usd += 0.9;
+    s.costs.by_model[0].cost_usd += 0.9 - old;
+    s.totals.cost_usd += 0.9 - old;
     s.prices.unpriced = vec!["claude-next-7".into()];
     let reviewer = s
         .agents
@@ -1212,10 +1213,15 @@ fn the_cost_view_names_unpriced_responses_and_never_prices_them_at_0() {
         } else {
             assert!(h < 40, "{text}");
         }
-        // The agents' part: code-reviewer's $0.90, and the unpriced researcher apart.
+        // The agents' part: the total less the main thread's (code-reviewer's $0.90 in it),
+        // the unpriced researcher apart.
+        let snap = &app.snapshot;
+        let main = snap.costs.by_agent_type.iter().find(|r| r.name == "main");
+        let part = snap.totals.cost_usd - main.map_or(0.0, |r| r.cost_usd);
+        let share = format!("{:.0}%", part / snap.totals.cost_usd * 100.0);
         let agents = text.lines().find(|l| l.starts_with("│agents ")).unwrap();
         assert!(
-            agents.contains("$0.90") && agents.contains("44%"),
+            agents.contains(&format!("${part:.2}")) && agents.contains(&share),
             "{agents}"
         );
         let mcp = text.lines().find(|l| l.starts_with("│MCP ")).unwrap();
@@ -1272,7 +1278,7 @@ fn an_empty_cost_view_says_why_and_which_key_widens_the_range() {
     app.set_snapshot(s);
     let text = screen(&app, 80, 24);
     assert!(
-        text.contains("no priced responses in 7d: 97 responses of models without a price"),
+        text.contains("no priced responses in 7d: 121 responses of models without a price"),
         "{text}"
     );
     let dollars = text
@@ -1280,7 +1286,7 @@ fn an_empty_cost_view_says_why_and_which_key_widens_the_range() {
         .filter(|(i, _)| text[i + 1..].starts_with(|c: char| c.is_ascii_digit()));
     assert_eq!(dollars.count(), 0, "{text}");
     assert!(
-        text.contains("unpriced: claude-sonnet-4-5 (90 responses)"),
+        text.contains("unpriced: claude-sonnet-4-5 (106 responses)"),
         "{text}"
     );
 }
@@ -1290,13 +1296,15 @@ fn the_cost_view_scrolls_its_hidden_spenders_and_fits_every_size() {
     let mut app = with_agents_mcp_and_an_unpriced_model();
     let text = screen(&app, 80, 24);
     let rows = skilltop::views::tui::cost::spenders(&app.snapshot).len();
-    assert_eq!(rows, 9);
-    assert!(text.contains("↓ 4 more ─┘"), "{text}");
+    // The main thread, three models, three skills, four agent types, one MCP server; five
+    // rows fit at 80×24.
+    assert_eq!(rows, 12);
+    assert!(text.contains("↓ 7 more ─┘"), "{text}");
     for _ in 0..20 {
         app.handle(Action::Down);
     }
     let text = screen(&app, 80, 24);
-    assert!(text.contains("↑ 4 more ─┘"), "{text}");
+    assert!(text.contains("↑ 7 more ─┘"), "{text}");
     assert!(text.contains("claude-next-7"), "{text}");
     for w in (1..=130).step_by(3) {
         for h in (1..=45).step_by(2) {
@@ -1335,7 +1343,7 @@ fn enter_on_a_skill_in_the_cost_view_opens_its_details() {
     assert_eq!(app.overlay, Overlay::Details);
     assert_eq!(app.focus, Pane::Skills);
     let text = screen(&app, 120, 40);
-    assert!(text.contains("cost $0.36 · $0.09 per invocation"), "{text}");
+    assert!(text.contains("cost $0.44 · $0.11 per invocation"), "{text}");
 }
 
 #[test]
