@@ -115,6 +115,8 @@ pub struct App {
     pub(crate) printed: bool,
     /// The projects view's rows (filled when it opens) and its selected row.
     pub projects: Vec<super::projects::ProjectRow>,
+    /// Asked for and not back yet.
+    pub projects_pending: bool,
     pub(crate) project_selected: usize,
     /// The cost view's selected row among its top spenders.
     pub(crate) cost_selected: usize,
@@ -143,6 +145,7 @@ impl App {
             projects_key: "P".into(),
             printed: false,
             projects: Vec::new(),
+            projects_pending: false,
             project_selected: 0,
             cost_selected: 0,
             item_sessions: Vec::new(),

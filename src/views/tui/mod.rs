@@ -302,6 +302,7 @@ impl Dashboard {
             }
             Event::Projects(rows) => {
                 self.app.projects = rows;
+                self.app.projects_pending = false;
                 self.dirty = true;
             }
             Event::Stop(None) => return Ok(Flow::Quit),
@@ -385,6 +386,7 @@ impl Dashboard {
             }
             Effect::Projects => {
                 self.worker.send(Job::Projects(self.app.query.clone()));
+                self.app.projects_pending = true;
                 self.dirty = true;
             }
             Effect::Quit => return Flow::Quit,
@@ -662,6 +664,36 @@ mod tests {
         d.update(key('r')).unwrap();
         d.ask_snapshot();
         assert!(!d.stale && d.computing, "a key is answered at once");
+    }
+
+    /// The projects view opens at once and says its rows are coming, then shows them.
+    #[tokio::test]
+    async fn the_projects_view_says_it_is_reading_until_its_rows_come() {
+        let (mut d, mut events) = dashboard();
+        d.worker.send(Job::Apply {
+            updates: vec![call_file(1)],
+            diagnostics: vec![],
+            fresh: false,
+        });
+        d.update(key('P')).unwrap();
+        assert!(d.app.projects_pending);
+        let text = |d: &Dashboard| {
+            let buf = dashboard::frame(&d.app, 80, 24, ui::Theme { mono: true });
+            buf.content().iter().map(|c| c.symbol()).collect::<String>()
+        };
+        assert!(text(&d).contains("reading the projects…"), "{}", text(&d));
+        loop {
+            match events.recv().await {
+                Some(Event::Projects(rows)) => {
+                    d.update(Event::Projects(rows)).unwrap();
+                    break;
+                }
+                Some(_) => {}
+                None => panic!("the store's thread is gone"),
+            }
+        }
+        assert!(!d.app.projects_pending);
+        assert!(!text(&d).contains("reading the projects…"), "{}", text(&d));
     }
 
     fn call_file(n: usize) -> Update {

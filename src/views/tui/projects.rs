@@ -140,10 +140,14 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
     f.render_widget(Paragraph::new(head), inner);
     let (lines, _) = scrolled(lines, Some(app.project_selected), body.height, theme);
     if app.projects.is_empty() {
-        f.render_widget(
-            Paragraph::new(Line::styled("no projects on record", theme.dim())),
-            body,
-        );
+        // Each project's figures are computed on the store's thread: over a long range of a
+        // large history that takes a moment.
+        let note = if app.projects_pending {
+            "reading the projects…"
+        } else {
+            "no projects on record"
+        };
+        f.render_widget(Paragraph::new(Line::styled(note, theme.dim())), body);
     } else {
         f.render_widget(Paragraph::new(lines), body);
     }
