@@ -121,16 +121,21 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         let [label, chart] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(cost_area);
         f.render_widget(Paragraph::new(caption), label);
-        let cols = chart.width as usize;
-        let per = (cols / cost.len().max(1)).max(1);
-        let data: Vec<u64> = cost
-            .iter()
-            .flat_map(|v| std::iter::repeat_n(*v, per))
-            .take(cols)
-            .collect();
+        let data = widen(&cost, chart.width);
         f.render_widget(Sparkline::default().data(&data).style(theme.dim()), chart);
     }
     f.render_widget(Paragraph::new(after).wrap(Wrap { trim: false }), rest);
+}
+
+/// Each bucket repeated to fill `cols` columns as evenly as whole columns allow.
+fn widen(buckets: &[u64], cols: u16) -> Vec<u64> {
+    let cols = cols as usize;
+    let per = (cols / buckets.len().max(1)).max(1);
+    buckets
+        .iter()
+        .flat_map(|v| std::iter::repeat_n(*v, per))
+        .take(cols)
+        .collect()
 }
 
 /// The buckets widened to fill the row; the first and last date below.
@@ -142,13 +147,7 @@ fn sparkline(
     axis: Option<(String, String)>,
     theme: Theme,
 ) {
-    let cols = spark.width as usize;
-    let per = (cols / buckets.len().max(1)).max(1);
-    let data: Vec<u64> = buckets
-        .iter()
-        .flat_map(|v| std::iter::repeat_n(*v, per))
-        .take(cols)
-        .collect();
+    let data = widen(buckets, spark.width);
     f.render_widget(
         Sparkline::default().data(&data).style(theme.accent()),
         spark,
