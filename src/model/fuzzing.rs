@@ -1,4 +1,4 @@
-//! The fuzz harness's shared parts (tests only): the seed corpus kept in `fuzz/corpus/<target>/`
+//! The fuzz harness's shared parts (tests only): the seed corpus kept in `fixtures/fuzz/corpus/<target>/`
 //! and byte mutations of it. Each target is a proptest over arbitrary bytes and mutated
 //! seeds beside the code it checks; `SKILLTOP_FUZZ_CASES` sets how many cases a run tries
 //! (default 256, so `cargo test` stays quick; the long runs and their figures are in the
@@ -14,10 +14,10 @@ pub fn cases() -> u32 {
         .unwrap_or(256)
 }
 
-/// The seed files of `fuzz/corpus/<target>/`, sorted by name.
+/// The seed files of `fixtures/fuzz/corpus/<target>/`, sorted by name.
 pub fn corpus(target: &str) -> Vec<Vec<u8>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/corpus")
+        .join("fixtures/fuzz/corpus")
         .join(target);
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
