@@ -90,7 +90,16 @@ impl<'a> Sessions<'a> {
                 let names = s.listings.entry(l.session.as_str()).or_default();
                 for (name, description) in &l.skills {
                     names.insert(name);
-                    s.listed.insert(name, description);
+                    // Sessions may list one skill with different descriptions (it was
+                    // edited): keep one whatever the order files are read in, the longest.
+                    s.listed
+                        .entry(name)
+                        .and_modify(|d| {
+                            if (description.len(), description.as_str()) > (d.len(), *d) {
+                                *d = description;
+                            }
+                        })
+                        .or_insert(description);
                 }
             }
         }
@@ -320,4 +329,31 @@ fn precedents(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::facts::SkillListing;
+
+    fn listing(description: &str) -> FileFacts {
+        FileFacts {
+            listings: vec![SkillListing {
+                session: "s".into(),
+                skills: vec![("x".into(), description.into())],
+            }],
+            ..FileFacts::default()
+        }
+    }
+
+    /// One skill listed with two descriptions keeps the same one whatever the file order
+    /// (the store's files come in no set order).
+    #[test]
+    fn a_skill_listed_twice_keeps_one_description_in_any_order() {
+        let (a, b) = (listing("short"), listing("the longer one"));
+        for files in [[&a, &b], [&b, &a]] {
+            let s = Sessions::from_facts(&files, &|_| true);
+            assert_eq!(s.listed.get("x"), Some(&"the longer one"));
+        }
+    }
 }
