@@ -241,14 +241,23 @@ impl App {
             Action::PrevPane => self.focus = Pane::ALL[(self.focus.index() + 5) % 6],
             Action::Pane(n) if (1..=6).contains(&n) => self.focus = Pane::ALL[n - 1],
             Action::Pane(_) => return Effect::None,
-            Action::Up => {
-                let s = &mut self.selected[self.focus.index()];
-                *s = s.saturating_sub(1);
-            }
-            Action::Down => {
+            Action::Up | Action::Down => {
                 let n = self.row_count(self.focus);
                 let s = &mut self.selected[self.focus.index()];
-                *s = (*s + 1).min(n.saturating_sub(1));
+                let was = *s;
+                *s = if action == Action::Up {
+                    s.saturating_sub(1)
+                } else {
+                    (*s + 1).min(n.saturating_sub(1))
+                };
+                // Open details follow the selection: the new row's sessions, not the old's.
+                if self.overlay == Overlay::Details
+                    && *s != was
+                    && matches!(self.focus, Pane::Skills | Pane::Agents)
+                {
+                    self.item_sessions.clear();
+                    return Effect::Sessions;
+                }
             }
             Action::Open => {
                 if self.row_count(self.focus) == 0 {
@@ -453,6 +462,30 @@ mod tests {
         s.skills.truncate(1);
         a.set_snapshot(s);
         assert_eq!(a.selected(Pane::Skills), 0);
+    }
+
+    /// Moving with the details open asks for the new row's sessions and drops the old's.
+    #[test]
+    fn open_details_follow_the_selection() {
+        let mut a = app();
+        assert_eq!(a.handle(Action::Open), Effect::Sessions);
+        a.item_sessions = vec![crate::store::SessionRow {
+            session: "old".into(),
+            last: String::new(),
+            project: None,
+            uses: 1,
+            calls: 1,
+            failures: 0,
+            transcript: None,
+            cost_usd: None,
+            session_cost_usd: None,
+        }];
+        assert_eq!(a.handle(Action::Down), Effect::Sessions);
+        assert!(a.item_sessions.is_empty());
+        assert_eq!(a.selected(Pane::Skills), 1);
+        // Closed, moving is only moving.
+        a.handle(Action::Close);
+        assert_eq!(a.handle(Action::Up), Effect::Redraw);
     }
 
     #[test]
