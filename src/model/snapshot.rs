@@ -287,7 +287,8 @@ pub struct ItemStat {
     /// Extra: USD of those responses that were priced.
     #[serde(default)]
     pub cost_usd: f64,
-    /// Extra: `cost_usd / count`; null when `count` is 0.
+    /// Extra: `cost_usd / count`; null when `count` is 0 or none of its responses is on
+    /// record with a price (unknown, not free).
     #[serde(default)]
     pub cost_per_call: Option<f64>,
     /// Extra, agents only: the sum of `totalDurationMs` of their calls in range.

@@ -181,7 +181,11 @@ pub(super) fn item_costs(snap: &mut Snapshot) {
             let row = rows.iter().find(|r| r.name == item.name);
             item.tokens = row.map(|r| r.tokens).unwrap_or_default();
             item.cost_usd = row.map_or(0.0, |r| r.cost_usd);
-            item.cost_per_call = (item.count > 0).then(|| item.cost_usd / item.count as f64);
+            // Unknown, not free, when none of its responses is on record with a price (a
+            // subagent whose transcript is gone, a model without a price).
+            let priced = row.is_some_and(|r| r.responses > r.unpriced_responses);
+            item.cost_per_call =
+                (item.count > 0 && priced).then(|| item.cost_usd / item.count as f64);
             item.cost_by_model = row.map(|r| r.by_model.clone()).unwrap_or_default();
             if agents {
                 item.duration_ms = Some(row.and_then(|r| r.duration_ms).unwrap_or(0));

@@ -191,6 +191,11 @@ fn counts_dedupe_outcomes_and_trends() {
     assert!(b.daily.len() <= 3, "the bounds and the one day used");
     assert_eq!(b.daily.iter().map(|d| d.count).sum::<u64>(), 1);
     assert_eq!(s.agents[0].trend_pct, None, "new item has no trend");
+    assert!(s.agents[0].count > 0 && s.agents[0].cost_usd == 0.0);
+    assert_eq!(
+        s.agents[0].cost_per_call, None,
+        "no response of its own on record: unknown, not free"
+    );
     assert_eq!(
         s.totals.tokens["opus"].output, 7,
         "message counted once, most output kept"
