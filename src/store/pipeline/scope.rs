@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Bounds, Ctx};
 use crate::model::facts::{FileFacts, Millis, SkipReason};
+use crate::model::names::least;
 use crate::model::snapshot::{SCHEMA_ID, ScopeInfo, Snapshot, Sources, TranscriptSource};
 use crate::sources::catalog::Catalog;
 use crate::store::{Query, Store};
@@ -96,12 +97,10 @@ fn merge_sessions<'a>(files: &[&'a FileFacts]) -> HashMap<&'a str, SessionInfo<'
             });
             s.first_ts = s.first_ts.min(seen.first_ts);
             s.last_ts = s.last_ts.max(seen.last_ts);
-            if s.cwd.is_none() {
-                s.cwd = seen.cwd.as_deref();
-            }
-            if s.sidechain_cwd.is_none() {
-                s.sidechain_cwd = seen.sidechain_cwd.as_deref();
-            }
+            // Files that disagree (a resumed copy started elsewhere) give the same answer
+            // in any order.
+            s.cwd = least(s.cwd, seen.cwd.as_deref());
+            s.sidechain_cwd = least(s.sidechain_cwd, seen.sidechain_cwd.as_deref());
         }
     }
     sessions

@@ -31,6 +31,9 @@ pub struct ProjectRow {
     pub unpriced: bool,
     /// RFC 3339, whatever the range.
     pub last_activity: Option<String>,
+    /// Other listed projects inside this one: its figures include theirs (as the dashboard
+    /// scoped to it does).
+    pub subfolders: usize,
 }
 
 /// Each project counted as the dashboard would count it scoped to that project (one
@@ -58,9 +61,15 @@ pub fn rows(store: &Store, query: &Query, catalog: &Catalog) -> Vec<ProjectRow> 
                 agents: s.agents.iter().map(|i| i.count).sum(),
                 last_activity: s.scope.last_activity,
                 path,
+                subfolders: 0,
             }
         })
         .collect();
+    let paths: Vec<String> = rows.iter().map(|r| r.path.clone()).collect();
+    for r in &mut rows {
+        let dir = format!("{}/", r.path.trim_end_matches('/'));
+        r.subfolders = paths.iter().filter(|p| p.starts_with(&dir)).count();
+    }
     rows.sort_by(|a, b| {
         b.last_activity
             .cmp(&a.last_activity)
@@ -121,13 +130,19 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 .last_activity
                 .as_deref()
                 .map_or("–".to_string(), |t| date_part(t).to_string());
+            // A folder's figures include the projects below it: say how many.
+            let below = match p.subfolders {
+                0 => String::new(),
+                n => format!(" (+{n} below)"),
+            };
+            let room = path_w.saturating_sub(below.chars().count()).max(8);
             let line = Line::raw(format!(
-                "{:>8}{:>8}{:>8}{:>10}  {last:<16}{}",
+                "{:>8}{:>8}{:>8}{:>10}  {last:<16}{}{below}",
                 p.sessions,
                 p.skills,
                 p.agents,
                 cost_cell(p),
-                clip_path(&p.path, path_w)
+                clip_path(&p.path, room)
             ));
             (Some(i), line)
         })
@@ -173,10 +188,101 @@ mod tests {
             cost_usd,
             unpriced,
             last_activity: None,
+            subfolders: 0,
         };
         assert_eq!(cost_cell(&row(Some(1.234), false)), "$1.23");
         assert_eq!(cost_cell(&row(Some(1.234), true)), "$1.23+");
         assert_eq!(cost_cell(&row(None, true)), "unpriced");
         assert_eq!(cost_cell(&row(None, false)), "–");
+    }
+
+    use crate::model::facts::{FileFacts, SessionSeen, Update};
+    use crate::model::range::RangeSpec;
+    use crate::sources::catalog::Catalog;
+    use crate::store::{Query, Store};
+    use std::path::PathBuf;
+
+    const DAY: i64 = 86_400_000;
+    fn now() -> chrono::DateTime<chrono::Utc> {
+        "2026-11-20T12:00:00Z".parse().expect("a time")
+    }
+    fn ms_days_ago(d: f64) -> i64 {
+        now().timestamp_millis() - (d * DAY as f64) as i64
+    }
+    fn session(f: &mut FileFacts, id: &str, cwd: &str, first: i64, last: i64) {
+        f.sessions.insert(
+            id.into(),
+            SessionSeen {
+                first_ts: first,
+                last_ts: last,
+                cwd: Some(cwd.into()),
+                sidechain_cwd: None,
+            },
+        );
+    }
+    fn query(range: RangeSpec, project: Option<&str>) -> Query {
+        Query {
+            project: project.map(str::to_string),
+            range,
+            sessions: None,
+            timezone: chrono_tz::UTC,
+            now: now(),
+            redact: false,
+            all_examples: false,
+        }
+    }
+
+    /// A session's project is its main thread's directory, not the worktree a subagent of it
+    /// ran in; a project inside another is counted within it and says so in the view.
+    #[test]
+    fn projects_are_main_directories_and_folders_count_their_subfolders() {
+        let mut main = FileFacts::default();
+        session(
+            &mut main,
+            "s1",
+            "/w/app",
+            ms_days_ago(2.0),
+            ms_days_ago(1.0),
+        );
+        let mut sub = FileFacts::default();
+        sub.sessions.insert(
+            "s1".into(),
+            SessionSeen {
+                first_ts: ms_days_ago(1.5),
+                last_ts: ms_days_ago(1.4),
+                cwd: None,
+                sidechain_cwd: Some("/w/app/.claude/worktrees/agent-1".into()),
+            },
+        );
+        let mut inner = FileFacts::default();
+        session(
+            &mut inner,
+            "s2",
+            "/w/app/web",
+            ms_days_ago(3.0),
+            ms_days_ago(2.5),
+        );
+        let mut store = Store::new(vec![]);
+        for (p, f) in [
+            ("/m.jsonl", main),
+            ("/m/subagents/agent-1.jsonl", sub),
+            ("/i.jsonl", inner),
+        ] {
+            store.apply(Update::File {
+                path: PathBuf::from(p),
+                facts: f,
+                replace: true,
+            });
+        }
+        assert_eq!(store.projects(), ["/w/app", "/w/app/web"]);
+        let rows = super::rows(
+            &store,
+            &query(RangeSpec::days(7), None),
+            &Catalog::default(),
+        );
+        let app = rows.iter().find(|r| r.path == "/w/app").unwrap();
+        assert_eq!((app.sessions, app.subfolders), (2, 1), "{rows:?}");
+        let web = rows.iter().find(|r| r.path == "/w/app/web").unwrap();
+        assert_eq!((web.sessions, web.subfolders), (1, 0));
     }
 }
