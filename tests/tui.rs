@@ -1401,3 +1401,29 @@ fn the_cost_view_over_a_long_range_groups_the_days_and_dates_its_bars() {
         insta::assert_snapshot!(format!("cost_all_{w}x{h}"), text);
     }
 }
+
+/// Agent runs whose subagents left no transcript are said to be uncounted, not shown as free.
+#[test]
+fn the_cost_view_says_when_agent_runs_left_no_transcript() {
+    let app = cost_view(loaded());
+    let text = screen(&app, 120, 40);
+    assert!(!text.contains("no subagent transcript"), "{text}");
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    s.costs.by_agent_type.retain(|r| r.name != "code-reviewer");
+    let runs = s
+        .agents
+        .iter()
+        .find(|a| a.name == "code-reviewer")
+        .unwrap()
+        .count;
+    app.set_snapshot(s);
+    let app = cost_view(app);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = screen(&app, w, h);
+        assert!(
+            text.contains(&format!("{runs} agent runs left no subagent transcript")),
+            "{text}"
+        );
+    }
+}

@@ -179,6 +179,7 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         empty_lines(app, &rows, w, theme)
     };
     top.extend(unpriced_lines(s, w, theme));
+    top.extend(untracked_agents(s, w, theme));
 
     let mut y = inner.y;
     let bottom = inner.bottom();
@@ -357,6 +358,35 @@ fn unpriced_lines(s: &Snapshot, w: usize, theme: Theme) -> Vec<Line<'static>> {
     wrap_words(&text, w, 2)
         .into_iter()
         .map(|l| Line::styled(l, theme.bad()))
+        .collect()
+}
+
+/// Agent runs whose subagents left no transcript: their spend is in no figure here (their
+/// tokens are not in the parent's transcript either), so say so rather than let the split
+/// read as "agents cost nothing".
+fn untracked_agents(s: &Snapshot, w: usize, theme: Theme) -> Vec<Line<'static>> {
+    let has_responses = |name: &str| {
+        s.costs
+            .by_agent_type
+            .iter()
+            .any(|r| r.name == name && r.responses > 0)
+    };
+    let runs: u64 = s
+        .agents
+        .iter()
+        .filter(|a| a.count > 0 && !has_responses(&a.name))
+        .map(|a| a.count)
+        .sum();
+    if runs == 0 {
+        return Vec::new();
+    }
+    let text = format!(
+        "{} left no subagent transcript to read: their cost is not known and in no figure here",
+        plural(runs, "agent run")
+    );
+    wrap_words(&text, w, 2)
+        .into_iter()
+        .map(|l| Line::styled(l, theme.dim()))
         .collect()
 }
 
