@@ -1427,3 +1427,25 @@ fn the_cost_view_says_when_agent_runs_left_no_transcript() {
         );
     }
 }
+
+/// A model whose responses carry no tokens (`<synthetic>`) is not listed at $0.00.
+#[test]
+fn details_leave_out_a_model_without_tokens() {
+    let mut app = loaded();
+    let mut s = app.snapshot.clone();
+    s.skills[0]
+        .cost_by_model
+        .push(skilltop::model::snapshot::CostRow {
+            name: "<synthetic>".into(),
+            responses: 1,
+            ..Default::default()
+        });
+    app.set_snapshot(s);
+    app.handle(Action::Open);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("by model: claude-sonnet-4-5 $0.44"), "{text}");
+    assert!(
+        !text.contains("synthetic") && !text.contains("$0.00"),
+        "{text}"
+    );
+}

@@ -288,10 +288,14 @@ fn cost_lines(it: &ItemStat, kind: &[ItemStat], agent: bool) -> Vec<Line<'static
             percent(it.calls_success_rate, 0)
         )));
     }
-    if !it.cost_by_model.is_empty() {
-        let models: Vec<String> = it
-            .cost_by_model
-            .iter()
+    // A model whose responses carry no tokens (Claude Code's `<synthetic>` notices) cost
+    // nothing and say nothing: left out rather than shown at $0.00.
+    let by_model = it.cost_by_model.iter().filter(|r| {
+        let t = &r.tokens;
+        t.input + t.output + t.cache_creation + t.cache_read > 0
+    });
+    if by_model.clone().next().is_some() {
+        let models: Vec<String> = by_model
             .map(|r| {
                 let c = if r.cost_usd == 0.0 && r.unpriced_responses > 0 {
                     "unpriced".to_string()
