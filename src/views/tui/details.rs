@@ -115,6 +115,8 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Constraint::Min(0),
     ])
     .areas(inner);
+    let width = usize::from(inner.width);
+    let lines: Vec<Line> = lines.into_iter().map(|l| clip_line(l, width)).collect();
     f.render_widget(Paragraph::new(lines), text);
     sparkline(f, spark, axis_area, &daily, axis, theme);
     if let Some(caption) = cost_caption {
@@ -125,6 +127,26 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, theme: Theme) {
         f.render_widget(Sparkline::default().data(&data).style(theme.dim()), chart);
     }
     f.render_widget(Paragraph::new(after).wrap(Wrap { trim: false }), rest);
+}
+
+/// A line cut to `w` columns with `…` where it was cut (the lines above the chart keep one
+/// row each so the chart keeps its room).
+fn clip_line(line: Line<'_>, w: usize) -> Line<'_> {
+    if line.width() <= w {
+        return line;
+    }
+    let mut left = w.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in line.spans {
+        if left == 0 {
+            break;
+        }
+        let text: String = span.content.chars().take(left).collect();
+        left -= text.chars().count();
+        spans.push(Span::styled(text, span.style));
+    }
+    spans.push(Span::raw("…"));
+    Line::from(spans).style(line.style)
 }
 
 /// Each bucket repeated to fill `cols` columns as evenly as whole columns allow.
