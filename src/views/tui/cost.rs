@@ -55,7 +55,8 @@ pub fn spenders(s: &Snapshot) -> Vec<Spender> {
                 .iter()
                 .find(|i| i.name == r.name && !main && i.count > 0);
             v.push(Spender {
-                kind,
+                // The main thread is no agent type: its own kind.
+                kind: if main { "thread" } else { kind },
                 name: if main {
                     "main thread".into()
                 } else {
@@ -72,7 +73,7 @@ pub fn spenders(s: &Snapshot) -> Vec<Spender> {
         }
     }
     let order = |k: &str| {
-        ["agent", "skill", "MCP", "model"]
+        ["thread", "agent", "skill", "MCP", "model"]
             .iter()
             .position(|x| *x == k)
     };
