@@ -1081,7 +1081,7 @@ fn a_long_project_path_gives_way_to_the_cost_in_80_columns() {
     let text = screen(&loaded_over(q), 80, 24);
     let header = text.lines().next().unwrap();
     assert!(header.contains("project …"), "{header}");
-    assert!(header.contains("on/shop │ range 7d │ $"), "{header}");
+    assert!(header.contains("on/shop │ range 7d │ no spend"), "{header}");
     assert!(header.chars().count() <= 80, "{header}");
 }
 

@@ -39,6 +39,10 @@ pub(crate) fn cost_words(s: &crate::model::snapshot::Snapshot, trend: bool) -> S
     if s.totals.cost_usd == 0.0 && !s.prices.unpriced.is_empty() {
         return "unpriced".to_string();
     }
+    // No response in range: nothing was spent, which "$0.00" would read as a price.
+    if s.totals.cost_usd == 0.0 && s.costs.by_model.iter().all(|r| r.responses == 0) {
+        return "no spend".to_string();
+    }
     let now = s.totals.cost_usd;
     let trend = match s.totals.previous_cost_usd.filter(|p| *p > 0.0) {
         _ if !trend => String::new(),
@@ -241,7 +245,13 @@ mod tests {
         s.totals.previous_cost_usd = None;
         assert_eq!(cost_words(&s, true), "$12.34 new");
         s.totals.cost_usd = 0.0;
-        assert_eq!(cost_words(&s, true), "$0.00");
+        assert_eq!(cost_words(&s, true), "no spend", "no response in range");
+        s.costs.by_model = vec![crate::model::snapshot::CostRow {
+            name: "claude-sonnet-4-5".into(),
+            responses: 1,
+            ..Default::default()
+        }];
+        assert_eq!(cost_words(&s, true), "$0.00", "a response without tokens");
         s.prices.unpriced = vec!["claude-future-9".into()];
         assert_eq!(
             cost_words(&s, true),
