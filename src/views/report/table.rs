@@ -32,10 +32,10 @@ fn heading(out: &mut String, title: &str) {
 
 fn transcripts_line(t: &TranscriptSource) -> String {
     let mut s = format!(
-        "{} files, {} sessions, {} lines ({})",
-        t.files,
-        t.sessions,
-        t.lines,
+        "{}, {}, {} ({})",
+        plural(t.files, "file"),
+        plural(t.sessions, "session"),
+        plural(t.lines, "line"),
         megabytes(t.bytes)
     );
     if t.skipped_lines > 0 {
@@ -333,7 +333,7 @@ fn stages(out: &mut String, s: &Snapshot) {
             if s.stages.missing.contains(st) {
                 format!("[{st}: never]")
             } else {
-                format!("{st} {n} ({reached} sessions)")
+                format!("{st} {n} ({})", plural(reached, "session"))
             }
         })
         .collect();
@@ -420,5 +420,34 @@ fn diagnostics(out: &mut String, s: &Snapshot) {
                 let _ = writeln!(out, "  [{}] {}", d.source, d.message);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of a thing is singular ("1 session", not "1 sessions").
+    #[test]
+    fn counts_of_one_are_singular() {
+        let t = TranscriptSource {
+            files: 1,
+            sessions: 1,
+            lines: 2,
+            bytes: 10,
+            ..Default::default()
+        };
+        assert!(
+            transcripts_line(&t).starts_with("1 file, 1 session, 2 lines"),
+            "{}",
+            transcripts_line(&t)
+        );
+        let mut s = Snapshot::default();
+        s.stages.order = vec!["plan".into()];
+        s.stages.counts.insert("plan".into(), 3);
+        s.stages.sessions_reached.insert("plan".into(), 1);
+        let mut out = String::new();
+        stages(&mut out, &s);
+        assert!(out.contains("plan 3 (1 session)"), "{out}");
     }
 }
