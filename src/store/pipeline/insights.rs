@@ -479,7 +479,7 @@ fn never_used(snap: &Snapshot, catalog: &Catalog, found: &mut Vec<Found>) {
         format!(
             "{} not invoked {}: {listed}",
             plural(n, "installed item"),
-            range_phrase(&snap.scope.range)
+            range_phrase(&snap.scope.range, snap.scope.project.as_deref())
         ),
         overall_source(snap),
         format!(
@@ -509,12 +509,17 @@ fn finding(
     )
 }
 
-/// "in the last 7d", or "in the whole history" for `all`.
-fn range_phrase(label: &str) -> String {
-    if label == "all" || label.is_empty() {
-        "in the whole history".into()
+/// "in the last 7d", or "in the whole history" for `all`; scoped to a project, it says so
+/// (an item idle here may be used elsewhere).
+fn range_phrase(label: &str, project: Option<&str>) -> String {
+    let when = if label == "all" || label.is_empty() {
+        "in the whole history".to_string()
     } else {
         format!("in the last {label}")
+    };
+    match project {
+        Some(p) => format!("{when} of {p}"),
+        None => when,
     }
 }
 
