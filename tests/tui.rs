@@ -1029,6 +1029,11 @@ fn cost_in_the_header_and_a_column_sorted_by_it_at_120x40() {
     let header = text.lines().next().unwrap();
     assert!(header.contains("│ $1.48 ↔ +8%"), "{header}");
     assert!(header.chars().count() <= 120, "{header}");
+    // The sort is named in the titles.
+    assert!(
+        text.contains("1 Skills by cost") && text.contains("2 Agents by cost"),
+        "{text}"
+    );
     // Most expensive first, each with its cost after the count.
     let rows: Vec<&str> = text.lines().skip(3).take(4).collect();
     assert!(rows[0].contains("test-driven-development") && rows[0].contains("$0.44"));

@@ -14,7 +14,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::app::{App, Pane};
+use super::app::{App, Pane, Sort};
 use super::theme::Theme;
 use crate::model::snapshot::PromStatus;
 
@@ -48,7 +48,19 @@ pub(crate) fn height(app: &App, pane: Pane, width: u16) -> u16 {
 /// The pane in its bordered box, titled with its number; the focused one highlighted.
 pub(crate) fn draw(f: &mut Frame, area: Rect, app: &App, pane: Pane, theme: Theme) {
     let focused = app.focus == pane;
-    let title = format!(" {} {} ", pane.index() + 1, pane.title());
+    // Skills and Agents follow the `s` key: a sort other than by count is named.
+    let sorted = match app.sort {
+        Sort::Count => "",
+        Sort::Name => " by name",
+        Sort::Trend => " by trend",
+        Sort::Cost => " by cost",
+    };
+    let sorted = if matches!(pane, Pane::Skills | Pane::Agents) {
+        sorted
+    } else {
+        ""
+    };
+    let title = format!(" {} {}{sorted} ", pane.index() + 1, pane.title());
     // What the pane's marks mean, on its top border at the right, as much as fits.
     let room = (area.width as usize).saturating_sub(title.chars().count() + 3);
     let hint = hints(app, pane)
