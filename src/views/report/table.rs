@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::model::format::{
-    clip, kind_word, megabytes, percent, plural, prom_status_word, severity_tag, source_mark,
+    NONE, clip, kind_word, megabytes, percent, plural, prom_status_word, severity_tag, source_mark,
     trend_label, usd,
 };
 use crate::model::snapshot::CostRow;
@@ -145,10 +145,10 @@ fn cost_column(out: &mut String, start: usize, items: &[ItemStat], rows: &[CostR
             left.next().map(|i| {
                 let row = rows.iter().find(|r| r.name == i.name);
                 let cost = match row {
-                    Some(r) if r.responses == 0 => "-".into(),
+                    Some(r) if r.responses == 0 => NONE.into(),
                     Some(r) if r.unpriced_responses > 0 && r.cost_usd == 0.0 => "unpriced".into(),
                     Some(r) => usd(r.cost_usd),
-                    None => "-".into(),
+                    None => NONE.into(),
                 };
                 (
                     cost,
