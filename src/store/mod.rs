@@ -3,6 +3,8 @@
 //! `pipeline`. Pure: no I/O and no clock of its own.
 
 mod pipeline;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -4,19 +4,10 @@ use crate::model::facts::*;
 use crate::model::range::{RangeSpec, parse_range};
 use crate::model::snapshot::dense_daily;
 use crate::sources::catalog::Catalog;
+use crate::store::test_support::{ms_days_ago, now, query, session};
 use crate::store::{Query, Store, Update};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
-
-const DAY: i64 = 86_400_000;
-
-fn now() -> DateTime<Utc> {
-    "2026-11-20T12:00:00Z".parse().unwrap()
-}
-
-fn ms_days_ago(d: f64) -> Millis {
-    now().timestamp_millis() - (d * DAY as f64) as i64
-}
 
 fn call(id: &str, name: &str, kind: CallKind, session: &str, ts: Millis) -> ToolCall {
     ToolCall {
@@ -28,30 +19,6 @@ fn call(id: &str, name: &str, kind: CallKind, session: &str, ts: Millis) -> Tool
         stage: None,
         sidechain: false,
         skill: None,
-    }
-}
-
-fn session(facts: &mut FileFacts, id: &str, cwd: &str, first: Millis, last: Millis) {
-    facts.sessions.insert(
-        id.into(),
-        SessionSeen {
-            first_ts: first,
-            last_ts: last,
-            cwd: Some(cwd.into()),
-            sidechain_cwd: None,
-        },
-    );
-}
-
-fn query(range: RangeSpec, project: Option<&str>) -> Query {
-    Query {
-        project: project.map(str::to_string),
-        range,
-        sessions: None,
-        timezone: chrono_tz::UTC,
-        now: now(),
-        redact: false,
-        all_examples: false,
     }
 }
 

@@ -199,38 +199,9 @@ mod tests {
     use crate::model::facts::{FileFacts, SessionSeen, Update};
     use crate::model::range::RangeSpec;
     use crate::sources::catalog::Catalog;
-    use crate::store::{Query, Store};
+    use crate::store::Store;
+    use crate::store::test_support::{ms_days_ago, query, session};
     use std::path::PathBuf;
-
-    const DAY: i64 = 86_400_000;
-    fn now() -> chrono::DateTime<chrono::Utc> {
-        "2026-11-20T12:00:00Z".parse().expect("a time")
-    }
-    fn ms_days_ago(d: f64) -> i64 {
-        now().timestamp_millis() - (d * DAY as f64) as i64
-    }
-    fn session(f: &mut FileFacts, id: &str, cwd: &str, first: i64, last: i64) {
-        f.sessions.insert(
-            id.into(),
-            SessionSeen {
-                first_ts: first,
-                last_ts: last,
-                cwd: Some(cwd.into()),
-                sidechain_cwd: None,
-            },
-        );
-    }
-    fn query(range: RangeSpec, project: Option<&str>) -> Query {
-        Query {
-            project: project.map(str::to_string),
-            range,
-            sessions: None,
-            timezone: chrono_tz::UTC,
-            now: now(),
-            redact: false,
-            all_examples: false,
-        }
-    }
 
     /// A session's project is its main thread's directory, not the worktree a subagent of it
     /// ran in; a project inside another is counted within it and says so in the view.
