@@ -103,6 +103,9 @@ pub struct CostRow {
     /// `attributionSkill`: the turns after the skill's call until the next human prompt).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_responses: Option<u64>,
+    /// Sessions (`costs.by_session`): the session's project, its working directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     /// Skills and agent types: the same responses by model, most expensive first (for the
     /// dashboard's details; not in the JSON).
     #[serde(skip)]

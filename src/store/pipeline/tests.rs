@@ -168,6 +168,12 @@ fn counts_dedupe_outcomes_and_trends() {
         "message counted once, most output kept"
     );
     assert_eq!(s.totals.tokens["opus"].input, 10);
+    let s2 = s.costs.by_session.iter().find(|r| r.name == "s2").unwrap();
+    assert_eq!(
+        s2.project.as_deref(),
+        Some("/p/two"),
+        "a session's row names its project"
+    );
     let bash = s.tools.iter().find(|t| t.name == "Bash").unwrap();
     assert_eq!((bash.count, bash.failures), (2, 1));
     // s1 used a skill: its calls 1 ok of 3 decided; s2: 2 of 2.
