@@ -315,6 +315,14 @@ fn help_explains_the_marks_when_there_is_room() {
     let tall = screen(&app, 120, 40);
     assert!(tall.contains("trend vs the previous range"), "{tall}");
     assert!(tall.contains("Prometheus, both"), "{tall}");
+    assert!(
+        tall.contains("typed by you (/name), chosen by Claude"),
+        "{tall}"
+    );
+    assert!(
+        tall.contains("tokens without a price, part unpriced"),
+        "{tall}"
+    );
     // At 80×24 every key still shows; the legend is what gets cut.
     let small = screen(&app, 80, 24);
     for what in ["next pane", "export the snapshot", "quit"] {

@@ -45,6 +45,14 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, keys: &Bindings, theme: Theme) {
         marks.join(" "),
         "counted from transcripts, Prometheus, both",
     ));
+    lines.push(line(
+        "▒ █".into(),
+        "a skill typed by you (/name), chosen by Claude",
+    ));
+    lines.push(line(
+        "– unpriced $x+".into(),
+        "nothing to show, tokens without a price, part unpriced",
+    ));
     f.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
