@@ -111,19 +111,7 @@ impl Store {
     /// session's directory is its main thread's; a subagent's own (a worktree it ran in)
     /// only when no file gives the main one.
     pub fn projects(&self) -> Vec<String> {
-        let mut cwd: HashMap<&str, (Option<&str>, Option<&str>)> = HashMap::new();
-        for (id, s) in self.files.values().flat_map(|f| f.sessions.iter()) {
-            let e = cwd.entry(id.as_str()).or_default();
-            e.0 = crate::model::names::least(e.0, s.cwd.as_deref());
-            e.1 = crate::model::names::least(e.1, s.sidechain_cwd.as_deref());
-        }
-        let mut v: Vec<String> = cwd
-            .into_values()
-            .filter_map(|(main, side)| main.or(side).map(str::to_string))
-            .collect();
-        v.sort();
-        v.dedup();
-        v
+        pipeline::projects(self)
     }
 
     pub fn file_count(&self) -> usize {

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{Ctx, Fate, items::typed_skills, local_date};
-use crate::model::facts::{AgentFile, CallKind, FileFacts, Millis, Usage};
+use crate::model::facts::{AgentFile, CallKind, Millis, Usage};
 use crate::model::prices::{Price, Prices, TokenKinds};
 use crate::model::snapshot::{
     CallTally, CostRow, CostTokens, Diagnostic, DiagnosticSource, ItemExtra, Snapshot,
@@ -120,7 +120,11 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
     snap.costs.by_skill = by_cost(by_skill);
     snap.costs.by_mcp_server = by_cost(by_mcp);
     snap.costs.by_session = by_cost(by_session);
-    session_projects(&mut snap.costs.by_session, &ctx.files);
+    // Each session's row names its project, so spend sums by project from the JSON.
+    for r in &mut snap.costs.by_session {
+        let project = ctx.sessions.get(r.name.as_str()).and_then(|s| s.project());
+        r.project = project.map(str::to_string);
+    }
     snap.costs.by_day = by_day
         .into_iter()
         .map(|(day, mut r)| {
@@ -129,25 +133,6 @@ pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
         })
         .collect();
     prices_used(snap, ctx.prices, unpriced);
-}
-
-/// Each session's row names its project, so spend can be summed by project from the JSON:
-/// its main thread's directory, a subagent's only when no file gives that (as
-/// `Store::projects`).
-fn session_projects(rows: &mut [CostRow], files: &[&FileFacts]) {
-    let least = crate::model::names::least;
-    let mut projects: HashMap<&str, (Option<&str>, Option<&str>)> = HashMap::default();
-    for (id, seen) in files.iter().flat_map(|f| f.sessions.iter()) {
-        let p = projects.entry(id.as_str()).or_default();
-        p.0 = least(p.0, seen.cwd.as_deref());
-        p.1 = least(p.1, seen.sidechain_cwd.as_deref());
-    }
-    for r in rows {
-        r.project = projects
-            .get(r.name.as_str())
-            .and_then(|(main, side)| main.or(*side))
-            .map(str::to_string);
-    }
 }
 
 /// The table's date and source, and the models without a price (named in diagnostics).

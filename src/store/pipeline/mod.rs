@@ -31,6 +31,11 @@ pub(super) fn snapshot(store: &Store, q: &Query, catalog: &Catalog) -> Snapshot 
     snapshot_pruned(store, q, catalog, true)
 }
 
+/// Every project on record (see `Store::projects`).
+pub(super) fn projects(store: &Store) -> Vec<String> {
+    scope::projects(store)
+}
+
 fn snapshot_pruned(store: &Store, q: &Query, catalog: &Catalog, prune: bool) -> Snapshot {
     let mut ctx = scope::scope(store, q, catalog, prune);
     calls::calls(&mut ctx);
@@ -61,6 +66,8 @@ struct Ctx<'a> {
     selected: HashSet<&'a str>,
     /// Every session on record is selected.
     all_selected: bool,
+    /// Every session on record, merged over its files (times, project).
+    sessions: HashMap<&'a str, scope::SessionInfo<'a>>,
     /// One call per `tool_use.id`, from every file.
     calls: HashMap<&'a str, &'a ToolCall>,
     /// Calls in range in the selected sessions, in time order, with their fate.

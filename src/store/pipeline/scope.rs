@@ -16,11 +16,31 @@ use crate::store::{Query, Store};
 
 /// Session facts merged over every file that mentions the session.
 #[derive(Default)]
-struct SessionInfo<'a> {
+pub(super) struct SessionInfo<'a> {
     first_ts: Millis,
     last_ts: Millis,
     cwd: Option<&'a str>,
     sidechain_cwd: Option<&'a str>,
+}
+
+impl<'a> SessionInfo<'a> {
+    /// The session's project: its main thread's directory; a subagent's (a worktree it ran
+    /// in) only when no file gives the main one.
+    pub(super) fn project(&self) -> Option<&'a str> {
+        self.cwd.or(self.sidechain_cwd)
+    }
+}
+
+/// Every project on record, once each, sorted.
+pub(super) fn projects(store: &Store) -> Vec<String> {
+    let files: Vec<&FileFacts> = store.files.values().collect();
+    let mut v: Vec<String> = merge_sessions(&files)
+        .values()
+        .filter_map(|s| s.project().map(str::to_string))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// `prune`: leave out the files with nothing since the previous range began (see
@@ -40,7 +60,7 @@ pub(super) fn scope<'a>(
         .iter()
         .filter(|(_, s)| match &q.project {
             None => true,
-            Some(p) => in_project(s.cwd.or(s.sidechain_cwd), p),
+            Some(p) => in_project(s.project(), p),
         })
         .map(|(id, _)| *id)
         .collect();
@@ -66,6 +86,7 @@ pub(super) fn scope<'a>(
         scoped,
         all_selected: prune && selected.len() == sessions.len(),
         selected,
+        sessions,
         calls: HashMap::default(),
         range_calls: Vec::new(),
         per_session: HashMap::default(),

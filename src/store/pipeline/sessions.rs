@@ -59,7 +59,11 @@ pub(in crate::store) fn item_sessions(
                 last: chrono::DateTime::<chrono::Utc>::from_timestamp_millis(last)
                     .unwrap_or_default()
                     .to_rfc3339(),
-                project: file.and_then(|(_, s)| s.cwd.clone().or(s.sidechain_cwd.clone())),
+                project: ctx
+                    .sessions
+                    .get(id)
+                    .and_then(|s| s.project())
+                    .map(str::to_string),
                 uses,
                 calls: tally.success + tally.failure,
                 failures: tally.failure,
