@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use ratatui::Terminal;
@@ -18,6 +18,10 @@ use skilltop::store::{Query, Store};
 use skilltop::views::tui::app::{App, Overlay, Pane};
 use skilltop::views::tui::keys::Bindings;
 use skilltop::views::tui::ui::{self, Theme};
+
+#[path = "stats.rs"]
+mod stats;
+use stats::stats;
 
 const FRAMES: usize = 2000;
 
@@ -37,15 +41,6 @@ fn load(home: &Path, now: DateTime<Utc>) -> (Store, Catalog, Query) {
         all_examples: false,
     };
     (store, catalog, query)
-}
-
-fn stats(mut v: Vec<Duration>) -> (f64, f64, f64) {
-    v.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    let mean = v.iter().map(|d| ms(*d)).sum::<f64>() / v.len() as f64;
-    let p50 = ms(v[v.len() / 2]);
-    let p99 = ms(v[(v.len() * 99 / 100).min(v.len() - 1)]);
-    (mean, p50, p99)
 }
 
 fn bench(label: &str, home: &Path, now: DateTime<Utc>) {

@@ -26,12 +26,12 @@ fn cpu() -> Duration {
     tv(ru.ru_utime) + tv(ru.ru_stime)
 }
 
-fn stats(mut v: Vec<Duration>) -> String {
-    v.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    let mean = v.iter().map(|d| ms(*d)).sum::<f64>() / v.len().max(1) as f64;
-    let at = |p: usize| ms(v[(v.len() * p / 100).min(v.len() - 1)]);
-    format!("mean {mean:7.2} ms  p50 {:7.2}  p99 {:7.2}", at(50), at(99))
+#[path = "stats.rs"]
+mod stats;
+
+fn summary(v: Vec<Duration>) -> String {
+    let (mean, p50, p99) = stats::stats(v);
+    format!("mean {mean:7.2} ms  p50 {p50:7.2}  p99 {p99:7.2}")
 }
 
 /// The most recently modified `.jsonl` under `dir`.
@@ -142,10 +142,10 @@ fn main() {
         let wall_per = wall0.elapsed().as_secs_f64() * 1e3 / appends as f64;
         println!("range {range}: {appends} appended lines");
         println!("  CPU per line      {cpu_per:8.2} ms (wall {wall_per:.2} ms)");
-        println!("  re-read file      {}", stats(read));
-        println!("  apply             {}", stats(apply));
-        println!("  snapshot          {}", stats(snap));
-        println!("  install           {}", stats(install));
+        println!("  re-read file      {}", summary(read));
+        println!("  apply             {}", summary(apply));
+        println!("  snapshot          {}", summary(snap));
+        println!("  install           {}", summary(install));
     }
     if let Ok(f) = std::fs::OpenOptions::new().write(true).open(&file) {
         let _ = f.set_len(original_len);
