@@ -637,13 +637,27 @@ mod tests {
     ) -> crate::model::snapshot::Snapshot {
         d.stale = true;
         d.ask_snapshot();
+        let (s, took) = next(events, |e| match e {
+            Event::Snapshot(s, took) => Some((s, took)),
+            _ => None,
+        })
+        .await;
+        d.update(Event::Snapshot(s.clone(), took)).unwrap();
+        *s
+    }
+
+    /// The next event `pick` takes, the others (reads, progress) passed over.
+    async fn next<T>(
+        events: &mut mpsc::UnboundedReceiver<Event>,
+        pick: impl Fn(Event) -> Option<T>,
+    ) -> T {
         loop {
             match events.recv().await {
-                Some(Event::Snapshot(s, took)) => {
-                    d.update(Event::Snapshot(s.clone(), took)).unwrap();
-                    return *s;
+                Some(e) => {
+                    if let Some(t) = pick(e) {
+                        return t;
+                    }
                 }
-                Some(_) => {}
                 None => panic!("the store's thread is gone"),
             }
         }
@@ -682,16 +696,12 @@ mod tests {
             buf.content().iter().map(|c| c.symbol()).collect::<String>()
         };
         assert!(text(&d).contains("reading the projects…"), "{}", text(&d));
-        loop {
-            match events.recv().await {
-                Some(Event::Projects(rows)) => {
-                    d.update(Event::Projects(rows)).unwrap();
-                    break;
-                }
-                Some(_) => {}
-                None => panic!("the store's thread is gone"),
-            }
-        }
+        let rows = next(&mut events, |e| match e {
+            Event::Projects(rows) => Some(rows),
+            _ => None,
+        })
+        .await;
+        d.update(Event::Projects(rows)).unwrap();
         assert!(!d.app.projects_pending);
         assert!(!text(&d).contains("reading the projects…"), "{}", text(&d));
     }
@@ -753,17 +763,16 @@ mod tests {
         let mut snapshots = 0;
         let mut last = None;
         while d.computing || d.stale {
-            match events.recv().await {
-                Some(Event::Snapshot(s, _)) => {
-                    snapshots += 1;
-                    last = Some(s.totals.tool_calls);
-                    // As if it had been quick: no pace.
-                    d.update(Event::Snapshot(s, Duration::ZERO)).unwrap();
-                    d.ask_snapshot();
-                }
-                Some(_) => {}
-                None => panic!("the store's thread is gone"),
-            }
+            let s = next(&mut events, |e| match e {
+                Event::Snapshot(s, _) => Some(s),
+                _ => None,
+            })
+            .await;
+            snapshots += 1;
+            last = Some(s.totals.tool_calls);
+            // As if it had been quick: no pace.
+            d.update(Event::Snapshot(s, Duration::ZERO)).unwrap();
+            d.ask_snapshot();
         }
         assert_eq!(snapshots, 2, "the first, then one for all 500 changes");
         assert_eq!(last, Some(500));
