@@ -16,21 +16,7 @@ use serde_json::{Value, json};
 const NOW: &str = "2027-01-01T00:00:00Z";
 
 fn snapshot_of(home: &Path, extra: &[&str]) -> Value {
-    let mut args = vec![
-        "--format",
-        "json",
-        "--claude-dir",
-        home.to_str().unwrap(),
-        "--range",
-        "all",
-        "--all-projects",
-        "--no-prometheus",
-        "--now",
-        NOW,
-    ];
-    args.extend_from_slice(extra);
-    let (v, _) = json_output(bin().args(&args));
-    v
+    snapshot_json(home, NOW, &[&["--all-projects"], extra].concat())
 }
 
 // ---------------------------------------------------------------------------------------

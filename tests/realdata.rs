@@ -8,25 +8,7 @@ use common::*;
 use serde_json::Value;
 
 fn snapshot(home: &std::path::Path, extra: &[&str]) -> Value {
-    let mut args = vec![
-        "--format",
-        "json",
-        "--claude-dir",
-        home.to_str().unwrap(),
-        "--range",
-        "all",
-        "--no-prometheus",
-        "--now",
-        "2026-11-24T00:00:00Z",
-    ];
-    args.extend_from_slice(extra);
-    let out = run(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json on stdout")
+    snapshot_json(home, "2026-11-24T00:00:00Z", extra)
 }
 
 fn counts(v: &Value, key: &str) -> Vec<(String, u64)> {

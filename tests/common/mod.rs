@@ -68,3 +68,22 @@ pub fn json_output(cmd: &mut Command) -> (serde_json::Value, String) {
     assert_valid_snapshot(&v);
     (v, stderr)
 }
+
+/// The JSON snapshot of `home` over range `all` at `now`, Prometheus off, with `extra`
+/// arguments; checked against the schema.
+pub fn snapshot_json(home: &Path, now: &str, extra: &[&str]) -> serde_json::Value {
+    let home = home.to_str().expect("a UTF-8 path");
+    let mut args = vec![
+        "--format",
+        "json",
+        "--claude-dir",
+        home,
+        "--range",
+        "all",
+        "--no-prometheus",
+        "--now",
+        now,
+    ];
+    args.extend_from_slice(extra);
+    json_output(bin().args(&args)).0
+}
