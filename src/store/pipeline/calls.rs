@@ -1,11 +1,14 @@
 //! Step 2, calls: one call per `tool_use.id` with its outcome joined from any file, the
 //! calls in range, and their tallies (totals, per tool, per session, overall success).
 
+use std::collections::BTreeMap;
+
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{Ctx, Fate, Tally};
+use super::part::{Recent, ToolPart};
+use super::{Ctx, Fate, Part, Scope, Tally};
 use crate::model::facts::{FileFacts, Outcome, ToolCall, to_datetime};
-use crate::model::snapshot::{ToolError, ToolStat, Totals};
+use crate::model::snapshot::{ToolError, ToolStat};
 
 type CallsById<'a> = HashMap<&'a str, &'a ToolCall>;
 type ById<'a, T> = HashMap<&'a str, T>;
@@ -21,7 +24,25 @@ pub(super) fn calls(ctx: &mut Ctx) {
     ctx.calls = calls;
     ctx.range_calls = range_calls;
     tally(ctx);
-    ctx.snap.tools = tool_stats(&ctx.range_calls, &errors);
+    ctx.part.tools = tool_parts(&ctx.range_calls, &errors);
+}
+
+/// Totals, the overall success rate (the same number in `totals.success_rate` and
+/// `success.overall`), and the tools.
+pub(super) fn finish(scope: &mut Scope, part: &Part) {
+    let (c, totals) = (&part.calls, &mut scope.snap.totals);
+    totals.tool_calls = c.calls;
+    totals.tool_success = c.success;
+    totals.tool_failure = c.failure;
+    totals.tool_rejected = c.rejected;
+    totals.tool_interrupted = c.interrupted;
+    totals.success_rate = Tally {
+        success: c.success,
+        failure: c.failure,
+    }
+    .rate();
+    scope.snap.success.overall = totals.success_rate;
+    scope.snap.tools = tool_stats(&part.tools);
 }
 
 /// One call per tool_use id: keep the earliest (ties: the main transcript's copy); one
@@ -43,7 +64,11 @@ fn dedupe<'a>(files: &[&'a FileFacts]) -> (CallsById<'a>, ById<'a, Outcome>, ByI
         }
         for r in &f.results {
             if let Some(e) = &r.error {
-                errors.entry(r.tool_use_id.as_str()).or_insert(e.as_str());
+                // Copies agree; the least whatever the order files are read in.
+                errors
+                    .entry(r.tool_use_id.as_str())
+                    .and_modify(|old| *old = e.as_str().min(old))
+                    .or_insert(e.as_str());
             }
             // Copies of one result agree; prefer a failure so the join is order-free.
             outcomes
@@ -59,73 +84,81 @@ fn dedupe<'a>(files: &[&'a FileFacts]) -> (CallsById<'a>, ById<'a, Outcome>, ByI
     (calls, outcomes, errors)
 }
 
-/// Totals of the calls in range, the tally of each session, and the overall success rate
-/// (the same number in `totals.success_rate` and `success.overall`).
+/// Counts of the calls in range, and the tally of each selected session.
 fn tally(ctx: &mut Ctx) {
-    let totals: &mut Totals = &mut ctx.snap.totals;
-    for (c, fate) in &ctx.range_calls {
-        totals.tool_calls += 1;
+    let c = &mut ctx.part.calls;
+    for (call, fate) in &ctx.range_calls {
+        c.calls += 1;
         match fate {
-            Fate::Success => totals.tool_success += 1,
-            Fate::Failure => totals.tool_failure += 1,
+            Fate::Success => c.success += 1,
+            Fate::Failure => c.failure += 1,
             Fate::Rejected => {
-                totals.tool_failure += 1;
-                totals.tool_rejected += 1;
+                c.failure += 1;
+                c.rejected += 1;
             }
-            Fate::Interrupted => totals.tool_interrupted += 1,
+            Fate::Interrupted => c.interrupted += 1,
         }
         ctx.per_session
-            .entry(c.session.as_str())
+            .entry(call.session.as_str())
             .or_default()
             .add(*fate);
     }
-    totals.success_rate = Tally {
-        success: totals.tool_success,
-        failure: totals.tool_failure,
-    }
-    .rate();
-    ctx.snap.success.overall = totals.success_rate;
+    ctx.part.per_session = ctx
+        .per_session
+        .iter()
+        .map(|(s, t)| (s.to_string(), *t))
+        .collect();
 }
 
-/// Error texts kept per tool: the most recent failures.
-const RECENT_ERRORS: usize = 3;
-
-/// Calls, failures and success rate per tool, most used first, with the text of the most
-/// recent failures.
-fn tool_stats(range_calls: &[(&ToolCall, Fate)], errors: &ById<&str>) -> Vec<ToolStat> {
-    let mut tools: HashMap<&str, (u64, u64, Tally)> = HashMap::default();
-    let mut recent: HashMap<&str, Vec<ToolError>> = HashMap::default();
-    // In time order: the last ones pushed are the most recent.
+/// Calls, failures and tally per tool, with the most recent failures' texts.
+fn tool_parts(
+    range_calls: &[(&ToolCall, Fate)],
+    errors: &ById<&str>,
+) -> BTreeMap<String, ToolPart> {
+    let mut tools: HashMap<&str, ToolPart> = HashMap::default();
     for (c, fate) in range_calls {
         let t = tools.entry(c.name.as_str()).or_default();
-        t.0 += 1;
+        t.count += 1;
         if fate.failed() {
-            t.1 += 1;
+            t.failures += 1;
             if let Some(text) = errors.get(c.id.as_str()) {
-                recent.entry(c.name.as_str()).or_default().push(ToolError {
-                    time: to_datetime(c.ts).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                t.recent.push(Recent {
+                    ts: c.ts,
+                    id: c.id.clone(),
                     session: c.session.clone(),
                     text: text.to_string(),
                 });
             }
         }
-        t.2.add(*fate);
+        t.tally.add(*fate);
     }
-    let mut out: Vec<ToolStat> = tools
+    tools
         .into_iter()
-        .map(|(name, (count, failures, t))| ToolStat {
-            name: name.to_string(),
-            count,
-            failures,
-            success_rate: t.rate(),
-            recent_errors: recent
-                .remove(name)
-                .map(|mut v| {
-                    v.reverse();
-                    v.truncate(RECENT_ERRORS);
-                    v
+        .map(|(name, mut t)| {
+            t.keep_recent();
+            (name.to_string(), t)
+        })
+        .collect()
+}
+
+/// Most used first, with the text of the most recent failures.
+fn tool_stats(tools: &BTreeMap<String, ToolPart>) -> Vec<ToolStat> {
+    let mut out: Vec<ToolStat> = tools
+        .iter()
+        .map(|(name, t)| ToolStat {
+            name: name.clone(),
+            count: t.count,
+            failures: t.failures,
+            success_rate: t.tally.rate(),
+            recent_errors: t
+                .recent
+                .iter()
+                .map(|r| ToolError {
+                    time: to_datetime(r.ts).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    session: r.session.clone(),
+                    text: r.text.clone(),
                 })
-                .unwrap_or_default(),
+                .collect(),
         })
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));

@@ -15,7 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::{Ctx, Fate, items::typed_skills, local_date};
+use super::part::{CostPart, Pico, Row, pico, usd};
+use super::{Ctx, Fate, Part, Scope, items::typed_skills, local_date};
 use crate::model::facts::{AgentFile, CallKind, Millis, Usage};
 use crate::model::prices::{Price, Prices, TokenKinds};
 use crate::model::snapshot::{
@@ -31,112 +32,174 @@ pub(crate) const COMPACTION: &str = "compaction";
 /// A subagent whose type no sidecar and no call tells.
 pub(crate) const UNKNOWN_AGENT: &str = "subagent";
 
-pub(super) fn costs<'a>(ctx: &mut Ctx<'a>) {
+pub(super) fn costs(ctx: &mut Ctx) {
     let agents = agent_types(ctx);
     let skills = SkillWindows::new(ctx);
-    let mut by_model: Rows = HashMap::default();
-    let mut by_agent: Rows = HashMap::default();
-    let mut by_skill: Rows = HashMap::default();
-    let mut by_mcp: Rows = HashMap::default();
-    let mut by_session: Rows = HashMap::default();
-    // Agent type or skill, then model.
-    let mut agent_model: HashMap<(&str, &str), CostRow> = HashMap::default();
-    let mut skill_model: HashMap<(&str, &str), CostRow> = HashMap::default();
     let mut prices: HashMap<&str, Option<&Price>> = HashMap::default();
     let mut dates: HashMap<Millis, NaiveDate> = HashMap::default();
-    let mut by_day: BTreeMap<NaiveDate, CostRow> = BTreeMap::new();
-    let mut unpriced: BTreeMap<String, u64> = BTreeMap::new();
-    // Agent type or skill, then day: the cost of its priced responses.
-    let mut agent_day: HashMap<(&str, NaiveDate), f64> = HashMap::default();
-    let mut skill_day: HashMap<(&str, NaiveDate), f64> = HashMap::default();
-    let mut total = 0.0;
+    let mut p = std::mem::take(&mut ctx.part.costs);
     for &(u, file) in ctx.usage.iter() {
         let kinds = kinds(u);
         let price = *prices
             .entry(u.model.as_str())
             .or_insert_with(|| ctx.prices.get(&u.model));
-        let cost = price.and_then(|p| p.cost(&kinds));
+        let cost = price.and_then(|p| p.cost(&kinds)).map(pico);
         // Zones move by quarter hours at most: one conversion per quarter hour.
         let date = *dates
             .entry(u.ts.div_euclid(QUARTER_HOUR))
             .or_insert_with(|| local_date(u.ts, ctx.q));
         let has_tokens = u.input + u.output + u.cache_creation + u.cache_read > 0;
         match cost {
-            Some(c) => total += c,
-            None if has_tokens => *unpriced.entry(u.model.clone()).or_default() += 1,
+            Some(c) => p.total += c,
+            None if has_tokens => *p.unpriced.entry(u.model.clone()).or_default() += 1,
             None => {}
         }
-        add_to(row(&mut by_model, &u.model), &kinds, cost, has_tokens);
-        add_to(row(&mut by_session, &u.session), &kinds, cost, has_tokens);
+        let one = response(&kinds, cost, has_tokens);
+        row(&mut p.by_model, &u.model).add(&one);
+        row(&mut p.by_session, &u.session).add(&one);
         let agent = agents.of(&u.session, u.ts, u.sidechain, file);
-        add_to(row(&mut by_agent, agent), &kinds, cost, has_tokens);
-        if let Some(c) = cost {
-            *agent_day.entry((agent, date)).or_default() += c;
-        }
+        row(&mut p.by_agent, agent).add(&one);
         let model = u.model.as_str();
-        let r = agent_model.entry((agent, model)).or_default();
-        add_to(r, &kinds, cost, has_tokens);
+        if let Some(c) = cost {
+            *p.agent_day.entry((agent.to_owned(), date)).or_default() += c;
+        }
+        pair(&mut p.agent_model, agent, model).add(&one);
         if let Some((skill, estimated)) = skills.of(u.skill.as_deref(), &u.session, u.ts) {
             if let Some(c) = cost {
-                *skill_day.entry((skill, date)).or_default() += c;
+                *p.skill_day.entry((skill.to_owned(), date)).or_default() += c;
             }
-            let r = skill_model.entry((skill, model)).or_default();
-            add_to(r, &kinds, cost, has_tokens);
-            let r = row(&mut by_skill, skill);
-            add_to(r, &kinds, cost, has_tokens);
-            *r.estimated_responses.get_or_insert(0) += u64::from(estimated);
+            pair(&mut p.skill_model, skill, model).add(&one);
+            let r = row(&mut p.by_skill, skill);
+            r.add(&one);
+            r.estimated += u64::from(estimated);
         }
         if let Some(mcp) = &u.mcp {
-            add_to(row(&mut by_mcp, mcp), &kinds, cost, has_tokens);
+            row(&mut p.by_mcp, mcp).add(&one);
         }
-        let day = by_day.entry(date).or_default();
-        add_to(day, &kinds, cost, has_tokens);
+        p.by_day.entry(date).or_default().add(&one);
     }
-    for (ty, ms) in &agents.durations {
-        row(&mut by_agent, ty).duration_ms = Some(*ms);
+    p.durations = agents.durations.clone();
+    calls_inside(ctx, &agents, &skills, &mut p);
+    previous_costs(ctx, &agents, &skills, &mut p);
+    ctx.part.costs = p;
+}
+
+/// One response as a row.
+fn response(k: &TokenKinds, cost: Option<Pico>, has_tokens: bool) -> Row {
+    Row {
+        responses: 1,
+        tokens: CostTokens {
+            input: k.input,
+            output: k.output,
+            cache_creation: k.cache_creation,
+            cache_write_1h: k.cache_write_1h,
+            cache_read: k.cache_read,
+        },
+        cost: cost.unwrap_or(0),
+        unpriced: u64::from(cost.is_none() && has_tokens),
+        estimated: 0,
     }
-    for row in by_skill.values_mut() {
-        row.estimated_responses = row.estimated_responses.filter(|n| *n > 0);
+}
+
+fn row<'m>(map: &'m mut BTreeMap<String, Row>, key: &str) -> &'m mut Row {
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), Row::default());
     }
-    for (rows, cross) in [(&mut by_agent, agent_model), (&mut by_skill, skill_model)] {
-        let mut split: HashMap<&str, Rows> = HashMap::default();
-        for ((item, model), mut r) in cross {
-            r.name = model.to_owned();
-            split.entry(item).or_default().insert(model, r);
+    map.get_mut(key).expect("inserted above")
+}
+
+fn pair<'m>(map: &'m mut BTreeMap<(String, String), Row>, item: &str, model: &str) -> &'m mut Row {
+    map.entry((item.to_owned(), model.to_owned())).or_default()
+}
+
+/// The cost rows, the header's total and trend, the agents' and skills' extras, and the
+/// models without a price.
+pub(super) fn finish(scope: &mut Scope, part: &Part) {
+    let p = &part.costs;
+    let mut by_agent = rows(&p.by_agent);
+    for (ty, ms) in &p.durations {
+        by_agent
+            .entry(ty.clone())
+            .or_insert_with(|| named(ty, &Row::default()))
+            .duration_ms = Some(*ms);
+    }
+    let mut by_skill = rows(&p.by_skill);
+    for (name, r) in by_skill.iter_mut() {
+        r.estimated_responses = p.by_skill.get(name).map(|x| x.estimated).filter(|n| *n > 0);
+    }
+    for (rows, cross) in [(&mut by_agent, &p.agent_model), (&mut by_skill, &p.skill_model)] {
+        let mut split: BTreeMap<&str, Vec<CostRow>> = BTreeMap::new();
+        for ((item, model), r) in cross {
+            split.entry(item).or_default().push(named(model, r));
         }
         for (item, models) in split {
-            row(rows, item).by_model = by_cost(models);
+            let r = rows
+                .entry(item.to_owned())
+                .or_insert_with(|| named(item, &Row::default()));
+            r.by_model = by_cost(models);
         }
     }
-    let (agent_extras, skill_extras, previous) =
-        item_extras(ctx, &agents, &skills, agent_day, skill_day);
-    let snap = &mut ctx.snap;
-    snap.costs.agent_extras = agent_extras;
-    snap.costs.skill_extras = skill_extras;
-    snap.totals.cost_usd = total;
-    snap.totals.previous_cost_usd = previous;
-    snap.costs.by_model = by_cost(by_model);
-    snap.costs.by_agent_type = by_cost(by_agent);
-    snap.costs.by_skill = by_cost(by_skill);
-    snap.costs.by_mcp_server = by_cost(by_mcp);
-    snap.costs.by_session = by_cost(by_session);
+    let snap = &mut scope.snap;
+    snap.costs.agent_extras = extras(&p.agent_calls, &p.agent_day, &p.previous_agent);
+    snap.costs.skill_extras = extras(&p.skill_calls, &p.skill_day, &p.previous_skill);
+    snap.totals.cost_usd = usd(p.total);
+    snap.totals.previous_cost_usd = p.previous.map(usd);
+    snap.costs.by_model = by_cost(rows(&p.by_model).into_values().collect());
+    snap.costs.by_agent_type = by_cost(by_agent.into_values().collect());
+    snap.costs.by_skill = by_cost(by_skill.into_values().collect());
+    snap.costs.by_mcp_server = by_cost(rows(&p.by_mcp).into_values().collect());
+    snap.costs.by_session = by_cost(rows(&p.by_session).into_values().collect());
     // Each session's row names its project, so spend sums by project from the JSON.
     for r in &mut snap.costs.by_session {
-        let project = ctx.sessions.get(r.name.as_str()).and_then(|s| s.project());
+        let project = scope.sessions.get(r.name.as_str()).and_then(|s| s.project());
         r.project = project.map(str::to_string);
     }
-    snap.costs.by_day = by_day
-        .into_iter()
-        .map(|(day, mut r)| {
-            r.name = day.format("%Y-%m-%d").to_string();
-            r
-        })
+    snap.costs.by_day = p
+        .by_day
+        .iter()
+        .map(|(day, r)| named(&day.format("%Y-%m-%d").to_string(), r))
         .collect();
-    prices_used(snap, ctx.prices, unpriced);
+    prices_used(snap, scope.prices, &p.unpriced);
+}
+
+fn named(name: &str, r: &Row) -> CostRow {
+    CostRow {
+        name: name.to_owned(),
+        responses: r.responses,
+        tokens: r.tokens,
+        cost_usd: usd(r.cost),
+        unpriced_responses: r.unpriced,
+        ..CostRow::default()
+    }
+}
+
+fn rows(map: &BTreeMap<String, Row>) -> BTreeMap<String, CostRow> {
+    map.iter().map(|(k, r)| (k.clone(), named(k, r))).collect()
+}
+
+/// Per agent type or skill: the calls made inside it, its cost by day and in the previous
+/// range.
+fn extras(
+    calls: &BTreeMap<String, CallTally>,
+    days: &BTreeMap<(String, NaiveDate), Pico>,
+    previous: &BTreeMap<String, Pico>,
+) -> BTreeMap<String, ItemExtra> {
+    let mut out: BTreeMap<String, ItemExtra> = BTreeMap::new();
+    for (item, t) in calls {
+        out.entry(item.clone()).or_default().calls = *t;
+    }
+    for ((item, date), c) in days {
+        let e = out.entry(item.clone()).or_default();
+        e.by_day.insert(date.format("%Y-%m-%d").to_string(), usd(*c));
+    }
+    for (item, c) in previous {
+        out.entry(item.clone()).or_default().previous_cost_usd = Some(usd(*c));
+    }
+    out
 }
 
 /// The table's date and source, and the models without a price (named in diagnostics).
-fn prices_used(snap: &mut Snapshot, prices: &Prices, unpriced: BTreeMap<String, u64>) {
+fn prices_used(snap: &mut Snapshot, prices: &Prices, unpriced: &BTreeMap<String, u64>) {
     snap.prices.date.clone_from(&prices.date);
     snap.prices.source.clone_from(&prices.source);
     snap.prices.unpriced = unpriced.keys().cloned().collect();
@@ -203,71 +266,23 @@ pub(super) fn item_costs(snap: &mut Snapshot) {
     }
 }
 
-/// Per agent type and skill: the tool calls made inside it (what it bought), its cost by
-/// day, and its cost in the previous range; with the previous range's total.
-fn item_extras<'a>(
-    ctx: &Ctx<'a>,
-    agents: &AgentTypes<'a>,
-    skills: &SkillWindows<'a>,
-    agent_day: DayCosts,
-    skill_day: DayCosts,
-) -> (Extras, Extras, Option<f64>) {
-    // What each agent type and skill bought: the tool calls made inside it.
-    let mut agent_extras: HashMap<&str, ItemExtra> = HashMap::default();
-    let mut skill_extras: HashMap<&str, ItemExtra> = HashMap::default();
+/// What each agent type and skill bought: the tool calls made inside it.
+fn calls_inside(ctx: &Ctx, agents: &AgentTypes, skills: &SkillWindows, p: &mut CostPart) {
     let call_files = call_files(ctx);
     for (c, fate) in &ctx.range_calls {
         let file = call_files.get(c.id.as_str()).copied();
         let agent = agents.of(&c.session, c.ts, c.sidechain, file);
-        add_call(&mut agent_extras.entry(agent).or_default().calls, *fate);
+        add_call(p.agent_calls.entry(agent.to_owned()).or_default(), *fate);
         if let Some((skill, _)) = skills.of(c.skill.as_deref(), &c.session, c.ts) {
-            add_call(&mut skill_extras.entry(skill).or_default().calls, *fate);
+            add_call(p.skill_calls.entry(skill.to_owned()).or_default(), *fate);
         }
     }
-    for (days, extras) in [
-        (agent_day, &mut agent_extras),
-        (skill_day, &mut skill_extras),
-    ] {
-        for ((item, date), c) in days {
-            let e = extras.entry(item).or_default();
-            e.by_day.insert(date.format("%Y-%m-%d").to_string(), c);
-        }
-    }
-    let previous = previous_costs(ctx, agents, skills);
-    for (costs, extras) in [
-        (previous.by_agent, &mut agent_extras),
-        (previous.by_skill, &mut skill_extras),
-    ] {
-        for (item, c) in costs {
-            extras.entry(item).or_default().previous_cost_usd = Some(c);
-        }
-    }
-    let owned = |m: HashMap<&str, ItemExtra>| -> BTreeMap<String, ItemExtra> {
-        m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
-    };
-    (owned(agent_extras), owned(skill_extras), previous.total)
 }
 
-/// Cost by (agent type or skill, day).
-type DayCosts<'s> = HashMap<(&'s str, NaiveDate), f64>;
-type Extras = BTreeMap<String, ItemExtra>;
-
-/// What the priced responses of the previous range cost, in all and per agent type and
-/// skill (attributed as in range).
-struct Previous<'s> {
-    /// None when nothing there was priced (the header's trend).
-    total: Option<f64>,
-    by_agent: HashMap<&'s str, f64>,
-    by_skill: HashMap<&'s str, f64>,
-}
-
-/// The previous range's responses, once per message id (the line with the most output, as
-/// in range), in the project scope (no `--sessions` cut, like the previous counts).
-fn previous_costs<'s, 'a: 's>(
-    ctx: &Ctx<'a>,
-    agents: &'s AgentTypes<'a>,
-    skills: &'s SkillWindows<'a>,
-) -> Previous<'s> {
+/// What the previous range's priced responses cost, in all and per agent type and skill
+/// (attributed as in range): once per message id (the line with the most output, as in
+/// range), in the project scope (no `--sessions` cut, like the previous counts).
+fn previous_costs(ctx: &Ctx, agents: &AgentTypes, skills: &SkillWindows, p: &mut CostPart) {
     let mut best: HashMap<&str, (&Usage, Option<&AgentFile>)> = HashMap::default();
     for f in &ctx.files {
         for u in &f.usage {
@@ -284,27 +299,18 @@ fn previous_costs<'s, 'a: 's>(
                 .or_insert((u, f.agent.as_ref()));
         }
     }
-    let mut usage: Vec<(&Usage, Option<&AgentFile>)> = best.into_values().collect();
-    // One order, the same sums on every run.
-    usage.sort_unstable_by(|a, b| (a.0.ts, &a.0.message_id).cmp(&(b.0.ts, &b.0.message_id)));
-    let mut out = Previous {
-        total: None,
-        by_agent: HashMap::default(),
-        by_skill: HashMap::default(),
-    };
-    for (u, file) in usage {
+    for (u, file) in best.into_values() {
         let Some(c) = ctx.prices.get(&u.model).and_then(|p| p.cost(&kinds(u))) else {
             continue;
         };
-        *out.total.get_or_insert(0.0) += c;
-        *out.by_agent
-            .entry(agents.of(&u.session, u.ts, u.sidechain, file))
-            .or_default() += c;
+        let c = pico(c);
+        *p.previous.get_or_insert(0) += c;
+        let agent = agents.of(&u.session, u.ts, u.sidechain, file);
+        *p.previous_agent.entry(agent.to_owned()).or_default() += c;
         if let Some((skill, _)) = skills.of(u.skill.as_deref(), &u.session, u.ts) {
-            *out.by_skill.entry(skill).or_default() += c;
+            *p.previous_skill.entry(skill.to_owned()).or_default() += c;
         }
     }
-    out
 }
 
 /// A response's tokens by kind.
@@ -319,7 +325,7 @@ fn kinds(u: &Usage) -> TokenKinds {
 }
 
 /// Each call made in a subagent's own transcript, with that transcript.
-fn call_files<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, &'a AgentFile> {
+fn call_files<'a>(ctx: &Ctx<'a, '_>) -> HashMap<&'a str, &'a AgentFile> {
     let mut out = HashMap::default();
     for f in &ctx.files {
         if let Some(agent) = &f.agent {
@@ -341,7 +347,7 @@ fn add_call(t: &mut CallTally, fate: Fate) {
 /// Per session in range: what the responses of one skill (`skill`) or agent type cost
 /// there, and what all its responses cost (priced ones; attributed as in [`costs`]).
 pub(super) fn session_costs<'a>(
-    ctx: &Ctx<'a>,
+    ctx: &Ctx<'a, '_>,
     skill: bool,
     name: &str,
 ) -> (HashMap<&'a str, f64>, HashMap<&'a str, f64>) {
@@ -368,34 +374,8 @@ pub(super) fn session_costs<'a>(
     (item, total)
 }
 
-/// Rows by name while they are summed.
-type Rows<'a> = HashMap<&'a str, CostRow>;
-
-fn row<'m, 'a>(map: &'m mut Rows<'a>, key: &'a str) -> &'m mut CostRow {
-    map.entry(key).or_insert_with(|| CostRow {
-        name: key.to_owned(),
-        ..CostRow::default()
-    })
-}
-
-fn add_to(row: &mut CostRow, k: &TokenKinds, cost: Option<f64>, has_tokens: bool) {
-    row.responses += 1;
-    let t = &mut row.tokens;
-    t.input += k.input;
-    t.output += k.output;
-    t.cache_creation += k.cache_creation;
-    t.cache_write_1h += k.cache_write_1h;
-    t.cache_read += k.cache_read;
-    match cost {
-        Some(c) => row.cost_usd += c,
-        None if has_tokens => row.unpriced_responses += 1,
-        None => {}
-    }
-}
-
 /// Most expensive first, then most tokens, then by name.
-fn by_cost(map: Rows) -> Vec<CostRow> {
-    let mut rows: Vec<CostRow> = map.into_values().collect();
+fn by_cost(mut rows: Vec<CostRow>) -> Vec<CostRow> {
     let tokens = |t: &CostTokens| t.input + t.output + t.cache_creation + t.cache_read;
     rows.sort_by(|a, b| {
         b.cost_usd
@@ -450,7 +430,7 @@ impl<'a> AgentTypes<'a> {
     }
 }
 
-fn agent_types<'a>(ctx: &Ctx<'a>) -> AgentTypes<'a> {
+fn agent_types<'a>(ctx: &Ctx<'a, '_>) -> AgentTypes<'a> {
     let mut by_id = HashMap::default();
     let mut durations_by_call: HashMap<&str, u64> = HashMap::default();
     for f in &ctx.files {
@@ -508,7 +488,7 @@ struct SkillWindows<'a> {
 }
 
 impl<'a> SkillWindows<'a> {
-    fn new(ctx: &Ctx<'a>) -> Self {
+    fn new(ctx: &Ctx<'a, '_>) -> Self {
         let attributed = ctx
             .files
             .iter()

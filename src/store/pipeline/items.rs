@@ -1,64 +1,34 @@
 //! Step 3, items: skills and agents invoked in range, against the range before, per day,
 //! with the success of the sessions that used them against those that did not.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 
 use chrono::{Duration, NaiveDate};
 
-use super::{Bounds, Ctx, Tally, local_date, sort_items, trend};
+use super::part::ItemPart;
+use super::{Bounds, Ctx, Part, Scope, Tally, local_date, sort_items, trend};
 use crate::model::facts::{CallKind, FileFacts, Millis, SkillSeenHow};
 use crate::model::names::same_name;
 use crate::model::snapshot::{DailyCount, InvokedBy, ItemStat, MAX_DAILY_DAYS, Source};
 use crate::store::Query;
 
-#[derive(Default)]
-struct ItemAcc {
-    count: u64,
-    /// Of `count`: typed by the user (skills only).
-    typed: u64,
-    previous: u64,
-    sessions: HashSet<String>,
-    own: Tally,
-    daily: BTreeMap<NaiveDate, u64>,
-}
-
-/// Skills and agents by name, and the sessions that used any skill. Skills and agents
-/// never share a map or a set: an agent named like a skill (`reviewer`) is not a skill.
-#[derive(Default)]
-struct Accs<'a> {
-    skills: HashMap<String, ItemAcc>,
-    agents: HashMap<String, ItemAcc>,
-    sessions_with_skills: HashSet<&'a str>,
-}
-
 pub(super) fn items(ctx: &mut Ctx) {
-    let accs = accumulate(ctx);
-    let (with_skills, without_skills) =
-        split(&ctx.per_session, |s| accs.sessions_with_skills.contains(s));
-    ctx.snap.success.with_skills = with_skills;
-    ctx.snap.success.without_skills = without_skills;
-    let bounds = day_bounds(&ctx.bounds, ctx.q);
-    ctx.snap.skills = to_stats(accs.skills, bounds, &ctx.per_session, true);
-    ctx.snap.agents = to_stats(accs.agents, bounds, &ctx.per_session, false);
-}
-
-fn accumulate<'a>(ctx: &Ctx<'a>) -> Accs<'a> {
-    let mut a = Accs::default();
+    let mut part = std::mem::take(&mut ctx.part);
     for (c, fate) in &ctx.range_calls {
         let (map, name) = match &c.kind {
-            CallKind::Skill(n) => (&mut a.skills, n),
-            CallKind::Agent(n) => (&mut a.agents, n),
+            CallKind::Skill(n) => (&mut part.skills, n),
+            CallKind::Agent(n) => (&mut part.agents, n),
             CallKind::Plain => continue,
         };
-        let acc = map.entry(name.clone()).or_default();
+        let acc = item(map, name);
         acc.count += 1;
         acc.sessions.insert(c.session.clone());
         acc.own.add(*fate);
         *acc.daily.entry(local_date(c.ts, ctx.q)).or_default() += 1;
         if matches!(c.kind, CallKind::Skill(_)) {
-            a.sessions_with_skills.insert(c.session.as_str());
+            part.sessions_with_skills.insert(c.session.clone());
         }
     }
     for t in typed_skills(&ctx.files) {
@@ -67,13 +37,7 @@ fn accumulate<'a>(ctx: &Ctx<'a>) -> Accs<'a> {
         if !in_range && !in_previous {
             continue;
         }
-        let key = a
-            .skills
-            .keys()
-            .find(|k| same_name(k, t.name))
-            .cloned()
-            .unwrap_or_else(|| t.name.to_string());
-        let acc = a.skills.entry(key).or_default();
+        let acc = item(&mut part.typed, t.name);
         if in_previous {
             acc.previous += 1;
             continue;
@@ -82,7 +46,7 @@ fn accumulate<'a>(ctx: &Ctx<'a>) -> Accs<'a> {
         acc.typed += 1;
         acc.sessions.insert(t.session.to_string());
         *acc.daily.entry(local_date(t.ts, ctx.q)).or_default() += 1;
-        a.sessions_with_skills.insert(t.session);
+        part.sessions_with_skills.insert(t.session.to_string());
     }
     // Previous range: project scope, no `--sessions` cut (those are "the latest N").
     for c in ctx.calls.values() {
@@ -90,12 +54,51 @@ fn accumulate<'a>(ctx: &Ctx<'a>) -> Accs<'a> {
             continue;
         }
         match &c.kind {
-            CallKind::Skill(n) => a.skills.entry(n.clone()).or_default().previous += 1,
-            CallKind::Agent(n) => a.agents.entry(n.clone()).or_default().previous += 1,
+            CallKind::Skill(n) => item(&mut part.skills, n).previous += 1,
+            CallKind::Agent(n) => item(&mut part.agents, n).previous += 1,
             CallKind::Plain => {}
         }
     }
-    a
+    ctx.part = part;
+}
+
+fn item<'m>(map: &'m mut BTreeMap<String, ItemPart>, name: &str) -> &'m mut ItemPart {
+    if !map.contains_key(name) {
+        map.insert(name.to_string(), ItemPart::default());
+    }
+    map.get_mut(name).expect("inserted above")
+}
+
+/// Skills and agents with their trends and series, and the success of the sessions that
+/// used them against the others. A typed skill counts under the called skill of the same
+/// name when there is one.
+pub(super) fn finish(scope: &mut Scope, part: &Part) {
+    let mut skills = part.skills.clone();
+    let called: Vec<&String> = part
+        .skills
+        .iter()
+        .filter(|(_, a)| a.count > 0)
+        .map(|(k, _)| k)
+        .collect();
+    for (typed, acc) in &part.typed {
+        // The least name of the same skill: the same choice whatever the order.
+        let key = called
+            .iter()
+            .find(|k| same_name(k, typed))
+            .map(|k| k.to_string())
+            .or_else(|| {
+                let alike = part.typed.keys().find(|k| same_name(k, typed));
+                alike.cloned()
+            })
+            .unwrap_or_else(|| typed.clone());
+        skills.entry(key).or_default().add(acc);
+    }
+    let (with_skills, without_skills) = split(&part.per_session, &part.sessions_with_skills);
+    scope.snap.success.with_skills = with_skills;
+    scope.snap.success.without_skills = without_skills;
+    let bounds = day_bounds(&scope.bounds, scope.q);
+    scope.snap.skills = to_stats(skills, bounds, &part.per_session, true);
+    scope.snap.agents = to_stats(part.agents.clone(), bounds, &part.per_session, false);
 }
 
 /// A skill the user typed: a `/name` command whose skill body loaded right after it.
@@ -132,14 +135,14 @@ pub(super) fn typed_skills<'a>(files: &[&'a FileFacts]) -> Vec<Typed<'a>> {
     out
 }
 
-/// Success rate of the sessions that `uses`, and of the others.
+/// Success rate of the sessions in `uses`, and of the others.
 fn split(
-    per_session: &HashMap<&str, Tally>,
-    uses: impl Fn(&str) -> bool,
+    per_session: &BTreeMap<String, Tally>,
+    uses: &BTreeSet<String>,
 ) -> (Option<f64>, Option<f64>) {
     let (mut with, mut without) = (Tally::default(), Tally::default());
     for (s, t) in per_session {
-        if uses(s) {
+        if uses.contains(s) {
             with.merge(*t)
         } else {
             without.merge(*t)
@@ -149,16 +152,16 @@ fn split(
 }
 
 fn to_stats(
-    map: HashMap<String, ItemAcc>,
+    map: BTreeMap<String, ItemPart>,
     bounds: (NaiveDate, NaiveDate),
-    per_session: &HashMap<&str, Tally>,
+    per_session: &BTreeMap<String, Tally>,
     skills: bool,
 ) -> Vec<ItemStat> {
     let mut out: Vec<ItemStat> = map
         .into_iter()
         .filter(|(_, a)| a.count > 0 || a.previous > 0)
         .map(|(name, a)| {
-            let (success_with, success_without) = split(per_session, |s| a.sessions.contains(s));
+            let (success_with, success_without) = split(per_session, &a.sessions);
             ItemStat {
                 trend_pct: trend(a.count as f64, a.previous as f64),
                 count: a.count,

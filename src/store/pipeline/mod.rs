@@ -6,10 +6,12 @@
 
 mod calls;
 pub(super) mod costs;
+pub(super) mod groups;
 pub(crate) mod insights;
 mod items;
 pub(crate) mod merge;
 mod missed;
+mod part;
 mod scope;
 pub(super) mod sessions;
 mod stages;
@@ -20,12 +22,14 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Query, Store};
-use crate::model::facts::{AgentFile, FileFacts, Millis, Outcome, Prompt, ToolCall, Usage};
+use crate::model::facts::{AgentFile, FileFacts, Millis, Outcome, ToolCall, Usage};
 use crate::model::prices::Prices;
 use crate::model::snapshot::{ItemStat, Snapshot};
+use part::Part;
 use crate::sources::catalog::Catalog;
 
-/// The picture for `q`, in order: scope, calls, items, stages, tokens, costs, missed
+/// The picture for `q`, in order: scope, then over each group of files calls, items,
+/// stages, tokens and costs (kept per group while following), their sum finished, missed
 /// opportunities, Prometheus numbers beside the transcripts', findings.
 pub(super) fn snapshot(store: &Store, q: &Query, catalog: &Catalog) -> Snapshot {
     snapshot_pruned(store, q, catalog, true)
@@ -37,26 +41,46 @@ pub(super) fn projects(store: &Store) -> Vec<String> {
 }
 
 fn snapshot_pruned(store: &Store, q: &Query, catalog: &Catalog, prune: bool) -> Snapshot {
-    let mut ctx = scope::scope(store, q, catalog, prune);
-    calls::calls(&mut ctx);
-    items::items(&mut ctx);
-    stages::stages(&mut ctx);
-    tokens::tokens(&mut ctx);
-    costs::costs(&mut ctx);
-    missed::missed(&mut ctx);
-    let mut snap = ctx.snap;
+    let mut scope = scope::scope(store, q, catalog, prune);
+    let part = if prune {
+        groups::sum(store, &scope)
+    } else {
+        count(&scope, scope.all_files.clone())
+    };
+    finish(&mut scope, &part);
+    scope.snap.missed_opportunities = missed::missed(&scope, &scope.all_files);
+    let mut snap = scope.snap;
     merge::prometheus(&mut snap, store.prometheus.as_ref());
     costs::item_costs(&mut snap);
     insights::findings(&mut snap, catalog);
     snap
 }
 
-/// What the steps share: the inputs, the joins made so far, and the snapshot being built.
-struct Ctx<'a> {
+/// The part of one group of files: the steps that count.
+fn count<'a>(scope: &Scope<'a>, files: Vec<&'a FileFacts>) -> Part {
+    let mut ctx = Ctx::new(scope, files);
+    calls::calls(&mut ctx);
+    items::items(&mut ctx);
+    stages::stages(&mut ctx);
+    tokens::tokens(&mut ctx);
+    costs::costs(&mut ctx);
+    ctx.part
+}
+
+/// The summed part turned into the snapshot's fields.
+fn finish(scope: &mut Scope, part: &Part) {
+    calls::finish(scope, part);
+    items::finish(scope, part);
+    stages::finish(scope, part);
+    tokens::finish(scope, part);
+    costs::finish(scope, part);
+}
+
+/// What every group shares: the query, the sessions and their selection, the range, and
+/// the snapshot being built.
+struct Scope<'a> {
     q: &'a Query,
     catalog: &'a Catalog,
-    /// The files with anything since the previous range began.
-    files: Vec<&'a FileFacts>,
     /// Every file: the user's history, for the missed-opportunity detector.
     all_files: Vec<&'a FileFacts>,
     bounds: Bounds,
@@ -68,22 +92,11 @@ struct Ctx<'a> {
     all_selected: bool,
     /// Every session on record, merged over its files (times, project).
     sessions: HashMap<&'a str, scope::SessionInfo<'a>>,
-    /// One call per `tool_use.id`, from every file.
-    calls: HashMap<&'a str, &'a ToolCall>,
-    /// Calls in range in the selected sessions, in time order, with their fate.
-    range_calls: Vec<(&'a ToolCall, Fate)>,
-    /// Call tallies per selected session (for "with vs without").
-    per_session: HashMap<&'a str, Tally>,
-    /// Prompts in range in the selected sessions, copies counted once.
-    prompts: Vec<&'a Prompt>,
-    /// API responses in range in the selected sessions, once per message id, with the
-    /// subagent file each came from (none: a main transcript).
-    usage: Vec<(&'a Usage, Option<&'a AgentFile>)>,
     prices: &'a Prices,
     snap: Snapshot,
 }
 
-impl Ctx<'_> {
+impl Scope<'_> {
     /// In range, and in one of the selected sessions.
     fn counts(&self, ts: Millis, session: &str) -> bool {
         // Every timestamped fact's session is on record, so when all are selected only an
@@ -94,6 +107,44 @@ impl Ctx<'_> {
             } else {
                 self.selected.contains(session)
             }
+    }
+}
+
+/// What the steps share over one group of files: the joins made so far, and the part
+/// being counted.
+struct Ctx<'a, 's> {
+    scope: &'s Scope<'a>,
+    files: Vec<&'a FileFacts>,
+    /// One call per `tool_use.id`, from every file.
+    calls: HashMap<&'a str, &'a ToolCall>,
+    /// Calls in range in the selected sessions, in time order, with their fate.
+    range_calls: Vec<(&'a ToolCall, Fate)>,
+    /// Call tallies per selected session (for "with vs without").
+    per_session: HashMap<&'a str, Tally>,
+    /// API responses in range in the selected sessions, once per message id, with the
+    /// subagent file each came from (none: a main transcript).
+    usage: Vec<(&'a Usage, Option<&'a AgentFile>)>,
+    part: Part,
+}
+
+impl<'a, 's> Ctx<'a, 's> {
+    fn new(scope: &'s Scope<'a>, files: Vec<&'a FileFacts>) -> Self {
+        Ctx {
+            scope,
+            files,
+            calls: HashMap::default(),
+            range_calls: Vec::new(),
+            per_session: HashMap::default(),
+            usage: Vec::new(),
+            part: Part::default(),
+        }
+    }
+}
+
+impl<'a> std::ops::Deref for Ctx<'a, '_> {
+    type Target = Scope<'a>;
+    fn deref(&self) -> &Scope<'a> {
+        self.scope
     }
 }
 
@@ -122,7 +173,7 @@ impl Fate {
 }
 
 /// Decided calls: successes and failures (rejections included); interrupted ones left out.
-#[derive(Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct Tally {
     success: u64,
     failure: u64,

@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::{Bounds, Ctx};
+use super::{Bounds, Scope};
 use crate::model::facts::{FileFacts, Millis, SkipReason};
 use crate::model::names::least;
 use crate::model::snapshot::{SCHEMA_ID, ScopeInfo, Snapshot, Sources, TranscriptSource};
@@ -43,15 +43,15 @@ pub(super) fn projects(store: &Store) -> Vec<String> {
     v
 }
 
-/// `prune`: leave out the files with nothing since the previous range began (see
-/// [`touches`]) and skip the session lookup when every session is selected; off only in the
-/// test that proves these shortcuts change nothing.
+/// `prune`: skip the session lookup when every session is selected (and, in the groups,
+/// leave out the files with nothing since the previous range began: see [`touches`]); off
+/// only in the test that proves these shortcuts change nothing.
 pub(super) fn scope<'a>(
     store: &'a Store,
     q: &'a Query,
     catalog: &'a Catalog,
     prune: bool,
-) -> Ctx<'a> {
+) -> Scope<'a> {
     let all_files: Vec<&FileFacts> = store.files.values().collect();
     let sessions = merge_sessions(&all_files);
     let store_min = sessions.values().map(|s| s.first_ts).min();
@@ -72,26 +72,15 @@ pub(super) fn scope<'a>(
         .map(|id| sessions[id].last_ts.min(bounds.end))
         .max()
         .map(rfc3339);
-    let files = all_files
-        .iter()
-        .copied()
-        .filter(|f| !prune || touches(f, bounds.prev_start))
-        .collect();
-    Ctx {
+    Scope {
         q,
         catalog,
-        files,
         all_files,
         bounds,
         scoped,
         all_selected: prune && selected.len() == sessions.len(),
         selected,
         sessions,
-        calls: HashMap::default(),
-        range_calls: Vec::new(),
-        per_session: HashMap::default(),
-        prompts: Vec::new(),
-        usage: Vec::new(),
         prices: &store.prices,
         snap,
     }
@@ -100,9 +89,9 @@ pub(super) fn scope<'a>(
 /// Whether a file has anything at or after `from`. A call, prompt or response counts only in
 /// the range or the previous one, and a call's result, copies and subagent come at or after
 /// it: a file with nothing since `from` adds nothing to a snapshot but the user's history
-/// (`Ctx::all_files`). This keeps a short range's cost to the recent files, whatever the
+/// (`Scope::all_files`). This keeps a short range's cost to the recent files, whatever the
 /// history. A file with no timestamped entry is always kept.
-fn touches(f: &FileFacts, from: Millis) -> bool {
+pub(super) fn touches(f: &FileFacts, from: Millis) -> bool {
     f.sessions.is_empty() || f.sessions.values().any(|s| s.last_ts >= from)
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{calls, costs, items, scope, tokens};
+use super::{Ctx, calls, costs, items, scope, tokens};
 use crate::model::facts::{CallKind, Millis};
 use crate::model::names::same_name;
 use crate::sources::catalog::Catalog;
@@ -16,7 +16,14 @@ pub(in crate::store) fn item_sessions(
     skill: bool,
     name: &str,
 ) -> Vec<SessionRow> {
-    let mut ctx = scope::scope(store, q, catalog, true);
+    let scope = scope::scope(store, q, catalog, true);
+    let files = scope
+        .all_files
+        .iter()
+        .copied()
+        .filter(|f| scope::touches(f, scope.bounds.prev_start))
+        .collect();
+    let mut ctx = Ctx::new(&scope, files);
     calls::calls(&mut ctx);
     tokens::tokens(&mut ctx);
     let (item_cost, session_cost) = costs::session_costs(&ctx, skill, name);

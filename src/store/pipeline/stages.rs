@@ -4,24 +4,25 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Ctx, Fate};
-use crate::model::facts::{Stage, ToolCall};
+use super::part::StagePart;
+use super::{Ctx, Part, Scope};
+use crate::model::facts::Stage;
 use crate::model::snapshot::{Stages, Transition};
 
 pub(super) fn stages(ctx: &mut Ctx) {
-    ctx.snap.stages = stage_stats(&ctx.range_calls);
-}
-
-fn stage_stats(range_calls: &[(&ToolCall, Fate)]) -> Stages {
+    let range_calls = &ctx.range_calls;
     let mut by_session: BTreeMap<&str, Vec<Stage>> = BTreeMap::new();
     for (c, _) in range_calls {
         if let Some(st) = c.stage {
             by_session.entry(c.session.as_str()).or_default().push(st);
         }
     }
-    let mut counts: BTreeMap<Stage, u64> = BTreeMap::new();
-    let mut reached: BTreeMap<Stage, u64> = BTreeMap::new();
-    let mut transitions: BTreeMap<(Stage, Stage), u64> = BTreeMap::new();
+    let StagePart {
+        counts,
+        reached,
+        transitions,
+        sessions,
+    } = &mut ctx.part.stages;
     for stages in by_session.values() {
         let mut current: Option<Stage> = None;
         let mut seen: BTreeSet<Stage> = BTreeSet::new();
@@ -39,12 +40,24 @@ fn stage_stats(range_calls: &[(&ToolCall, Fate)]) -> Stages {
             *reached.entry(st).or_default() += 1;
         }
     }
+    *sessions = by_session.len() as u64;
+}
+
+/// Entries and sessions per stage, transitions most taken first, and the expected stages
+/// no session reached.
+pub(super) fn finish(scope: &mut Scope, part: &Part) {
+    let StagePart {
+        counts,
+        reached,
+        transitions,
+        sessions,
+    } = &part.stages;
     let mut transitions: Vec<Transition> = transitions
-        .into_iter()
+        .iter()
         .map(|((from, to), count)| Transition {
             from: from.as_str().to_string(),
             to: to.as_str().to_string(),
-            count,
+            count: *count,
         })
         .collect();
     transitions.sort_by_key(|t| std::cmp::Reverse(t.count));
@@ -54,19 +67,19 @@ fn stage_stats(range_calls: &[(&ToolCall, Fate)]) -> Stages {
             .map(|s| (s.as_str().to_string(), m.get(s).copied().unwrap_or(0)))
             .collect()
     };
-    Stages {
+    scope.snap.stages = Stages {
         order: Stage::EXPECTED
             .iter()
             .map(|s| s.as_str().to_string())
             .collect(),
-        counts: per_stage(&counts),
-        sessions_reached: per_stage(&reached),
+        counts: per_stage(counts),
+        sessions_reached: per_stage(reached),
         missing: Stage::EXPECTED
             .iter()
             .filter(|s| !reached.contains_key(s))
             .map(|s| s.as_str().to_string())
             .collect(),
-        sessions_with_stages: by_session.len() as u64,
+        sessions_with_stages: *sessions,
         transitions,
-    }
+    };
 }

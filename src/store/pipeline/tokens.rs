@@ -4,18 +4,16 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::Ctx;
-use crate::model::facts::{AgentFile, Prompt, Usage};
+use super::{Ctx, Part, Scope};
+use crate::model::facts::{AgentFile, FileFacts, Prompt, Usage};
 use crate::model::snapshot::CommandStat;
 
 pub(super) fn tokens(ctx: &mut Ctx) {
-    let mut prompts: Vec<&Prompt> = Vec::new();
     let mut commands: HashMap<&str, u64> = HashMap::default();
     let mut best_usage: HashMap<&str, (&Usage, Option<&AgentFile>)> = HashMap::default();
     // A compaction is one (session, time): the same one in a copied file counts once.
     let mut compactions: HashSet<(&str, crate::model::facts::Millis)> = HashSet::default();
     for f in &ctx.files {
-        prompts.extend(f.prompts.iter().filter(|p| ctx.counts(p.ts, &p.session)));
         for c in &f.commands {
             if ctx.counts(c.ts, &c.session) {
                 *commands.entry(c.name.as_str()).or_default() += 1;
@@ -40,37 +38,54 @@ pub(super) fn tokens(ctx: &mut Ctx) {
                 .or_insert((u, f.agent.as_ref()));
         }
     }
-    prompts.sort_by(|a, b| (a.ts, &a.session, &a.text).cmp(&(b.ts, &b.session, &b.text)));
-    prompts.dedup_by(|a, b| a.ts == b.ts && a.session == b.session && a.text == b.text);
-    let totals = &mut ctx.snap.totals;
-    totals.prompts = prompts.len() as u64;
-    totals.compactions = compactions.len() as u64;
-    totals.sessions = ctx.selected.len() as u64;
+    let prompts = prompts(ctx.scope, &ctx.files);
+    let part = &mut ctx.part;
+    part.prompts = prompts.len() as u64;
+    part.compactions = compactions.len() as u64;
     for (u, _) in best_usage.values() {
-        let t = totals.tokens.entry(u.model.clone()).or_default();
+        let t = part.tokens.entry(u.model.clone()).or_default();
         t.input += u.input;
         t.output += u.output;
         t.cache_creation += u.cache_creation;
         t.cache_read += u.cache_read;
     }
-    ctx.prompts = prompts;
     ctx.usage = best_usage.into_values().collect();
     // Sums of floating-point costs depend on their order: one order, the same figures on
     // every run.
     ctx.usage
         .sort_unstable_by(|a, b| (a.0.ts, &a.0.message_id).cmp(&(b.0.ts, &b.0.message_id)));
-    ctx.snap.commands = command_stats(commands);
+    part.commands = commands
+        .into_iter()
+        .map(|(name, n)| (name.to_string(), n))
+        .collect();
 }
 
-/// Most used first, then by name.
-fn command_stats(commands: HashMap<&str, u64>) -> Vec<CommandStat> {
-    let mut out: Vec<CommandStat> = commands
-        .into_iter()
+/// The prompts in range in the selected sessions, copies counted once, in time order.
+pub(super) fn prompts<'a>(scope: &Scope, files: &[&'a FileFacts]) -> Vec<&'a Prompt> {
+    let mut prompts: Vec<&Prompt> = Vec::new();
+    for f in files {
+        prompts.extend(f.prompts.iter().filter(|p| scope.counts(p.ts, &p.session)));
+    }
+    prompts.sort_by(|a, b| (a.ts, &a.session, &a.text).cmp(&(b.ts, &b.session, &b.text)));
+    prompts.dedup_by(|a, b| a.ts == b.ts && a.session == b.session && a.text == b.text);
+    prompts
+}
+
+/// Prompts, compactions, sessions, tokens per model, and commands most used first.
+pub(super) fn finish(scope: &mut Scope, part: &Part) {
+    let totals = &mut scope.snap.totals;
+    totals.prompts = part.prompts;
+    totals.compactions = part.compactions;
+    totals.sessions = scope.selected.len() as u64;
+    totals.tokens = part.tokens.clone();
+    let mut commands: Vec<CommandStat> = part
+        .commands
+        .iter()
         .map(|(name, count)| CommandStat {
-            name: name.to_string(),
-            count,
+            name: name.clone(),
+            count: *count,
         })
         .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
-    out
+    commands.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+    scope.snap.commands = commands;
 }
