@@ -250,22 +250,22 @@ mod live_equals_scratch {
         s + "\n"
     }
 
-    fn snapshots(store: &Store, catalog: &Catalog) -> Vec<Snapshot> {
-        ["all", "7d", "1d"]
-            .into_iter()
-            .map(|r| {
-                let q = Query {
-                    project: None,
-                    range: parse_range(r).expect("a range"),
-                    sessions: None,
-                    timezone: chrono_tz::UTC,
-                    now: "2026-11-21T00:00:00Z".parse().expect("a time"),
-                    redact: false,
-                    all_examples: true,
-                };
-                store.snapshot(&q, catalog)
-            })
-            .collect()
+    const RANGES: [&str; 3] = ["all", "7d", "1d"];
+
+    /// The question after `step` changes: the clock moves 2 s a step, so the 1d range's
+    /// start sweeps across the lines (written from 10:00:00 the day before, a second
+    /// apart) while the dashboard keeps its counts.
+    fn query(range: &str, step: usize) -> Query {
+        let start: chrono::DateTime<chrono::Utc> = "2026-11-21T10:00:00Z".parse().expect("a time");
+        Query {
+            project: None,
+            range: parse_range(range).expect("a range"),
+            sessions: None,
+            timezone: chrono_tz::UTC,
+            now: start + chrono::Duration::seconds(2 * step as i64),
+            redact: false,
+            all_examples: true,
+        }
     }
 
     /// The snapshots of the store kept live through `ops`, and of a fresh scan after them.
@@ -274,11 +274,24 @@ mod live_equals_scratch {
         let home = dir.path().to_path_buf();
         fs::create_dir_all(home.join("projects/-w/s1/subagents")).unwrap();
         let mut engine = Engine::new(vec![home.clone()]);
-        let mut live = Store::new(vec![]);
-        engine.scan().0.into_iter().for_each(|u| live.apply(u));
-        let refresh = |engine: &mut Engine, live: &mut Store, path: &Path| {
+        let catalog = Catalog::load(
+            &[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalog")],
+            None,
+            &Default::default(),
+        );
+        // One store kept live per range, as the dashboard keeps it: following, asked the
+        // same question after every change.
+        let mut live: Vec<Store> = RANGES.iter().map(|_| Store::new(vec![])).collect();
+        let scanned = engine.scan().0;
+        for store in &mut live {
+            store.follow();
+            scanned.iter().cloned().for_each(|u| store.apply(u));
+        }
+        let refresh = |engine: &mut Engine, live: &mut Vec<Store>, path: &Path| {
             let (updates, _) = engine.refresh(&[path.to_path_buf()]);
-            updates.into_iter().for_each(|u| live.apply(u));
+            for store in live.iter_mut() {
+                updates.iter().cloned().for_each(|u| store.apply(u));
+            }
         };
         let mut n = 0u64;
         let mut text = |file: usize, lines: &[u8]| -> String {
@@ -290,7 +303,10 @@ mod live_equals_scratch {
                 })
                 .collect()
         };
-        for op in ops {
+        for (step, op) in ops.iter().enumerate() {
+            for (store, range) in live.iter().zip(RANGES) {
+                store.snapshot(&query(range, step), &catalog);
+            }
             match op {
                 Op::Append {
                     file,
@@ -327,19 +343,27 @@ mod live_equals_scratch {
                 }
             }
         }
-        let catalog = Catalog::load(
-            &[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalog")],
-            None,
-            &Default::default(),
-        );
         let mut scratch = Store::new(vec![]);
         Engine::new(vec![home])
             .scan()
             .0
             .into_iter()
             .for_each(|u| scratch.apply(u));
-        assert_eq!(live.file_count(), scratch.file_count());
-        (snapshots(&live, &catalog), snapshots(&scratch, &catalog))
+        assert_eq!(live[0].file_count(), scratch.file_count());
+        // Asked once more after the last change, then later with nothing changed: the
+        // range's start has moved across lines counted before.
+        for (store, range) in live.iter().zip(RANGES) {
+            store.snapshot(&query(range, ops.len()), &catalog);
+        }
+        let end = ops.len() + 5;
+        let of = |stores: &[&Store]| -> Vec<Snapshot> {
+            stores
+                .iter()
+                .zip(RANGES)
+                .map(|(s, r)| s.snapshot(&query(r, end), &catalog))
+                .collect()
+        };
+        (of(&live.iter().collect::<Vec<_>>()), of(&[&scratch; 3]))
     }
 
     /// The generated lines make a full picture: calls, failures, prompts, cost, a missed

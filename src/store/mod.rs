@@ -2,6 +2,7 @@
 //! out: [`Store::snapshot`] for a scope and range, computed by the small steps of
 //! `pipeline`. Pure: no I/O and no clock of its own.
 
+mod groups;
 mod pipeline;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -65,6 +66,9 @@ pub struct Store {
     pub diagnostics: Vec<Diagnostic>,
     /// Prices per model (the built-in table with the config's `[prices]` over it).
     pub prices: crate::model::prices::Prices,
+    /// While following: which files join, and each group's counts kept between snapshots.
+    groups: Option<groups::Groups>,
+    cache: std::sync::Mutex<pipeline::groups::Cache>,
 }
 
 impl Store {
@@ -75,6 +79,17 @@ impl Store {
         }
     }
 
+    /// Keep what the dashboard needs to count again only what changed: each snapshot after
+    /// the first costs what changed since the last, not the whole history (memory: the
+    /// groups' keys and counts).
+    pub fn follow(&mut self) {
+        let mut groups = groups::Groups::default();
+        for (path, facts) in &self.files {
+            groups.add(path, facts);
+        }
+        self.groups = Some(groups);
+    }
+
     pub fn apply(&mut self, update: Update) {
         match update {
             Update::File {
@@ -82,6 +97,9 @@ impl Store {
                 facts,
                 replace,
             } => {
+                if let Some(g) = &mut self.groups {
+                    g.add(&path, &facts);
+                }
                 if replace {
                     self.files.insert(path, facts);
                 } else {
@@ -89,6 +107,9 @@ impl Store {
                 }
             }
             Update::Removed(path) => {
+                if let Some(g) = &mut self.groups {
+                    g.remove(&path);
+                }
                 self.files.remove(&path);
             }
             Update::Prometheus(data) => self.prometheus = Some(data),
@@ -125,6 +146,12 @@ impl Store {
     /// The picture for `query`: transcript numbers, Prometheus numbers beside them,
     /// missed opportunities from `catalog`, and the findings.
     pub fn snapshot(&self, query: &Query, catalog: &Catalog) -> Snapshot {
-        pipeline::snapshot(self, query, catalog)
+        pipeline::snapshot(self, query, catalog, true)
+    }
+
+    /// A snapshot for a question asked once (one per project): nothing kept for it, and
+    /// what is kept for the main question stays.
+    pub fn snapshot_once(&self, query: &Query, catalog: &Catalog) -> Snapshot {
+        pipeline::snapshot(self, query, catalog, false)
     }
 }

@@ -127,7 +127,10 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
     for (name, r) in by_skill.iter_mut() {
         r.estimated_responses = p.by_skill.get(name).map(|x| x.estimated).filter(|n| *n > 0);
     }
-    for (rows, cross) in [(&mut by_agent, &p.agent_model), (&mut by_skill, &p.skill_model)] {
+    for (rows, cross) in [
+        (&mut by_agent, &p.agent_model),
+        (&mut by_skill, &p.skill_model),
+    ] {
         let mut split: BTreeMap<&str, Vec<CostRow>> = BTreeMap::new();
         for ((item, model), r) in cross {
             split.entry(item).or_default().push(named(model, r));
@@ -151,7 +154,10 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
     snap.costs.by_session = by_cost(rows(&p.by_session).into_values().collect());
     // Each session's row names its project, so spend sums by project from the JSON.
     for r in &mut snap.costs.by_session {
-        let project = scope.sessions.get(r.name.as_str()).and_then(|s| s.project());
+        let project = scope
+            .sessions
+            .get(r.name.as_str())
+            .and_then(|s| s.project());
         r.project = project.map(str::to_string);
     }
     snap.costs.by_day = p
@@ -190,7 +196,8 @@ fn extras(
     }
     for ((item, date), c) in days {
         let e = out.entry(item.clone()).or_default();
-        e.by_day.insert(date.format("%Y-%m-%d").to_string(), usd(*c));
+        e.by_day
+            .insert(date.format("%Y-%m-%d").to_string(), usd(*c));
     }
     for (item, c) in previous {
         out.entry(item.clone()).or_default().previous_cost_usd = Some(usd(*c));

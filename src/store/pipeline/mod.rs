@@ -25,14 +25,16 @@ use super::{Query, Store};
 use crate::model::facts::{AgentFile, FileFacts, Millis, Outcome, ToolCall, Usage};
 use crate::model::prices::Prices;
 use crate::model::snapshot::{ItemStat, Snapshot};
-use part::Part;
 use crate::sources::catalog::Catalog;
+use part::Part;
 
 /// The picture for `q`, in order: scope, then over each group of files calls, items,
 /// stages, tokens and costs (kept per group while following), their sum finished, missed
 /// opportunities, Prometheus numbers beside the transcripts', findings.
-pub(super) fn snapshot(store: &Store, q: &Query, catalog: &Catalog) -> Snapshot {
-    snapshot_pruned(store, q, catalog, true)
+/// `keep`: keep the groups' counts for the next snapshot of this query (the dashboard's
+/// main question, asked again at every change).
+pub(super) fn snapshot(store: &Store, q: &Query, catalog: &Catalog, keep: bool) -> Snapshot {
+    snapshot_pruned(store, q, catalog, true, keep)
 }
 
 /// Every project on record (see `Store::projects`).
@@ -40,15 +42,22 @@ pub(super) fn projects(store: &Store) -> Vec<String> {
     scope::projects(store)
 }
 
-fn snapshot_pruned(store: &Store, q: &Query, catalog: &Catalog, prune: bool) -> Snapshot {
+fn snapshot_pruned(
+    store: &Store,
+    q: &Query,
+    catalog: &Catalog,
+    prune: bool,
+    keep: bool,
+) -> Snapshot {
     let mut scope = scope::scope(store, q, catalog, prune);
-    let part = if prune {
-        groups::sum(store, &scope)
+    let (part, missed) = if prune {
+        groups::sum(store, &scope, keep)
     } else {
-        count(&scope, scope.all_files.clone())
+        let files = scope.all_files.clone();
+        (count(&scope, files.clone()), missed::missed(&scope, &files))
     };
     finish(&mut scope, &part);
-    scope.snap.missed_opportunities = missed::missed(&scope, &scope.all_files);
+    scope.snap.missed_opportunities = missed;
     let mut snap = scope.snap;
     merge::prometheus(&mut snap, store.prometheus.as_ref());
     costs::item_costs(&mut snap);

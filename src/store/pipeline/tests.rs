@@ -323,8 +323,8 @@ fn pruning_old_files_changes_no_snapshot() {
                     },
                 ];
                 for q in queries {
-                    let pruned = super::snapshot_pruned(&store, &q, &catalog, true);
-                    let whole = super::snapshot_pruned(&store, &q, &catalog, false);
+                    let pruned = super::snapshot_pruned(&store, &q, &catalog, true, false);
+                    let whole = super::snapshot_pruned(&store, &q, &catalog, false, false);
                     assert_eq!(pruned, whole, "{} at {t}, {range}", home.display());
                     compared += usize::from(pruned.totals.tool_calls > 0);
                 }

@@ -47,7 +47,7 @@ pub fn rows(store: &Store, query: &Query, catalog: &Catalog) -> Vec<ProjectRow> 
                 project: Some(path.clone()),
                 ..query.clone()
             };
-            let s = store.snapshot(&q, catalog);
+            let s = store.snapshot_once(&q, catalog);
             let priced = s
                 .costs
                 .by_model

@@ -44,7 +44,11 @@ impl Worker {
         let (jobs, rx) = std_mpsc::channel();
         std::thread::Builder::new()
             .name("skilltop-store".into())
-            .spawn(move || run(store, &catalog, &rx, &events))
+            .spawn(move || {
+                let mut store = store;
+                store.follow();
+                run(store, &catalog, &rx, &events)
+            })
             .map(|_| ())
             // Without the thread nothing would ever be shown: as fatal as a failed terminal.
             .unwrap_or_else(|e| panic!("cannot start the store's thread: {e}"));
