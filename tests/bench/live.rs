@@ -1,10 +1,11 @@
-//! `cargo bench --bench live -- HOME [APPENDS]`: what one appended transcript line
+//! `cargo bench --bench live -- HOME [APPENDS [call|skill|prompt]]`: what one appended line
 //! costs the dashboard over a history of any size (issue 13). It loads HOME (e.g. a corpus
 //! from `cargo bench --bench corpus`) into a store, then appends one assistant tool call at a
 //! time to the newest transcript and does what the dashboard does for it: re-read the
 //! changed file, apply the update, recompute the snapshot for range `7d` (only the
-//! appended lines, and `all`) and install it; the appended lines are removed at the end. Prints the process CPU time per appended line
-//! and the wall time of each step (mean, p50, p99).
+//! appended lines, and `all`) with the clock moving, and install it; the appended lines are
+//! removed at the end. Prints the process CPU time per appended line and the wall time of
+//! each step (mean, p50, p99).
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -55,10 +56,25 @@ fn newest(dir: &Path) -> Option<PathBuf> {
     best.map(|(_, p)| p)
 }
 
-fn line(session: &str, cwd: &str, ts: &str, n: usize) -> String {
-    format!(
-        r#"{{"parentUuid":null,"isSidechain":false,"userType":"external","cwd":"{cwd}","sessionId":"{session}","version":"2.1.30","type":"assistant","uuid":"bench-{n}","timestamp":"{ts}","requestId":"req_bench_{n}","message":{{"id":"msg_bench_{n}","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[{{"type":"tool_use","id":"toolu_bench_{n}","name":"Skill","input":{{"skill":"bench-skill"}}}}],"stop_reason":"tool_use","usage":{{"input_tokens":3,"cache_creation_input_tokens":10,"cache_read_input_tokens":100,"output_tokens":20}}}}}}"#
-    )
+/// An appended line of `kind`: `call` (a tool call, most of what a session writes),
+/// `skill` (a `Skill` call: a run the missed opportunities read) or `prompt` (a human
+/// prompt: judged by the detector).
+fn line(kind: &str, session: &str, cwd: &str, ts: &str, n: usize) -> String {
+    let head = format!(
+        r#""parentUuid":null,"isSidechain":false,"userType":"external","cwd":"{cwd}","sessionId":"{session}","version":"2.1.30","uuid":"bench-{n}","timestamp":"{ts}""#
+    );
+    let call = |name: &str, input: &str| {
+        format!(
+            r#"{{{head},"type":"assistant","requestId":"req_bench_{n}","message":{{"id":"msg_bench_{n}","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[{{"type":"tool_use","id":"toolu_bench_{n}","name":"{name}","input":{input}}}],"stop_reason":"tool_use","usage":{{"input_tokens":3,"cache_creation_input_tokens":10,"cache_read_input_tokens":100,"output_tokens":20}}}}}}"#
+        )
+    };
+    match kind {
+        "skill" => call("Skill", r#"{"skill":"bench-skill"}"#),
+        "prompt" => format!(
+            r#"{{{head},"type":"user","message":{{"role":"user","content":"please review the change {n} before I commit it"}}}}"#
+        ),
+        _ => call("Bash", r#"{"command":"cargo test"}"#),
+    }
 }
 
 fn main() {
@@ -67,16 +83,19 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     let Some(home) = args.first().map(PathBuf::from) else {
-        eprintln!("usage: cargo bench --bench live -- HOME [APPENDS]");
+        eprintln!("usage: cargo bench --bench live -- HOME [APPENDS [call|skill|prompt]]");
         return;
     };
     let appends: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(30);
+    let kind = args.get(2).map_or("call", String::as_str);
 
     let t = Instant::now();
     let mut engine = Engine::new(vec![home.clone()]);
     let mut store = Store::new(vec![home.display().to_string()]);
     let (updates, _) = engine.scan();
     updates.into_iter().for_each(|u| store.apply(u));
+    // As the dashboard's store: kept counts, so a change costs what changed.
+    store.follow();
     let catalog = Catalog::load(std::slice::from_ref(&home), None, &BTreeMap::new());
     println!(
         "{}: loaded {} files in {:.2} s",
@@ -111,6 +130,9 @@ fn main() {
             all_examples: false,
         };
         let mut app = App::new(query.clone(), None);
+        // The dashboard shows this range before anything is appended: not measured.
+        store.snapshot(&query, &catalog);
+        let mut query = query;
         let (mut read, mut apply, mut snap, mut install) = (vec![], vec![], vec![], vec![]);
         let cpu0 = cpu();
         let wall0 = Instant::now();
@@ -122,7 +144,7 @@ fn main() {
                 eprintln!("cannot append to {}", file.display());
                 return;
             };
-            let _ = writeln!(f, "{}", line(&session, "/bench", &ts, n));
+            let _ = writeln!(f, "{}", line(kind, &session, "/bench", &ts, n));
             drop(f);
 
             let t = Instant::now();
@@ -132,6 +154,7 @@ fn main() {
             updates.into_iter().for_each(|u| store.apply(u));
             apply.push(t.elapsed());
             let t = Instant::now();
+            query.now = chrono::Utc::now();
             let s = store.snapshot(&query, &catalog);
             snap.push(t.elapsed());
             let t = Instant::now();
@@ -140,7 +163,7 @@ fn main() {
         }
         let cpu_per = (cpu() - cpu0).as_secs_f64() * 1e3 / appends as f64;
         let wall_per = wall0.elapsed().as_secs_f64() * 1e3 / appends as f64;
-        println!("range {range}: {appends} appended lines");
+        println!("range {range}: {appends} appended lines ({kind})");
         println!("  CPU per line      {cpu_per:8.2} ms (wall {wall_per:.2} ms)");
         println!("  re-read file      {}", summary(read));
         println!("  apply             {}", summary(apply));
