@@ -66,9 +66,11 @@ impl<'a> Sessions<'a> {
             .iter()
             .filter(|f| f.sessions.is_empty() || f.sessions.keys().any(|id| keep(id)))
         {
-            for c in f.calls.iter().filter(|c| keep(&c.session)) {
+            // The kind first: most calls are plain, and `keep` is a look-up.
+            for c in &f.calls {
                 if let CallKind::Skill(n) | CallKind::Agent(n) = &c.kind
                     && !n.is_empty()
+                    && keep(&c.session)
                 {
                     s.runs.push(Run {
                         session: &c.session,
@@ -126,12 +128,17 @@ impl Catalog {
         let in_catalog = self.detector.items.len();
         // Each prompt is read once, on every core.
         let prepared: Vec<Prepared> = prompts.par_iter().map(|p| d.prepare(&p.text)).collect();
+        // Runs are many (every `Skill` and agent call on record) and their names few.
+        let mut named: HashMap<&str, &[usize]> = HashMap::default();
+        for r in &sessions.runs {
+            named.entry(r.name).or_insert_with(|| d.items_named(r.name));
+        }
         let mut history = d.history_of(
-            precedents(d, prompts, &prepared, &sessions.runs),
+            precedents(prompts, &prepared, &sessions.runs, &named),
             prepared.iter().map(|p| p.stems.as_slice()),
         );
         for r in &sessions.runs {
-            for &i in d.items_named(r.name) {
+            for &i in named[r.name] {
                 *history.ran.entry(i).or_default() += 1;
             }
         }
@@ -146,7 +153,7 @@ impl Catalog {
             *a = true;
         }
         for r in &sessions.runs {
-            for &i in d.items_named(r.name) {
+            for &i in named[r.name] {
                 default_available[i] = true;
             }
         }
@@ -226,7 +233,12 @@ impl Catalog {
         for (name, description) in &sessions.listed {
             add(name, DefinitionKind::Skill, description);
         }
-        for r in &sessions.runs {
+        let mut once: HashSet<(&str, bool)> = HashSet::default();
+        for r in sessions
+            .runs
+            .iter()
+            .filter(|r| once.insert((r.name, r.agent)))
+        {
             let kind = if r.agent {
                 DefinitionKind::Agent
             } else {
@@ -292,10 +304,10 @@ fn example(o: &Occasion, redact: bool) -> MissedExample {
 /// The requests after which an item ran: for each run, the last prompt of its session
 /// before it, if that prompt was typed by the human.
 fn precedents(
-    d: &Detector,
     prompts: &[&Prompt],
     prepared: &[Prepared],
     runs: &[Run],
+    named: &HashMap<&str, &[usize]>,
 ) -> Vec<Precedent> {
     let mut by_session: HashMap<&str, Vec<(&Prompt, &Prepared)>> = HashMap::default();
     for (p, pr) in prompts.iter().zip(prepared) {
@@ -318,7 +330,7 @@ fn precedents(
         if split.kind != PromptKind::Typed {
             continue;
         }
-        for &i in d.items_named(r.name) {
+        for &i in named[r.name] {
             if seen.insert((i, p.session.as_str(), p.ts)) {
                 out.push(Precedent {
                     item: i,
