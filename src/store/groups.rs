@@ -6,8 +6,9 @@
 //! again never wrong.
 
 use std::collections::hash_map::Entry;
+use std::ffi::OsString;
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
@@ -15,7 +16,8 @@ use crate::model::facts::FileFacts;
 
 #[derive(Debug, Default)]
 pub(super) struct Groups {
-    ids: HashMap<PathBuf, u32>,
+    /// By the path's bytes: hashing a `Path` walks its components.
+    ids: HashMap<OsString, u32>,
     parent: Vec<u32>,
     size: Vec<u32>,
     /// Per file, the clock of its last change.
@@ -28,14 +30,14 @@ pub(super) struct Groups {
 impl Groups {
     /// New facts of a file (appended lines, or the whole file read again).
     pub(super) fn add(&mut self, path: &Path, facts: &FileFacts) {
-        let id = match self.ids.get(path) {
+        let id = match self.ids.get(path.as_os_str()) {
             Some(&id) => id,
             None => {
                 let id = self.parent.len() as u32;
                 self.parent.push(id);
                 self.size.push(1);
                 self.changed.push(0);
-                self.ids.insert(path.to_path_buf(), id);
+                self.ids.insert(path.as_os_str().to_owned(), id);
                 id
             }
         };
@@ -53,12 +55,12 @@ impl Groups {
     }
 
     pub(super) fn remove(&mut self, path: &Path) {
-        self.ids.remove(path);
+        self.ids.remove(path.as_os_str());
     }
 
     /// A file's group, and the clock of the file's last change.
     pub(super) fn of(&self, path: &Path) -> Option<(u32, u64)> {
-        let id = *self.ids.get(path)?;
+        let id = *self.ids.get(path.as_os_str())?;
         Some((self.root(id), self.changed[id as usize]))
     }
 
@@ -128,5 +130,72 @@ fn for_each_key(f: &FileFacts, mut key: impl FnMut(u64)) {
     }
     for c in &f.compactions {
         hash(0, &c.session);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::facts::{CallKind, SessionSeen, ToolCall};
+
+    fn file(session: &str, call: &str) -> FileFacts {
+        let mut f = FileFacts::default();
+        f.sessions.insert(
+            session.into(),
+            SessionSeen {
+                first_ts: 1,
+                last_ts: 2,
+                cwd: None,
+                sidechain_cwd: None,
+            },
+        );
+        f.calls.push(ToolCall {
+            id: call.into(),
+            name: "Bash".into(),
+            kind: CallKind::Plain,
+            session: session.into(),
+            ts: 1,
+            stage: None,
+            sidechain: false,
+            skill: None,
+        });
+        f
+    }
+
+    fn group(g: &Groups, p: &str) -> u32 {
+        g.of(Path::new(p)).expect("a known file").0
+    }
+
+    #[test]
+    fn files_join_on_a_shared_session_or_call_and_stay_joined() {
+        let mut g = Groups::default();
+        g.add(Path::new("a"), &file("s1", "t1"));
+        g.add(Path::new("b"), &file("s2", "t2"));
+        assert_ne!(group(&g, "a"), group(&g, "b"), "nothing shared");
+        // A resumed copy: another session holding a call of s1.
+        g.add(Path::new("c"), &file("s3", "t1"));
+        assert_eq!(group(&g, "a"), group(&g, "c"));
+        assert_ne!(group(&g, "a"), group(&g, "b"));
+        // A file of s2 that shares a call with c joins all three.
+        g.add(Path::new("d"), &file("s2", "t1"));
+        assert_eq!(group(&g, "b"), group(&g, "a"));
+        // Gone files leave their joins: the others stay one group, and a new file with a
+        // key only the gone file had still joins them.
+        g.remove(Path::new("c"));
+        assert!(g.of(Path::new("c")).is_none());
+        g.add(Path::new("e"), &file("s3", "t9"));
+        assert_eq!(group(&g, "e"), group(&g, "a"));
+    }
+
+    #[test]
+    fn a_change_moves_the_files_clock_past_every_other() {
+        let mut g = Groups::default();
+        g.add(Path::new("a"), &file("s1", "t1"));
+        g.add(Path::new("b"), &file("s2", "t2"));
+        let before = g.of(Path::new("a")).expect("known").1;
+        let other = g.of(Path::new("b")).expect("known").1;
+        g.add(Path::new("a"), &FileFacts::default());
+        let after = g.of(Path::new("a")).expect("known").1;
+        assert!(after > before && after > other);
     }
 }

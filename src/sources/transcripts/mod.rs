@@ -117,8 +117,13 @@ impl Engine {
                 files.extend(found);
                 diagnostics.extend(diags);
             }
-            // Known files at or below a path that changed: covers deletions of both.
-            files.extend(self.cursors.keys().filter(|k| k.starts_with(path)).cloned());
+            // Known files at or below a path that changed: covers deletions of both (a known
+            // file has nothing below it: no walk over every file for an appended line).
+            if self.cursors.contains_key(path) {
+                files.push(path.clone());
+            } else {
+                files.extend(self.cursors.keys().filter(|k| k.starts_with(path)).cloned());
+            }
         }
         files.sort();
         files.dedup();

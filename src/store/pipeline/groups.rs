@@ -36,7 +36,7 @@ impl std::fmt::Debug for Cache {
 
 /// One group's part, and what it was counted from.
 struct Kept {
-    files: u64,
+    files: (usize, u64),
     selection: u64,
     bounds: [Millis; 3],
     part: Part,
@@ -68,12 +68,17 @@ pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> (Part, Vec<Missed
             .collect();
         return (count(scope, files.clone()), missed::missed(scope, &files));
     };
-    let mut by_group: HashMap<u32, Vec<(&Path, &FileFacts, u64)>> = HashMap::default();
-    for (path, f) in &store.files {
-        if let Some((group, changed)) = groups.of(path) {
-            by_group.entry(group).or_default().push((path, f, changed));
-        }
-    }
+    // Files by group, in one sorted list: no list per group to allocate.
+    let mut files: Vec<(u32, &Path, &FileFacts, u64)> = store
+        .files
+        .iter()
+        .filter_map(|(path, f)| {
+            groups
+                .of(path)
+                .map(|(g, changed)| (g, path.as_path(), f, changed))
+        })
+        .collect();
+    files.sort_unstable_by_key(|m| m.0);
     let mut cache = store.cache.lock().unwrap_or_else(|e| e.into_inner());
     let query = query_key(scope);
     if cache.query != query {
@@ -84,26 +89,26 @@ pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> (Part, Vec<Missed
     }
     let b = &scope.bounds;
     let bounds = [b.start, b.end, b.prev_start];
+    let selection = selection(scope);
     let mut live: HashMap<u32, u64> = HashMap::default();
     let mut fresh: HashSet<u32> = HashSet::default();
-    for (group, mut members) in by_group {
-        if !members.iter().any(|m| touches(m.1, b.prev_start)) {
+    for members in files.chunk_by(|a, b| a.0 == b.0) {
+        let group = members[0].0;
+        let Some(seen) = look(members, b.prev_start) else {
             continue;
-        }
-        members.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let files = hash_of(|h| members.iter().for_each(|(p, _, c)| (p, c).hash(h)));
-        let selection = selection(scope, &members);
-        let span = span(&members);
+        };
         let kept = cache.parts.get(&group).filter(|k| {
-            k.files == files && k.selection == selection && still(k.bounds, bounds, span)
+            k.files == seen.files && k.selection == selection && still(k.bounds, bounds, seen.span)
         });
         let stamp = match kept {
             Some(k) => k.stamp,
             None => {
-                let files_of: Vec<&FileFacts> = members.iter().map(|m| m.1).collect();
+                let mut members = members.to_vec();
+                members.sort_unstable_by(|a, b| a.1.as_os_str().cmp(b.1.as_os_str()));
+                let files_of: Vec<&FileFacts> = members.iter().map(|m| m.2).collect();
                 cache.stamp += 1;
                 let kept = Kept {
-                    files,
+                    files: seen.files,
                     selection,
                     bounds,
                     part: count(scope, files_of.clone()),
@@ -181,27 +186,48 @@ fn still(then: [Millis; 3], now: [Millis; 3], span: Option<(Millis, Millis)>) ->
     })
 }
 
-/// The earliest and latest time of the group's facts.
-fn span(members: &[(&Path, &FileFacts, u64)]) -> Option<(Millis, Millis)> {
-    let times = members.iter().flat_map(|m| m.1.sessions.values());
-    let first = times.clone().map(|s| s.first_ts).min()?;
-    let last = times.map(|s| s.last_ts).max()?;
-    Some((first, last))
+/// What a group's files tell at a glance.
+struct Seen {
+    /// How many, and the latest clock among them: any change moves a file's clock past
+    /// every other, so these tell whether they are the files a part was counted from.
+    files: (usize, u64),
+    /// The earliest and latest time of their facts.
+    span: Option<(Millis, Millis)>,
 }
 
-/// The group's sessions, each with whether it is in the project scope and selected.
-fn selection(scope: &Scope, members: &[(&Path, &FileFacts, u64)]) -> u64 {
-    let mut ids: Vec<&str> = members
-        .iter()
-        .flat_map(|m| m.1.sessions.keys().map(String::as_str))
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    hash_of(|h| {
-        for id in ids {
-            (id, scope.scoped.contains(id), scope.selected.contains(id)).hash(h);
+/// The group's files at a glance; none when none has anything since `from` (see
+/// [`touches`]).
+fn look(members: &[(u32, &Path, &FileFacts, u64)], from: Millis) -> Option<Seen> {
+    let mut touched = false;
+    let mut span: Option<(Millis, Millis)> = None;
+    let mut clock = 0;
+    for (_, _, f, changed) in members {
+        clock = clock.max(*changed);
+        touched |= f.sessions.is_empty();
+        for s in f.sessions.values() {
+            touched |= s.last_ts >= from;
+            span = Some(match span {
+                None => (s.first_ts, s.last_ts),
+                Some((a, b)) => (a.min(s.first_ts), b.max(s.last_ts)),
+            });
         }
+    }
+    touched.then_some(Seen {
+        files: (members.len(), clock),
+        span,
     })
+}
+
+/// What a group's sessions' selection depends on beside the group's own files and span:
+/// with `--sessions N`, which sessions are the N latest (another group's new session can
+/// push one out). Without it a session is selected by its own project and times.
+fn selection(scope: &Scope) -> u64 {
+    if scope.q.sessions.is_none() {
+        return 0;
+    }
+    let mut ids: Vec<&str> = scope.selected.iter().copied().collect();
+    ids.sort_unstable();
+    hash_of(|h| ids.hash(h))
 }
 
 /// What the missed opportunities read in a group: its prompts in range, and the runs,

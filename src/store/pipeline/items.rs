@@ -93,12 +93,15 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
             .unwrap_or_else(|| typed.clone());
         skills.entry(key).or_default().add(acc);
     }
-    let (with_skills, without_skills) = split(&part.per_session, &part.sessions_with_skills);
+    let mut all = Tally::default();
+    part.per_session.values().for_each(|t| all.merge(*t));
+    let (with_skills, without_skills) = split(&part.per_session, all, &part.sessions_with_skills);
     scope.snap.success.with_skills = with_skills;
     scope.snap.success.without_skills = without_skills;
     let bounds = day_bounds(&scope.bounds, scope.q);
-    scope.snap.skills = to_stats(skills, bounds, &part.per_session, true);
-    scope.snap.agents = to_stats(part.agents.clone(), bounds, &part.per_session, false);
+    let sessions = (&part.per_session, all);
+    scope.snap.skills = to_stats(skills, bounds, sessions, true);
+    scope.snap.agents = to_stats(part.agents.clone(), bounds, sessions, false);
 }
 
 /// A skill the user typed: a `/name` command whose skill body loaded right after it.
@@ -135,33 +138,34 @@ pub(super) fn typed_skills<'a>(files: &[&'a FileFacts]) -> Vec<Typed<'a>> {
     out
 }
 
-/// Success rate of the sessions in `uses`, and of the others.
+/// Success rate of the sessions in `uses`, and of the others (`all`: every session's).
 fn split(
     per_session: &BTreeMap<String, Tally>,
+    all: Tally,
     uses: &BTreeSet<String>,
 ) -> (Option<f64>, Option<f64>) {
-    let (mut with, mut without) = (Tally::default(), Tally::default());
-    for (s, t) in per_session {
-        if uses.contains(s) {
-            with.merge(*t)
-        } else {
-            without.merge(*t)
-        }
+    let mut with = Tally::default();
+    for t in uses.iter().filter_map(|s| per_session.get(s)) {
+        with.merge(*t);
     }
+    let without = Tally {
+        success: all.success - with.success,
+        failure: all.failure - with.failure,
+    };
     (with.rate(), without.rate())
 }
 
 fn to_stats(
     map: BTreeMap<String, ItemPart>,
     bounds: (NaiveDate, NaiveDate),
-    per_session: &BTreeMap<String, Tally>,
+    (per_session, all): (&BTreeMap<String, Tally>, Tally),
     skills: bool,
 ) -> Vec<ItemStat> {
     let mut out: Vec<ItemStat> = map
         .into_iter()
         .filter(|(_, a)| a.count > 0 || a.previous > 0)
         .map(|(name, a)| {
-            let (success_with, success_without) = split(per_session, &a.sessions);
+            let (success_with, success_without) = split(per_session, all, &a.sessions);
             ItemStat {
                 trend_pct: trend(a.count as f64, a.previous as f64),
                 count: a.count,

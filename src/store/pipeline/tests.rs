@@ -264,11 +264,12 @@ fn replace_and_remove_drop_a_files_contribution() {
 }
 
 /// The shortcuts (files with nothing since the previous range began left out, no session
-/// lookup when every session is selected) change nothing, over
-/// the demo data and the real config directories (when `../shared` is there), for short and
-/// long ranges ending at several moments of their history.
+/// lookup when every session is selected) and the counts kept while following (asked
+/// again as the clock moves) change nothing, over the demo data and the real config
+/// directories (when `../shared` is there), for short and long ranges ending at several
+/// moments of their history.
 #[test]
-fn pruning_old_files_changes_no_snapshot() {
+fn pruning_and_kept_counts_change_no_snapshot() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut homes = vec![root.join("fixtures/demo")];
     for h in ["claude-home", "claude-home-2"] {
@@ -305,27 +306,36 @@ fn pruning_old_files_changes_no_snapshot() {
         ) else {
             panic!("{}: no activity", home.display());
         };
+        let mut following = Store::new(vec![]);
+        following.follow();
+        let mut engine = crate::sources::transcripts::Engine::new(vec![home.clone()]);
+        engine.scan().0.into_iter().for_each(|u| following.apply(u));
         let mut compared = 0;
-        for k in 0..=8 {
-            let t: DateTime<Utc> = first + (last - first) * k / 8 + chrono::Duration::hours(1);
-            for range in ["1d", "7d", "30d", "all"] {
-                // Also cut to the two latest sessions, and to one project.
-                let project = store.projects().into_iter().next();
-                let queries = [
-                    at(range, t),
-                    Query {
-                        sessions: Some(2),
-                        ..at(range, t)
-                    },
-                    Query {
-                        project,
-                        ..at(range, t)
-                    },
-                ];
-                for q in queries {
+        let project = store.projects().into_iter().next();
+        for range in ["1d", "7d", "30d", "all"] {
+            // Also cut to the two latest sessions, and to one project.
+            let modes: [&dyn Fn(Query) -> Query; 3] = [
+                &|q| q,
+                &|q| Query {
+                    sessions: Some(2),
+                    ..q
+                },
+                &|q| Query {
+                    project: project.clone(),
+                    ..q
+                },
+            ];
+            for mode in modes {
+                // One question as the clock moves: the following store keeps its counts.
+                for k in 0..=8 {
+                    let t: DateTime<Utc> =
+                        first + (last - first) * k / 8 + chrono::Duration::hours(1);
+                    let q = mode(at(range, t));
                     let pruned = super::snapshot_pruned(&store, &q, &catalog, true, false);
                     let whole = super::snapshot_pruned(&store, &q, &catalog, false, false);
+                    let kept = following.snapshot(&q, &catalog);
                     assert_eq!(pruned, whole, "{} at {t}, {range}", home.display());
+                    assert_eq!(kept, whole, "{} at {t}, {range}, kept", home.display());
                     compared += usize::from(pruned.totals.tool_calls > 0);
                 }
             }
