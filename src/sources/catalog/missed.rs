@@ -111,23 +111,58 @@ impl<'a> Sessions<'a> {
     }
 }
 
+/// What `occasions_with` keeps from one call to the next of one catalog: the detector
+/// extended with the items sessions ran or listed that the catalog lacks, and each prompt as
+/// that detector read it. A new prompt is then read alone; the judging still weighs each
+/// prompt against the whole history, which a new prompt changes.
+#[derive(Default)]
+pub struct Reading {
+    extra: Vec<Definition>,
+    extended: Option<Detector>,
+    prepared: HashMap<String, Prepared>,
+}
+
 impl Catalog {
     /// Every request among `prompts` (sorted by time) that calls for an available item;
     /// follow-ups for the same item within 20 minutes are one occasion.
     pub fn occasions<'p>(&self, prompts: &[&'p Prompt], sessions: &Sessions) -> Vec<Occasion<'p>> {
-        let extended;
-        let d = match self.extra_items(sessions) {
-            extra if extra.is_empty() => &self.detector,
-            extra => {
+        self.occasions_with(prompts, sessions, &mut Reading::default())
+    }
+
+    /// `occasions`, keeping what it read in `reading` for the next call (of this catalog).
+    pub fn occasions_with<'p>(
+        &self,
+        prompts: &[&'p Prompt],
+        sessions: &Sessions,
+        reading: &mut Reading,
+    ) -> Vec<Occasion<'p>> {
+        let extra = self.extra_items(sessions);
+        if extra != reading.extra || (reading.extended.is_none() && !extra.is_empty()) {
+            reading.extended = (!extra.is_empty()).then(|| {
                 let mut all = self.detector.items.clone();
-                all.extend(extra);
-                extended = Detector::new(&all);
-                &extended
-            }
-        };
+                all.extend(extra.iter().cloned());
+                Detector::new(&all)
+            });
+            reading.extra = extra;
+            reading.prepared.clear();
+        }
+        let d = reading.extended.as_ref().unwrap_or(&self.detector);
         let in_catalog = self.detector.items.len();
-        // Each prompt is read once, on every core.
-        let prepared: Vec<Prepared> = prompts.par_iter().map(|p| d.prepare(&p.text)).collect();
+        // Each prompt not read before is read once, on every core.
+        let mut unread: Vec<&str> = prompts
+            .iter()
+            .map(|p| p.text.as_str())
+            .filter(|t| !reading.prepared.contains_key(*t))
+            .collect();
+        unread.sort_unstable();
+        unread.dedup();
+        let read: Vec<Prepared> = unread.par_iter().map(|t| d.prepare(t)).collect();
+        for (text, p) in unread.into_iter().zip(read) {
+            reading.prepared.insert(text.to_string(), p);
+        }
+        let texts: HashSet<&str> = prompts.iter().map(|p| p.text.as_str()).collect();
+        reading.prepared.retain(|t, _| texts.contains(t.as_str()));
+        let prepared: Vec<&Prepared> = prompts.iter().map(|p| &reading.prepared[&p.text]).collect();
         // Runs are many (every `Skill` and agent call on record) and their names few.
         let mut named: HashMap<&str, &[usize]> = HashMap::default();
         for r in &sessions.runs {
@@ -305,7 +340,7 @@ fn example(o: &Occasion, redact: bool) -> MissedExample {
 /// before it, if that prompt was typed by the human.
 fn precedents(
     prompts: &[&Prompt],
-    prepared: &[Prepared],
+    prepared: &[&Prepared],
     runs: &[Run],
     named: &HashMap<&str, &[usize]>,
 ) -> Vec<Precedent> {

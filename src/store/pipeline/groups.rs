@@ -14,6 +14,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::{Part, Scope, count, missed, scope::touches};
 use crate::model::facts::{CallKind, FileFacts, Millis};
 use crate::model::snapshot::MissedOpportunity;
+use crate::sources::catalog::missed::Reading;
 use crate::store::Store;
 
 /// What is kept for one query (another query starts afresh).
@@ -23,6 +24,8 @@ pub(in crate::store) struct Cache {
     parts: HashMap<u32, Kept>,
     base: Option<Base>,
     missed: Option<(Vec<u64>, Vec<MissedOpportunity>)>,
+    /// The prompts as the detector of the catalog (by its key) read them.
+    reading: (u64, Reading),
     stamp: u64,
 }
 
@@ -66,7 +69,8 @@ pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> (Part, Vec<Missed
             .copied()
             .filter(|f| touches(f, scope.bounds.prev_start))
             .collect();
-        return (count(scope, files.clone()), missed::missed(scope, &files));
+        let missed = missed::missed(scope, &files, &mut Reading::default());
+        return (count(scope, files.clone()), missed);
     };
     // Files by group, in one sorted list: no list per group to allocate.
     let mut files: Vec<(u32, &Path, &FileFacts, u64)> = store
@@ -126,7 +130,8 @@ pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> (Part, Vec<Missed
     let part = total(&mut cache, &live, &fresh);
     let mut inputs: Vec<u64> = cache.parts.values().map(|k| k.missed).collect();
     inputs.sort_unstable();
-    inputs.push(catalog_key(scope));
+    let catalog = catalog_key(scope);
+    inputs.push(catalog);
     let missed = match &cache.missed {
         Some((key, m)) if *key == inputs => m.clone(),
         _ => {
@@ -136,7 +141,10 @@ pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> (Part, Vec<Missed
                 .copied()
                 .filter(|f| touches(f, b.prev_start))
                 .collect();
-            let m = missed::missed(scope, &files);
+            if cache.reading.0 != catalog {
+                cache.reading = (catalog, Reading::default());
+            }
+            let m = missed::missed(scope, &files, &mut cache.reading.1);
             cache.missed = Some((inputs, m.clone()));
             m
         }

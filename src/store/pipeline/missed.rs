@@ -4,15 +4,20 @@
 use super::{Scope, tokens};
 use crate::model::facts::FileFacts;
 use crate::model::snapshot::MissedOpportunity;
-use crate::sources::catalog::missed::Sessions;
+use crate::sources::catalog::missed::{Reading, Sessions};
 
-/// Missed opportunities over `files` (those that can hold a selected session).
-pub(super) fn missed(scope: &Scope, files: &[&FileFacts]) -> Vec<MissedOpportunity> {
+/// Missed opportunities over `files` (those that can hold a selected session); `reading`
+/// keeps the prompts read for the next time (of the same catalog).
+pub(super) fn missed(
+    scope: &Scope,
+    files: &[&FileFacts],
+    reading: &mut Reading,
+) -> Vec<MissedOpportunity> {
     // Runs of the sessions in scope, whatever their time: what "used in the session" means,
     // and the user's history the detector learns from.
     let sessions = Sessions::from_facts(files, &|s| scope.selected.contains(s));
     let prompts = tokens::prompts(scope, files);
-    let occasions = scope.catalog.occasions(&prompts, &sessions);
+    let occasions = scope.catalog.occasions_with(&prompts, &sessions, reading);
     let mut missed = scope
         .catalog
         .missed(&occasions, scope.q.redact, scope.q.all_examples);

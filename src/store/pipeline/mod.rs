@@ -54,7 +54,8 @@ fn snapshot_pruned(
         groups::sum(store, &scope, keep)
     } else {
         let files = scope.all_files.clone();
-        (count(&scope, files.clone()), missed::missed(&scope, &files))
+        let missed = missed::missed(&scope, &files, &mut Default::default());
+        (count(&scope, files.clone()), missed)
     };
     finish(&mut scope, &part);
     scope.snap.missed_opportunities = missed;
