@@ -122,6 +122,44 @@ pub struct Reading {
     prepared: HashMap<String, Prepared>,
 }
 
+impl Reading {
+    /// The detector for the catalog's `base` and the `extra` items, and each prompt as it
+    /// reads it (read again only when `extra` changed).
+    fn read<'r>(
+        &'r mut self,
+        base: &'r Detector,
+        extra: Vec<Definition>,
+        prompts: &[&Prompt],
+    ) -> (&'r Detector, Vec<&'r Prepared>) {
+        if extra != self.extra || (self.extended.is_none() && !extra.is_empty()) {
+            self.extended = (!extra.is_empty()).then(|| {
+                let mut all = base.items.clone();
+                all.extend(extra.iter().cloned());
+                Detector::new(&all)
+            });
+            self.extra = extra;
+            self.prepared.clear();
+        }
+        let d = self.extended.as_ref().unwrap_or(base);
+        // Each prompt not read before is read once, on every core.
+        let mut unread: Vec<&str> = prompts
+            .iter()
+            .map(|p| p.text.as_str())
+            .filter(|t| !self.prepared.contains_key(*t))
+            .collect();
+        unread.sort_unstable();
+        unread.dedup();
+        let read: Vec<Prepared> = unread.par_iter().map(|t| d.prepare(t)).collect();
+        for (text, p) in unread.into_iter().zip(read) {
+            self.prepared.insert(text.to_string(), p);
+        }
+        let texts: HashSet<&str> = prompts.iter().map(|p| p.text.as_str()).collect();
+        self.prepared.retain(|t, _| texts.contains(t.as_str()));
+        let prepared = prompts.iter().map(|p| &self.prepared[&p.text]).collect();
+        (d, prepared)
+    }
+}
+
 impl Catalog {
     /// Every request among `prompts` (sorted by time) that calls for an available item;
     /// follow-ups for the same item within 20 minutes are one occasion.
@@ -136,33 +174,8 @@ impl Catalog {
         sessions: &Sessions,
         reading: &mut Reading,
     ) -> Vec<Occasion<'p>> {
-        let extra = self.extra_items(sessions);
-        if extra != reading.extra || (reading.extended.is_none() && !extra.is_empty()) {
-            reading.extended = (!extra.is_empty()).then(|| {
-                let mut all = self.detector.items.clone();
-                all.extend(extra.iter().cloned());
-                Detector::new(&all)
-            });
-            reading.extra = extra;
-            reading.prepared.clear();
-        }
-        let d = reading.extended.as_ref().unwrap_or(&self.detector);
+        let (d, prepared) = reading.read(&self.detector, self.extra_items(sessions), prompts);
         let in_catalog = self.detector.items.len();
-        // Each prompt not read before is read once, on every core.
-        let mut unread: Vec<&str> = prompts
-            .iter()
-            .map(|p| p.text.as_str())
-            .filter(|t| !reading.prepared.contains_key(*t))
-            .collect();
-        unread.sort_unstable();
-        unread.dedup();
-        let read: Vec<Prepared> = unread.par_iter().map(|t| d.prepare(t)).collect();
-        for (text, p) in unread.into_iter().zip(read) {
-            reading.prepared.insert(text.to_string(), p);
-        }
-        let texts: HashSet<&str> = prompts.iter().map(|p| p.text.as_str()).collect();
-        reading.prepared.retain(|t, _| texts.contains(t.as_str()));
-        let prepared: Vec<&Prepared> = prompts.iter().map(|p| &reading.prepared[&p.text]).collect();
         // Runs are many (every `Skill` and agent call on record) and their names few.
         let mut named: HashMap<&str, &[usize]> = HashMap::default();
         for r in &sessions.runs {
