@@ -416,4 +416,59 @@ mod tests {
             assert_eq!(s.listed.get("x"), Some(&"the longer one"));
         }
     }
+
+    fn prompt(session: &str, ts: Millis, text: &str) -> Prompt {
+        Prompt {
+            session: session.into(),
+            ts,
+            text: text.into(),
+        }
+    }
+
+    /// A kept reading gives what a fresh one gives, as prompts come and go and as the
+    /// sessions list a skill the catalog lacks (the detector is extended and the prompts
+    /// read again).
+    #[test]
+    fn a_kept_reading_judges_as_a_fresh_one() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalog");
+        let catalog = Catalog::load(&[dir], None, &Default::default());
+        let prompts = [
+            prompt("s", 1, "please review my last change for bugs"),
+            prompt("s", 2, "can you write a changelog entry for this release"),
+            prompt("t", 3, "review the diff before I merge it"),
+        ];
+        let listed = FileFacts {
+            listings: vec![SkillListing {
+                session: "t".into(),
+                skills: vec![(
+                    "release-notes".into(),
+                    "Write release notes and changelog entries for a release".into(),
+                )],
+            }],
+            ..FileFacts::default()
+        };
+        let plain = FileFacts::default();
+        let mut reading = Reading::default();
+        let mut flagged = 0;
+        for (n, facts) in [
+            (1, &plain),
+            (3, &plain),
+            (3, &listed),
+            (2, &listed),
+            (3, &plain),
+        ] {
+            let refs: Vec<&Prompt> = prompts[..n].iter().collect();
+            let sessions = Sessions::from_facts(&[facts], &|_| true);
+            let kept = catalog.occasions_with(&refs, &sessions, &mut reading);
+            let fresh = catalog.occasions(&refs, &sessions);
+            let key = |o: &[Occasion]| -> Vec<(String, Millis, bool)> {
+                o.iter()
+                    .map(|o| (o.item.clone(), o.prompt.ts, o.covered))
+                    .collect()
+            };
+            assert_eq!(key(&kept), key(&fresh), "{n} prompts");
+            flagged += kept.len();
+        }
+        assert!(flagged > 0, "the review prompts are occasions");
+    }
 }
