@@ -168,8 +168,9 @@ fn select<'a>(
             (s.last_ts >= b.start && s.first_ts < b.end).then_some((*id, s.last_ts))
         })
         .collect();
-    active.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    // Only a cut needs the order.
     if let Some(n) = limit {
+        active.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         active.truncate(n);
     }
     active.iter().map(|(id, _)| *id).collect()

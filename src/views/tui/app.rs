@@ -155,7 +155,19 @@ impl App {
     /// Show `snapshot`: its strings go through the one sanitiser first, so control
     /// characters in names, prompts and diagnostics are shown escaped (ratatui would drop
     /// them silently).
-    pub fn set_snapshot(&mut self, snapshot: Snapshot) {
+    pub fn set_snapshot(&mut self, mut snapshot: Snapshot) {
+        // Every session's cost row, one per session over a long range, goes through the
+        // sanitiser on its own: not through the JSON the rest makes.
+        let mut by_session = std::mem::take(&mut snapshot.costs.by_session);
+        for r in &mut by_session {
+            let safe = |s: &mut String| {
+                if let std::borrow::Cow::Owned(t) = crate::model::format::terminal_safe(s) {
+                    *s = t;
+                }
+            };
+            safe(&mut r.name);
+            r.project.as_mut().map(safe);
+        }
         // What the JSON leaves out (the sanitiser goes through it) is kept aside.
         let previous_cost = snapshot.totals.previous_cost_usd;
         let by_model = |items: &[crate::model::snapshot::ItemStat]| {
@@ -167,6 +179,7 @@ impl App {
         let kept = [by_model(&snapshot.skills), by_model(&snapshot.agents)];
         self.snapshot = crate::model::format::terminal_safe_data(snapshot);
         self.snapshot.totals.previous_cost_usd = previous_cost;
+        self.snapshot.costs.by_session = by_session;
         let [skills, agents] = kept;
         for (items, kept) in [
             (&mut self.snapshot.skills, skills),
@@ -433,6 +446,37 @@ mod tests {
         };
         a.set_snapshot(snap);
         a
+    }
+
+    /// Every string shown is made safe, the session cost rows (sanitised apart from the
+    /// rest) as much as the rest.
+    #[test]
+    fn a_snapshot_installed_holds_no_control_character() {
+        let mut a = app();
+        let row = |name: &str| crate::model::snapshot::CostRow {
+            name: name.into(),
+            project: Some("/p\x1b[2J".into()),
+            ..Default::default()
+        };
+        let mut snap = Snapshot::default();
+        snap.skills.push(ItemStat {
+            name: "x\x1b]0;pwned\x07".into(),
+            count: 1,
+            ..ItemStat::default()
+        });
+        snap.costs.by_session = vec![row("s\x1b[31m"), row("plain")];
+        a.set_snapshot(snap);
+        let s = &a.snapshot;
+        let shown = [
+            s.skills[0].name.as_str(),
+            s.costs.by_session[0].name.as_str(),
+            s.costs.by_session[0].project.as_deref().unwrap_or(""),
+            s.costs.by_session[1].project.as_deref().unwrap_or(""),
+        ];
+        for text in shown {
+            assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+        }
+        assert_eq!(s.costs.by_session[1].name, "plain");
     }
 
     #[test]
