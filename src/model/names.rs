@@ -7,12 +7,3 @@ use super::format::short_name;
 pub fn same_name(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b) || short_name(a).eq_ignore_ascii_case(short_name(b))
 }
-
-/// Of two optional names, the one there, or the first in order when both are: a choice that
-/// does not depend on the order files are read in.
-pub(crate) fn least<'a>(a: Option<&'a str>, b: Option<&'a str>) -> Option<&'a str> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, y) => x.or(y),
-    }
-}

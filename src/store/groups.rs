@@ -6,18 +6,15 @@
 //! again never wrong.
 
 use std::collections::hash_map::Entry;
-use std::ffi::OsString;
 use std::hash::{Hash, Hasher};
-use std::path::Path;
 
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
 use crate::model::facts::FileFacts;
 
+/// Files are known by their number in the store.
 #[derive(Debug, Default)]
 pub(super) struct Groups {
-    /// By the path's bytes: hashing a `Path` walks its components.
-    ids: HashMap<OsString, u32>,
     parent: Vec<u32>,
     size: Vec<u32>,
     /// Per file, the clock of its last change.
@@ -28,19 +25,13 @@ pub(super) struct Groups {
 }
 
 impl Groups {
-    /// New facts of a file (appended lines, or the whole file read again).
-    pub(super) fn add(&mut self, path: &Path, facts: &FileFacts) {
-        let id = match self.ids.get(path.as_os_str()) {
-            Some(&id) => id,
-            None => {
-                let id = self.parent.len() as u32;
-                self.parent.push(id);
-                self.size.push(1);
-                self.changed.push(0);
-                self.ids.insert(path.as_os_str().to_owned(), id);
-                id
-            }
-        };
+    /// New facts of file `id` (appended lines, or the whole file read again).
+    pub(super) fn add(&mut self, id: u32, facts: &FileFacts) {
+        while self.parent.len() <= id as usize {
+            self.parent.push(self.parent.len() as u32);
+            self.size.push(1);
+            self.changed.push(0);
+        }
         self.clock += 1;
         self.changed[id as usize] = self.clock;
         for_each_key(facts, |key| match self.keys.entry(key) {
@@ -54,14 +45,18 @@ impl Groups {
         });
     }
 
-    pub(super) fn remove(&mut self, path: &Path) {
-        self.ids.remove(path.as_os_str());
+    /// File `id` is gone. It stays a member of the union: its keys still join.
+    pub(super) fn remove(&mut self, id: u32) {
+        self.clock += 1;
+        if let Some(c) = self.changed.get_mut(id as usize) {
+            *c = self.clock;
+        }
     }
 
     /// A file's group, and the clock of the file's last change.
-    pub(super) fn of(&self, path: &Path) -> Option<(u32, u64)> {
-        let id = *self.ids.get(path.as_os_str())?;
-        Some((self.root(id), self.changed[id as usize]))
+    pub(super) fn of(&self, id: u32) -> Option<(u32, u64)> {
+        let changed = *self.changed.get(id as usize)?;
+        Some((self.root(id), changed))
     }
 
     fn root(&self, mut id: u32) -> u32 {
@@ -162,40 +157,42 @@ mod tests {
         f
     }
 
-    fn group(g: &Groups, p: &str) -> u32 {
-        g.of(Path::new(p)).expect("a known file").0
+    fn group(g: &Groups, id: u32) -> u32 {
+        g.of(id).expect("a known file").0
     }
 
     #[test]
     fn files_join_on_a_shared_session_or_call_and_stay_joined() {
         let mut g = Groups::default();
-        g.add(Path::new("a"), &file("s1", "t1"));
-        g.add(Path::new("b"), &file("s2", "t2"));
-        assert_ne!(group(&g, "a"), group(&g, "b"), "nothing shared");
+        g.add(1, &file("s1", "t1"));
+        g.add(2, &file("s2", "t2"));
+        assert_ne!(group(&g, 1), group(&g, 2), "nothing shared");
         // A resumed copy: another session holding a call of s1.
-        g.add(Path::new("c"), &file("s3", "t1"));
-        assert_eq!(group(&g, "a"), group(&g, "c"));
-        assert_ne!(group(&g, "a"), group(&g, "b"));
+        g.add(3, &file("s3", "t1"));
+        assert_eq!(group(&g, 1), group(&g, 3));
+        assert_ne!(group(&g, 1), group(&g, 2));
         // A file of s2 that shares a call with c joins all three.
-        g.add(Path::new("d"), &file("s2", "t1"));
-        assert_eq!(group(&g, "b"), group(&g, "a"));
+        g.add(4, &file("s2", "t1"));
+        assert_eq!(group(&g, 2), group(&g, 1));
         // Gone files leave their joins: the others stay one group, and a new file with a
         // key only the gone file had still joins them.
-        g.remove(Path::new("c"));
-        assert!(g.of(Path::new("c")).is_none());
-        g.add(Path::new("e"), &file("s3", "t9"));
-        assert_eq!(group(&g, "e"), group(&g, "a"));
+        g.remove(3);
+        g.add(5, &file("s3", "t9"));
+        assert_eq!(group(&g, 5), group(&g, 1));
     }
 
     #[test]
     fn a_change_moves_the_files_clock_past_every_other() {
         let mut g = Groups::default();
-        g.add(Path::new("a"), &file("s1", "t1"));
-        g.add(Path::new("b"), &file("s2", "t2"));
-        let before = g.of(Path::new("a")).expect("known").1;
-        let other = g.of(Path::new("b")).expect("known").1;
-        g.add(Path::new("a"), &FileFacts::default());
-        let after = g.of(Path::new("a")).expect("known").1;
+        g.add(1, &file("s1", "t1"));
+        g.add(2, &file("s2", "t2"));
+        let before = g.of(1).expect("known").1;
+        let other = g.of(2).expect("known").1;
+        g.add(1, &FileFacts::default());
+        let after = g.of(1).expect("known").1;
         assert!(after > before && after > other);
+        // A removal is a change too.
+        g.remove(2);
+        assert!(g.of(2).expect("still a member").1 > after);
     }
 }

@@ -4,6 +4,7 @@
 
 mod groups;
 mod pipeline;
+pub(crate) mod sessions;
 #[cfg(test)]
 pub(crate) mod test_support;
 
@@ -56,9 +57,20 @@ pub struct SessionRow {
     pub session_cost_usd: Option<f64>,
 }
 
+/// One file's facts, and its number among the files (for the groups).
+#[derive(Debug, Default)]
+struct Stored {
+    id: u32,
+    facts: FileFacts,
+}
+
 #[derive(Debug, Default)]
 pub struct Store {
-    files: HashMap<PathBuf, FileFacts>,
+    files: HashMap<PathBuf, Stored>,
+    /// Files numbered so far.
+    numbered: u32,
+    /// Sessions merged over their files.
+    sessions: sessions::Sessions,
     /// Config directories being read (shown in `sources.transcripts.dirs`).
     pub dirs: Vec<String>,
     prometheus: Option<PromData>,
@@ -84,8 +96,8 @@ impl Store {
     /// groups' keys and counts).
     pub fn follow(&mut self) {
         let mut groups = groups::Groups::default();
-        for (path, facts) in &self.files {
-            groups.add(path, facts);
+        for f in self.files.values() {
+            groups.add(f.id, &f.facts);
         }
         self.groups = Some(groups);
     }
@@ -97,20 +109,39 @@ impl Store {
                 facts,
                 replace,
             } => {
+                let numbered = &mut self.numbered;
+                let f = self.files.entry(path).or_insert_with(|| {
+                    *numbered += 1;
+                    Stored {
+                        id: *numbered,
+                        facts: FileFacts::default(),
+                    }
+                });
                 if let Some(g) = &mut self.groups {
-                    g.add(&path, &facts);
+                    g.add(f.id, &facts);
                 }
-                if replace {
-                    self.files.insert(path, facts);
+                if replace && !f.facts.sessions.is_empty() {
+                    let old = std::mem::replace(&mut f.facts, facts);
+                    let new = f.facts.sessions.keys().cloned();
+                    let ids = old.sessions.into_keys().chain(new).collect();
+                    sessions::remerge(&mut self.sessions, ids, &self.files);
                 } else {
-                    self.files.entry(path).or_default().extend(facts);
+                    sessions::widen(&mut self.sessions, &facts);
+                    if replace {
+                        f.facts = facts;
+                    } else {
+                        f.facts.extend(facts);
+                    }
                 }
             }
             Update::Removed(path) => {
-                if let Some(g) = &mut self.groups {
-                    g.remove(&path);
+                if let Some(f) = self.files.remove(&path) {
+                    if let Some(g) = &mut self.groups {
+                        g.remove(f.id);
+                    }
+                    let ids = f.facts.sessions.into_keys().collect();
+                    sessions::remerge(&mut self.sessions, ids, &self.files);
                 }
-                self.files.remove(&path);
             }
             Update::Prometheus(data) => self.prometheus = Some(data),
         }
@@ -140,7 +171,7 @@ impl Store {
     }
 
     pub fn file_facts(&self, path: &std::path::Path) -> Option<&FileFacts> {
-        self.files.get(path)
+        self.files.get(path).map(|f| &f.facts)
     }
 
     /// The picture for `query`: transcript numbers, Prometheus numbers beside them,

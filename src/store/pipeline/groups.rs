@@ -77,9 +77,8 @@ pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> (Part, Vec<Missed
         .files
         .iter()
         .filter_map(|(path, f)| {
-            groups
-                .of(path)
-                .map(|(g, changed)| (g, path.as_path(), f, changed))
+            let (g, changed) = groups.of(f.id)?;
+            Some((g, path.as_path(), &f.facts, changed))
         })
         .collect();
     files.sort_unstable_by_key(|m| m.0);

@@ -101,7 +101,7 @@ struct Scope<'a> {
     /// Every session on record is selected.
     all_selected: bool,
     /// Every session on record, merged over its files (times, project).
-    sessions: HashMap<&'a str, scope::SessionInfo<'a>>,
+    sessions: &'a HashMap<String, crate::store::sessions::SessionInfo>,
     prices: &'a Prices,
     snap: Snapshot,
 }

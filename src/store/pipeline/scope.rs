@@ -9,32 +9,15 @@ use chrono::{DateTime, Utc};
 
 use super::{Bounds, Scope};
 use crate::model::facts::{FileFacts, Millis, SkipReason};
-use crate::model::names::least;
 use crate::model::snapshot::{SCHEMA_ID, ScopeInfo, Snapshot, Sources, TranscriptSource};
 use crate::sources::catalog::Catalog;
+use crate::store::sessions::SessionInfo;
 use crate::store::{Query, Store};
-
-/// Session facts merged over every file that mentions the session.
-#[derive(Default)]
-pub(super) struct SessionInfo<'a> {
-    first_ts: Millis,
-    last_ts: Millis,
-    cwd: Option<&'a str>,
-    sidechain_cwd: Option<&'a str>,
-}
-
-impl<'a> SessionInfo<'a> {
-    /// The session's project: its main thread's directory; a subagent's (a worktree it ran
-    /// in) only when no file gives the main one.
-    pub(super) fn project(&self) -> Option<&'a str> {
-        self.cwd.or(self.sidechain_cwd)
-    }
-}
 
 /// Every project on record, once each, sorted.
 pub(super) fn projects(store: &Store) -> Vec<String> {
-    let files: Vec<&FileFacts> = store.files.values().collect();
-    let mut v: Vec<String> = merge_sessions(&files)
+    let mut v: Vec<String> = store
+        .sessions
         .values()
         .filter_map(|s| s.project().map(str::to_string))
         .collect();
@@ -52,8 +35,8 @@ pub(super) fn scope<'a>(
     catalog: &'a Catalog,
     prune: bool,
 ) -> Scope<'a> {
-    let all_files: Vec<&FileFacts> = store.files.values().collect();
-    let sessions = merge_sessions(&all_files);
+    let all_files: Vec<&FileFacts> = store.files.values().map(|f| &f.facts).collect();
+    let sessions = &store.sessions;
     let store_min = sessions.values().map(|s| s.first_ts).min();
     let bounds = bounds(store_min, q);
     let scoped: HashSet<&str> = sessions
@@ -62,14 +45,14 @@ pub(super) fn scope<'a>(
             None => true,
             Some(p) => in_project(s.project(), p),
         })
-        .map(|(id, _)| *id)
+        .map(|(id, _)| id.as_str())
         .collect();
-    let selected = select(&sessions, &scoped, &bounds, q.sessions);
+    let selected = select(sessions, &scoped, &bounds, q.sessions);
     let mut snap = frame(store, q, catalog, &all_files, sessions.len(), &bounds);
     // Whatever the range: an empty range can then say when the last activity was.
     snap.scope.last_activity = scoped
         .iter()
-        .map(|id| sessions[id].last_ts.min(bounds.end))
+        .map(|id| sessions[*id].last_ts.min(bounds.end))
         .max()
         .map(rfc3339);
     Scope {
@@ -93,27 +76,6 @@ pub(super) fn scope<'a>(
 /// history. A file with no timestamped entry is always kept.
 pub(super) fn touches(f: &FileFacts, from: Millis) -> bool {
     f.sessions.is_empty() || f.sessions.values().any(|s| s.last_ts >= from)
-}
-
-/// Sessions across files, each with its earliest and latest fact and its working directory.
-fn merge_sessions<'a>(files: &[&'a FileFacts]) -> HashMap<&'a str, SessionInfo<'a>> {
-    let mut sessions: HashMap<&str, SessionInfo> = HashMap::default();
-    for f in files {
-        for (id, seen) in &f.sessions {
-            let s = sessions.entry(id.as_str()).or_insert(SessionInfo {
-                first_ts: seen.first_ts,
-                last_ts: seen.last_ts,
-                ..Default::default()
-            });
-            s.first_ts = s.first_ts.min(seen.first_ts);
-            s.last_ts = s.last_ts.max(seen.last_ts);
-            // Files that disagree (a resumed copy started elsewhere) give the same answer
-            // in any order.
-            s.cwd = least(s.cwd, seen.cwd.as_deref());
-            s.sidechain_cwd = least(s.sidechain_cwd, seen.sidechain_cwd.as_deref());
-        }
-    }
-    sessions
 }
 
 /// The range, and the one before it; range `all` starts at the earliest fact.
@@ -156,7 +118,7 @@ fn in_project(cwd: Option<&str>, project: &str) -> bool {
 /// Sessions active in range (any call, prompt or entry there); `--sessions N` keeps the
 /// N most recent of them.
 fn select<'a>(
-    sessions: &HashMap<&'a str, SessionInfo>,
+    sessions: &HashMap<String, SessionInfo>,
     scoped: &HashSet<&'a str>,
     b: &Bounds,
     limit: Option<usize>,
@@ -164,7 +126,7 @@ fn select<'a>(
     let mut active: Vec<(&str, Millis)> = scoped
         .iter()
         .filter_map(|id| {
-            let s = &sessions[id];
+            let s = &sessions[*id];
             (s.last_ts >= b.start && s.first_ts < b.end).then_some((*id, s.last_ts))
         })
         .collect();

@@ -59,7 +59,7 @@ pub(in crate::store) fn item_sessions(
             let file = store
                 .files
                 .iter()
-                .filter_map(|(p, f)| f.sessions.get(id).map(|s| (p, s)))
+                .filter_map(|(p, f)| f.facts.sessions.get(id).map(|s| (p, s)))
                 .max_by_key(|(_, s)| s.cwd.is_some());
             SessionRow {
                 session: id.to_string(),
