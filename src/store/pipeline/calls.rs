@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::part::{Recent, ToolPart};
+use super::part::{Recent, SessionId, ToolPart};
 use super::{Ctx, Fate, Part, Scope, Tally};
 use crate::model::facts::{FileFacts, Outcome, ToolCall, to_datetime};
 use crate::model::snapshot::{ToolError, ToolStat};
@@ -106,7 +106,7 @@ fn tally(ctx: &mut Ctx) {
     ctx.part.per_session = ctx
         .per_session
         .iter()
-        .map(|(s, t)| (s.to_string(), *t))
+        .map(|(s, t)| (SessionId::from(*s), *t))
         .collect();
 }
 

@@ -56,7 +56,12 @@ pub(super) fn costs(ctx: &mut Ctx) {
         }
         let one = response(&kinds, cost, has_tokens);
         row(&mut p.by_model, &u.model).add(&one);
-        row(&mut p.by_session, &u.session).add(&one);
+        match p.by_session.get_mut(u.session.as_str()) {
+            Some(r) => r.add(&one),
+            None => {
+                p.by_session.insert(u.session.as_str().into(), one);
+            }
+        }
         let agent = agents.of(&u.session, u.ts, u.sidechain, file);
         row(&mut p.by_agent, agent).add(&one);
         let model = u.model.as_str();
@@ -151,7 +156,7 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
     snap.costs.by_agent_type = by_cost(by_agent.into_values().collect());
     snap.costs.by_skill = by_cost(by_skill.into_values().collect());
     snap.costs.by_mcp_server = by_cost(rows(&p.by_mcp).into_values().collect());
-    snap.costs.by_session = by_cost(rows(&p.by_session).into_values().collect());
+    snap.costs.by_session = by_cost(p.by_session.iter().map(|(k, r)| named(k, r)).collect());
     // Each session's row names its project, so spend sums by project from the JSON.
     for r in &mut snap.costs.by_session {
         let project = scope

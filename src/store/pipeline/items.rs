@@ -1,13 +1,14 @@
 //! Step 3, items: skills and agents invoked in range, against the range before, per day,
 //! with the success of the sessions that used them against those that did not.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashSet as HashSet;
 
 use chrono::{Duration, NaiveDate};
 
-use super::part::ItemPart;
+use super::part::{ItemPart, SessionId};
 use super::{Bounds, Ctx, Part, Scope, Tally, local_date, sort_items, trend};
 use crate::model::facts::{CallKind, FileFacts, Millis, SkillSeenHow};
 use crate::model::names::same_name;
@@ -24,11 +25,11 @@ pub(super) fn items(ctx: &mut Ctx) {
         };
         let acc = item(map, name);
         acc.count += 1;
-        acc.sessions.insert(c.session.clone());
+        add_session(&mut acc.sessions, &c.session);
         acc.own.add(*fate);
         *acc.daily.entry(local_date(c.ts, ctx.q)).or_default() += 1;
         if matches!(c.kind, CallKind::Skill(_)) {
-            part.sessions_with_skills.insert(c.session.clone());
+            add_session(&mut part.sessions_with_skills, &c.session);
         }
     }
     for t in typed_skills(&ctx.files) {
@@ -44,9 +45,9 @@ pub(super) fn items(ctx: &mut Ctx) {
         }
         acc.count += 1;
         acc.typed += 1;
-        acc.sessions.insert(t.session.to_string());
+        add_session(&mut acc.sessions, t.session);
         *acc.daily.entry(local_date(t.ts, ctx.q)).or_default() += 1;
-        part.sessions_with_skills.insert(t.session.to_string());
+        add_session(&mut part.sessions_with_skills, t.session);
     }
     // Previous range: project scope, no `--sessions` cut (those are "the latest N").
     for c in ctx.calls.values() {
@@ -62,6 +63,13 @@ pub(super) fn items(ctx: &mut Ctx) {
     ctx.part = part;
 }
 
+/// A session into a set, its id copied only the first time.
+fn add_session(set: &mut BTreeSet<SessionId>, session: &str) {
+    if !set.contains(session) {
+        set.insert(SessionId::from(session));
+    }
+}
+
 fn item<'m>(map: &'m mut BTreeMap<String, ItemPart>, name: &str) -> &'m mut ItemPart {
     if !map.contains_key(name) {
         map.insert(name.to_string(), ItemPart::default());
@@ -73,7 +81,12 @@ fn item<'m>(map: &'m mut BTreeMap<String, ItemPart>, name: &str) -> &'m mut Item
 /// used them against the others. A typed skill counts under the called skill of the same
 /// name when there is one.
 pub(super) fn finish(scope: &mut Scope, part: &Part) {
-    let mut skills = part.skills.clone();
+    // Borrowed: only a skill that was also typed is copied to add the typed uses.
+    let mut skills: BTreeMap<&str, Cow<ItemPart>> = part
+        .skills
+        .iter()
+        .map(|(k, v)| (k.as_str(), Cow::Borrowed(v)))
+        .collect();
     let called: Vec<&String> = part
         .skills
         .iter()
@@ -85,13 +98,15 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
         let key = called
             .iter()
             .find(|k| same_name(k, typed))
-            .map(|k| k.to_string())
+            .map(|k| k.as_str())
             .or_else(|| {
-                let alike = part.typed.keys().find(|k| same_name(k, typed));
-                alike.cloned()
+                part.typed
+                    .keys()
+                    .find(|k| same_name(k, typed))
+                    .map(String::as_str)
             })
-            .unwrap_or_else(|| typed.clone());
-        skills.entry(key).or_default().add(acc);
+            .unwrap_or(typed);
+        skills.entry(key).or_default().to_mut().add(acc);
     }
     let mut all = Tally::default();
     part.per_session.values().for_each(|t| all.merge(*t));
@@ -101,7 +116,12 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
     let bounds = day_bounds(&scope.bounds, scope.q);
     let sessions = (&part.per_session, all);
     scope.snap.skills = to_stats(skills, bounds, sessions, true);
-    scope.snap.agents = to_stats(part.agents.clone(), bounds, sessions, false);
+    let agents = part
+        .agents
+        .iter()
+        .map(|(k, v)| (k.as_str(), Cow::Borrowed(v)))
+        .collect();
+    scope.snap.agents = to_stats(agents, bounds, sessions, false);
 }
 
 /// A skill the user typed: a `/name` command whose skill body loaded right after it.
@@ -140,9 +160,9 @@ pub(super) fn typed_skills<'a>(files: &[&'a FileFacts]) -> Vec<Typed<'a>> {
 
 /// Success rate of the sessions in `uses`, and of the others (`all`: every session's).
 fn split(
-    per_session: &BTreeMap<String, Tally>,
+    per_session: &BTreeMap<SessionId, Tally>,
     all: Tally,
-    uses: &BTreeSet<String>,
+    uses: &BTreeSet<SessionId>,
 ) -> (Option<f64>, Option<f64>) {
     let mut with = Tally::default();
     for t in uses.iter().filter_map(|s| per_session.get(s)) {
@@ -156,9 +176,9 @@ fn split(
 }
 
 fn to_stats(
-    map: BTreeMap<String, ItemPart>,
+    map: BTreeMap<&str, Cow<ItemPart>>,
     bounds: (NaiveDate, NaiveDate),
-    (per_session, all): (&BTreeMap<String, Tally>, Tally),
+    (per_session, all): (&BTreeMap<SessionId, Tally>, Tally),
     skills: bool,
 ) -> Vec<ItemStat> {
     let mut out: Vec<ItemStat> = map
@@ -181,7 +201,7 @@ fn to_stats(
                     user: a.typed,
                     model: a.count - a.typed,
                 }),
-                name,
+                name: name.to_string(),
                 ..ItemStat::default()
             }
         })

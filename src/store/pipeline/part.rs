@@ -5,12 +5,17 @@
 //! that changed. Each step's `finish` turns the sum into its fields of the snapshot.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use super::Tally;
 use crate::model::facts::{Millis, Stage};
 use crate::model::snapshot::{CallTally, CostTokens, TokenCounts};
+
+/// A session's id, shared: a part holds one per session several times over, and the kept
+/// sum is copied at every snapshot.
+pub(super) type SessionId = Arc<str>;
 
 /// Money in picodollars: sums that do not depend on their order.
 pub(super) type Pico = i64;
@@ -27,14 +32,14 @@ pub(super) fn usd(p: Pico) -> f64 {
 pub(super) struct Part {
     pub calls: CallCounts,
     /// Decided calls per selected session (for "with vs without").
-    pub per_session: BTreeMap<String, Tally>,
+    pub per_session: BTreeMap<SessionId, Tally>,
     pub tools: BTreeMap<String, ToolPart>,
     pub skills: BTreeMap<String, ItemPart>,
     pub agents: BTreeMap<String, ItemPart>,
     /// Typed skills by the name typed; joined to the called skill of that name when the
     /// parts are finished (which names were called is known only then).
     pub typed: BTreeMap<String, ItemPart>,
-    pub sessions_with_skills: BTreeSet<String>,
+    pub sessions_with_skills: BTreeSet<SessionId>,
     pub stages: StagePart,
     pub prompts: u64,
     pub compactions: u64,
@@ -79,7 +84,7 @@ pub(super) struct ItemPart {
     /// Of `count`: typed by the user (skills only).
     pub typed: u64,
     pub previous: u64,
-    pub sessions: BTreeSet<String>,
+    pub sessions: BTreeSet<SessionId>,
     pub own: Tally,
     pub daily: BTreeMap<NaiveDate, u64>,
 }
@@ -112,7 +117,7 @@ pub(super) struct CostPart {
     pub by_agent: BTreeMap<String, Row>,
     pub by_skill: BTreeMap<String, Row>,
     pub by_mcp: BTreeMap<String, Row>,
-    pub by_session: BTreeMap<String, Row>,
+    pub by_session: BTreeMap<SessionId, Row>,
     /// (agent type or skill, model).
     pub agent_model: BTreeMap<(String, String), Row>,
     pub skill_model: BTreeMap<(String, String), Row>,
@@ -179,10 +184,10 @@ impl CostPart {
             (&mut self.by_agent, &o.by_agent),
             (&mut self.by_skill, &o.by_skill),
             (&mut self.by_mcp, &o.by_mcp),
-            (&mut self.by_session, &o.by_session),
         ] {
             sum_map(mine, theirs, Row::add);
         }
+        sum_map(&mut self.by_session, &o.by_session, Row::add);
         sum_map(&mut self.agent_model, &o.agent_model, Row::add);
         sum_map(&mut self.skill_model, &o.skill_model, Row::add);
         sum_map(&mut self.by_day, &o.by_day, Row::add);
