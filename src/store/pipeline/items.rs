@@ -60,6 +60,24 @@ pub(super) fn items(ctx: &mut Ctx) {
             CallKind::Plain => {}
         }
     }
+    // The group's sessions are no other group's: these sums add up across groups.
+    let tally = |sessions: &BTreeSet<SessionId>| {
+        let mut t = Tally::default();
+        for s in sessions {
+            ctx.per_session
+                .get(&**s)
+                .into_iter()
+                .for_each(|x| t.merge(*x));
+        }
+        t
+    };
+    for acc in [&mut part.skills, &mut part.agents, &mut part.typed]
+        .into_iter()
+        .flat_map(|m| m.values_mut())
+    {
+        acc.with = tally(&acc.sessions);
+    }
+    part.with_skills = tally(&part.sessions_with_skills);
     ctx.part = part;
 }
 
@@ -110,7 +128,7 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
     }
     let mut all = Tally::default();
     part.per_session.values().for_each(|t| all.merge(*t));
-    let (with_skills, without_skills) = split(&part.per_session, all, &part.sessions_with_skills);
+    let (with_skills, without_skills) = rates(part.with_skills, all);
     scope.snap.success.with_skills = with_skills;
     scope.snap.success.without_skills = without_skills;
     let bounds = day_bounds(&scope.bounds, scope.q);
@@ -158,16 +176,9 @@ pub(super) fn typed_skills<'a>(files: &[&'a FileFacts]) -> Vec<Typed<'a>> {
     out
 }
 
-/// Success rate of the sessions in `uses`, and of the others (`all`: every session's).
-fn split(
-    per_session: &BTreeMap<SessionId, Tally>,
-    all: Tally,
-    uses: &BTreeSet<SessionId>,
-) -> (Option<f64>, Option<f64>) {
-    let mut with = Tally::default();
-    for t in uses.iter().filter_map(|s| per_session.get(s)) {
-        with.merge(*t);
-    }
+/// Success rate of the sessions that used an item (`with`), and of the others (`all`:
+/// every session's).
+fn rates(with: Tally, all: Tally) -> (Option<f64>, Option<f64>) {
     let without = Tally {
         success: all.success - with.success,
         failure: all.failure - with.failure,
@@ -185,7 +196,18 @@ fn to_stats(
         .into_iter()
         .filter(|(_, a)| a.count > 0 || a.previous > 0)
         .map(|(name, a)| {
-            let (success_with, success_without) = split(per_session, all, &a.sessions);
+            let with = match &a {
+                Cow::Borrowed(a) => a.with,
+                // Typed uses joined to it: a session may be in both, so summed again.
+                Cow::Owned(a) => {
+                    let mut t = Tally::default();
+                    for x in a.sessions.iter().filter_map(|s| per_session.get(s)) {
+                        t.merge(*x);
+                    }
+                    t
+                }
+            };
+            let (success_with, success_without) = rates(with, all);
             ItemStat {
                 trend_pct: trend(a.count as f64, a.previous as f64),
                 count: a.count,

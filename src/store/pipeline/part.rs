@@ -40,6 +40,8 @@ pub(super) struct Part {
     /// parts are finished (which names were called is known only then).
     pub typed: BTreeMap<String, ItemPart>,
     pub sessions_with_skills: BTreeSet<SessionId>,
+    /// The decided calls of `sessions_with_skills`.
+    pub with_skills: Tally,
     pub stages: StagePart,
     pub prompts: u64,
     pub compactions: u64,
@@ -85,6 +87,8 @@ pub(super) struct ItemPart {
     pub typed: u64,
     pub previous: u64,
     pub sessions: BTreeSet<SessionId>,
+    /// The decided calls of `sessions` (all of them, not only the item's).
+    pub with: Tally,
     pub own: Tally,
     pub daily: BTreeMap<NaiveDate, u64>,
 }
@@ -155,6 +159,7 @@ impl Part {
         }
         self.sessions_with_skills
             .extend(o.sessions_with_skills.iter().cloned());
+        self.with_skills.merge(o.with_skills);
         let s = &mut self.stages;
         sum_map(&mut s.counts, &o.stages.counts, |a, b| *a += b);
         sum_map(&mut s.reached, &o.stages.reached, |a, b| *a += b);
@@ -223,6 +228,7 @@ impl ItemPart {
         self.typed += o.typed;
         self.previous += o.previous;
         self.sessions.extend(o.sessions.iter().cloned());
+        self.with.merge(o.with);
         self.own.merge(o.own);
         sum_map(&mut self.daily, &o.daily, |a, b| *a += b);
     }
