@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The live dashboard under load (issue 13), the real binary in tmux at 200x60.
 
-Usage: tests/bench/live.py CORPUS [RANGE ...]   (ranges default: 7d all)
+Usage: tests/bench/live.py [--line skill|call] CORPUS [RANGE ...]   (ranges default: 7d all)
 
 CORPUS is a config home (`cargo bench --bench corpus -- DIR MB` makes one). The script adds
 one transcript of its own, `projects/-bench-live/<id>.jsonl`, appends to it, and deletes it at
@@ -10,6 +10,9 @@ the end; nothing else in CORPUS is touched. For each range it prints:
   - CPU share of a trickle of 20 lines a second for 20 s;
   - key latency during a burst of 10,000 lines (`?` pressed every 0.25 s while the lines are
     written in chunks of 50; the time until the help is seen to open or close).
+The lines are `Skill` calls (`--line skill`, the default: the skill's count on screen tells
+when a line is shown, and each is a run the missed opportunities read) or plain `Bash` calls
+(`--line call`, most of what a session writes; CPU only, nothing on screen counts them).
 CPU is the process's user+system time from /proc. Needs tmux and a release build.
 """
 import os
@@ -41,9 +44,13 @@ def cpu(pid):
 
 
 def pid_of(name):
-    shell = tmux("display", "-p", "-t", name, "#{pane_pid}").strip()
-    out = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()
-    return int(out[0]) if out else int(shell)
+    for _ in range(100):
+        shell = tmux("display", "-p", "-t", name, "#{pane_pid}").strip()
+        if shell:
+            out = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True)
+            return int(out.stdout.split()[0]) if out.stdout.split() else int(shell)
+        time.sleep(0.05)
+    sys.exit("the dashboard did not start")
 
 
 def settle(pid, quiet=2.0, limit=600):
@@ -68,7 +75,7 @@ class Transcript:
         self.n = 0
         self.t = datetime.now(timezone.utc) - timedelta(hours=1)
 
-    def lines(self, k, skill):
+    def lines(self, k, skill, kind="skill"):
         out = []
         for _ in range(k):
             self.n += 1
@@ -78,8 +85,10 @@ class Transcript:
                 '{"type":"assistant","isSidechain":false,"cwd":"/bench","sessionId":"%s",'
                 '"timestamp":"%s","uuid":"u%d","message":{"id":"msg_live_%d","role":"assistant",'
                 '"model":"claude-sonnet-4-5-20250929","content":[{"type":"tool_use","id":"toolu_live_%d",'
-                '"name":"Skill","input":{"skill":"%s"}}],"usage":{"input_tokens":3,"output_tokens":9}}}\n'
-                % (self.session, ts, self.n, self.n, self.n, skill)
+                '%s}],"usage":{"input_tokens":3,"output_tokens":9}}}\n'
+                % (self.session, ts, self.n, self.n, self.n,
+                   '"name":"Bash","input":{"command":"cargo test"}' if kind == "call"
+                   else '"name":"Skill","input":{"skill":"%s"}' % skill)
             )
         return "".join(out)
 
@@ -104,7 +113,7 @@ def count_of(text, skill):
     return None
 
 
-def run(corpus, rng):
+def run(corpus, rng, kind):
     name = f"skilltop-live-{os.getpid()}"
     tr = Transcript(corpus)
     skill = "bench-live-" + rng
@@ -120,9 +129,9 @@ def run(corpus, rng):
         shown, c0 = [], cpu(pid)
         for _ in range(15):
             before = count_of(screen(name), skill) or 0
-            tr.append(tr.lines(1, skill))
+            tr.append(tr.lines(1, skill, kind))
             t = time.time()
-            while time.time() - t < 10:
+            while kind == "skill" and time.time() - t < 10:
                 if (count_of(screen(name), skill) or 0) > before:
                     shown.append(time.time() - t)
                     break
@@ -133,12 +142,13 @@ def run(corpus, rng):
         shown.sort()
         print(f"  one line a second: {per_line:7.1f} ms CPU per line; on screen after "
               f"{shown[len(shown) // 2] * 1000:.0f} ms (median), {shown[-1] * 1000:.0f} ms (max)"
-              if shown else f"  one line a second: {per_line:7.1f} ms CPU per line; never shown")
+              if shown else f"  one line a second: {per_line:7.1f} ms CPU per line"
+              + ("" if kind == "call" else "; never shown"))
 
         # A trickle: 20 lines a second for 20 s.
         c0, t0 = cpu(pid), time.time()
         for i in range(400):
-            tr.append(tr.lines(1, skill))
+            tr.append(tr.lines(1, skill, kind))
             time.sleep(max(0.0, t0 + (i + 1) * 0.05 - time.time()))
         wall = time.time() - t0
         print(f"  20 lines a second: {(cpu(pid) - c0) / wall * 100:5.1f} % of a core")
@@ -146,7 +156,7 @@ def run(corpus, rng):
 
         # Key latency during a burst of 10,000 lines: `?` opens the help, any key closes it.
         lat, written = [], 0
-        chunk = tr.lines(50, skill)
+        chunk = tr.lines(50, skill, kind)
         t0 = time.time()
         while written < 10_000:
             was_open = HELP in screen(name)
@@ -173,10 +183,14 @@ def run(corpus, rng):
 
 
 def main():
-    if len(sys.argv) < 2:
+    args = sys.argv[1:]
+    kind = "skill"
+    if args[:1] == ["--line"] and len(args) > 1:
+        kind, args = args[1], args[2:]
+    if not args or kind not in ("skill", "call"):
         sys.exit(__doc__)
-    corpus = sys.argv[1]
-    ranges = sys.argv[2:] or ["7d", "all"]
+    corpus = args[0]
+    ranges = args[1:] or ["7d", "all"]
     if not os.access(BIN, os.X_OK):
         sys.exit("build first: cargo build --release")
     size = sum(
@@ -185,10 +199,11 @@ def main():
         for f in fs
         if f.endswith(".jsonl")
     )
-    print(f"{corpus}: {size / 1e9:.2f} GB of transcripts; {os.cpu_count()} cores")
+    print(f"{corpus}: {size / 1e9:.2f} GB of transcripts; {os.cpu_count()} cores; "
+          f"{kind} lines")
     for rng in ranges:
         print(f"range {rng}:")
-        run(corpus, rng)
+        run(corpus, rng, kind)
 
 
 if __name__ == "__main__":
