@@ -10,30 +10,48 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
-use crate::model::facts::FileFacts;
+use std::path::{Path, PathBuf};
+
+use crate::model::facts::{FileFacts, Millis};
 
 /// Files are known by their number in the store.
 #[derive(Debug, Default)]
 pub(super) struct Groups {
     parent: Vec<u32>,
     size: Vec<u32>,
-    /// Per file, the clock of its last change.
-    changed: Vec<u64>,
+    /// Per file on disk, what a snapshot checks of it without reading its facts.
+    briefs: Vec<Option<Brief>>,
     /// A key's hash, and a file that holds it.
     keys: HashMap<u64, u32>,
     clock: u64,
 }
 
+/// A file at a glance.
+#[derive(Debug, Clone)]
+pub(crate) struct Brief {
+    pub(crate) path: PathBuf,
+    /// The clock of its last change.
+    pub(crate) changed: u64,
+    /// Its earliest and latest timestamped entry; none when it has none.
+    pub(crate) span: Option<(Millis, Millis)>,
+}
+
 impl Groups {
-    /// New facts of file `id` (appended lines, or the whole file read again).
-    pub(super) fn add(&mut self, id: u32, facts: &FileFacts) {
+    /// New facts of file `id` (appended lines, or the whole file read again); then
+    /// [`Groups::describe`] with all it holds.
+    pub(super) fn add(&mut self, id: u32, path: &Path, facts: &FileFacts) {
         while self.parent.len() <= id as usize {
             self.parent.push(self.parent.len() as u32);
             self.size.push(1);
-            self.changed.push(0);
+            self.briefs.push(None);
         }
         self.clock += 1;
-        self.changed[id as usize] = self.clock;
+        let span = self.briefs[id as usize].as_ref().and_then(|b| b.span);
+        self.briefs[id as usize] = Some(Brief {
+            path: path.to_path_buf(),
+            changed: self.clock,
+            span,
+        });
         for_each_key(facts, |key| match self.keys.entry(key) {
             Entry::Occupied(e) => {
                 let other = *e.get();
@@ -45,18 +63,43 @@ impl Groups {
         });
     }
 
-    /// File `id` is gone. It stays a member of the union: its keys still join.
-    pub(super) fn remove(&mut self, id: u32) {
-        self.clock += 1;
-        if let Some(c) = self.changed.get_mut(id as usize) {
-            *c = self.clock;
+    /// What file `id` holds now, after an [`Groups::add`]: its time span.
+    pub(super) fn describe(&mut self, id: u32, whole: &FileFacts) {
+        let times = whole.sessions.values();
+        let span = times
+            .clone()
+            .map(|s| s.first_ts)
+            .min()
+            .zip(times.map(|s| s.last_ts).max());
+        if let Some(Some(b)) = self.briefs.get_mut(id as usize) {
+            b.span = span;
         }
     }
 
+    /// File `id` is gone. It stays a member of the union: its keys still join.
+    pub(super) fn remove(&mut self, id: u32) {
+        if let Some(b) = self.briefs.get_mut(id as usize) {
+            *b = None;
+        }
+    }
+
+    /// Every file on disk with its group, by group.
+    pub(crate) fn files(&self) -> Vec<(u32, &Brief)> {
+        let mut v: Vec<(u32, &Brief)> = self
+            .briefs
+            .iter()
+            .enumerate()
+            .filter_map(|(id, b)| Some((self.root(id as u32), b.as_ref()?)))
+            .collect();
+        v.sort_unstable_by_key(|x| x.0);
+        v
+    }
+
     /// A file's group, and the clock of the file's last change.
-    pub(super) fn of(&self, id: u32) -> Option<(u32, u64)> {
-        let changed = *self.changed.get(id as usize)?;
-        Some((self.root(id), changed))
+    #[cfg(test)]
+    fn of(&self, id: u32) -> Option<(u32, u64)> {
+        let b = self.briefs.get(id as usize)?.as_ref()?;
+        Some((self.root(id), b.changed))
     }
 
     fn root(&self, mut id: u32) -> u32 {
@@ -164,35 +207,38 @@ mod tests {
     #[test]
     fn files_join_on_a_shared_session_or_call_and_stay_joined() {
         let mut g = Groups::default();
-        g.add(1, &file("s1", "t1"));
-        g.add(2, &file("s2", "t2"));
+        g.add(1, Path::new("f1"), &file("s1", "t1"));
+        g.add(2, Path::new("f2"), &file("s2", "t2"));
         assert_ne!(group(&g, 1), group(&g, 2), "nothing shared");
         // A resumed copy: another session holding a call of s1.
-        g.add(3, &file("s3", "t1"));
+        g.add(3, Path::new("f3"), &file("s3", "t1"));
         assert_eq!(group(&g, 1), group(&g, 3));
         assert_ne!(group(&g, 1), group(&g, 2));
         // A file of s2 that shares a call with c joins all three.
-        g.add(4, &file("s2", "t1"));
+        g.add(4, Path::new("f4"), &file("s2", "t1"));
         assert_eq!(group(&g, 2), group(&g, 1));
         // Gone files leave their joins: the others stay one group, and a new file with a
         // key only the gone file had still joins them.
         g.remove(3);
-        g.add(5, &file("s3", "t9"));
+        assert!(g.of(3).is_none());
+        g.add(5, Path::new("f5"), &file("s3", "t9"));
         assert_eq!(group(&g, 5), group(&g, 1));
     }
 
     #[test]
     fn a_change_moves_the_files_clock_past_every_other() {
         let mut g = Groups::default();
-        g.add(1, &file("s1", "t1"));
-        g.add(2, &file("s2", "t2"));
+        g.add(1, Path::new("f1"), &file("s1", "t1"));
+        g.add(2, Path::new("f2"), &file("s2", "t2"));
         let before = g.of(1).expect("known").1;
         let other = g.of(2).expect("known").1;
-        g.add(1, &FileFacts::default());
+        g.add(1, Path::new("f1"), &FileFacts::default());
         let after = g.of(1).expect("known").1;
         assert!(after > before && after > other);
-        // A removal is a change too.
+        // A removed file is no longer listed; the others are, by group.
         g.remove(2);
-        assert!(g.of(2).expect("still a member").1 > after);
+        assert!(g.of(2).is_none());
+        let listed: Vec<u32> = g.files().iter().map(|(group, _)| *group).collect();
+        assert_eq!(listed, vec![group(&g, 1)]);
     }
 }

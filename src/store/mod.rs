@@ -96,8 +96,9 @@ impl Store {
     /// groups' keys and counts).
     pub fn follow(&mut self) {
         let mut groups = groups::Groups::default();
-        for f in self.files.values() {
-            groups.add(f.id, &f.facts);
+        for (path, f) in &self.files {
+            groups.add(f.id, path, &f.facts);
+            groups.describe(f.id, &f.facts);
         }
         self.groups = Some(groups);
     }
@@ -110,7 +111,7 @@ impl Store {
                 replace,
             } => {
                 let numbered = &mut self.numbered;
-                let f = self.files.entry(path).or_insert_with(|| {
+                let f = self.files.entry(path.clone()).or_insert_with(|| {
                     *numbered += 1;
                     Stored {
                         id: *numbered,
@@ -118,8 +119,9 @@ impl Store {
                     }
                 });
                 if let Some(g) = &mut self.groups {
-                    g.add(f.id, &facts);
+                    g.add(f.id, &path, &facts);
                 }
+                let id = f.id;
                 if replace && !f.facts.sessions.is_empty() {
                     let old = std::mem::replace(&mut f.facts, facts);
                     let new = f.facts.sessions.keys().cloned();
@@ -132,6 +134,9 @@ impl Store {
                     } else {
                         f.facts.extend(facts);
                     }
+                }
+                if let (Some(g), Some(f)) = (&mut self.groups, self.files.get(&path)) {
+                    g.describe(id, &f.facts);
                 }
             }
             Update::Removed(path) => {

@@ -16,6 +16,7 @@ use crate::model::facts::{CallKind, FileFacts, Millis};
 use crate::model::snapshot::MissedOpportunity;
 use crate::sources::catalog::missed::Reading;
 use crate::store::Store;
+use crate::store::groups::Brief;
 
 /// What is kept for one query (another query starts afresh).
 #[derive(Default)]
@@ -72,16 +73,9 @@ pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> (Part, Vec<Missed
         let missed = missed::missed(scope, &files, &mut Reading::default());
         return (count(scope, files.clone()), missed);
     };
-    // Files by group, in one sorted list: no list per group to allocate.
-    let mut files: Vec<(u32, &Path, &FileFacts, u64)> = store
-        .files
-        .iter()
-        .filter_map(|(path, f)| {
-            let (g, changed) = groups.of(f.id)?;
-            Some((g, path.as_path(), &f.facts, changed))
-        })
-        .collect();
-    files.sort_unstable_by_key(|m| m.0);
+    // Files by group from the groups' own briefs: a file's facts are read only when its
+    // group is counted again.
+    let files = groups.files();
     let mut cache = store.cache.lock().unwrap_or_else(|e| e.into_inner());
     let query = query_key(scope);
     if cache.query != query {
@@ -106,9 +100,10 @@ pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> (Part, Vec<Missed
         let stamp = match kept {
             Some(k) => k.stamp,
             None => {
-                let mut members = members.to_vec();
-                members.sort_unstable_by(|a, b| a.1.as_os_str().cmp(b.1.as_os_str()));
-                let files_of: Vec<&FileFacts> = members.iter().map(|m| m.2).collect();
+                let mut paths: Vec<&Path> = members.iter().map(|m| m.1.path.as_path()).collect();
+                paths.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+                let files_of: Vec<&FileFacts> =
+                    paths.iter().filter_map(|p| store.file_facts(p)).collect();
                 cache.stamp += 1;
                 let kept = Kept {
                     files: seen.files,
@@ -203,21 +198,22 @@ struct Seen {
 }
 
 /// The group's files at a glance; none when none has anything since `from` (see
-/// [`touches`]).
-fn look(members: &[(u32, &Path, &FileFacts, u64)], from: Millis) -> Option<Seen> {
+/// [`touches`]: a file without a timestamped entry always has).
+fn look(members: &[(u32, &Brief)], from: Millis) -> Option<Seen> {
     let mut touched = false;
     let mut span: Option<(Millis, Millis)> = None;
     let mut clock = 0;
-    for (_, _, f, changed) in members {
-        clock = clock.max(*changed);
-        touched |= f.sessions.is_empty();
-        for s in f.sessions.values() {
-            touched |= s.last_ts >= from;
-            span = Some(match span {
-                None => (s.first_ts, s.last_ts),
-                Some((a, b)) => (a.min(s.first_ts), b.max(s.last_ts)),
-            });
-        }
+    for (_, b) in members {
+        clock = clock.max(b.changed);
+        let Some((first, last)) = b.span else {
+            touched = true;
+            continue;
+        };
+        touched |= last >= from;
+        span = Some(match span {
+            None => (first, last),
+            Some((a, z)) => (a.min(first), z.max(last)),
+        });
     }
     touched.then_some(Seen {
         files: (members.len(), clock),
