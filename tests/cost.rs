@@ -332,7 +332,7 @@ fn independent(home: &Path) -> Count {
         .resps
         .iter()
         .filter(|r| r.skill.is_some())
-        .map(|r| r.session.as_str())
+        .map(|r| &*r.session)
         .collect();
     // Skill starts (Skill calls of the main thread, typed skills) and human prompts.
     let mut events: Vec<(&str, i64, Option<&str>)> = Vec::new();

@@ -168,7 +168,7 @@ fn score_real(root: &Path, homes: &[std::path::PathBuf], labels: &Path) {
     let occasions = catalog.occasions(&prompts, &sessions);
     let mut got: HashMap<(String, i64), Vec<String>> = HashMap::new();
     for o in &occasions {
-        got.entry((o.prompt.session.clone(), o.prompt.ts))
+        got.entry((o.prompt.session.to_string(), o.prompt.ts))
             .or_default()
             .push(o.item.clone());
     }
@@ -206,7 +206,7 @@ fn score_real(root: &Path, homes: &[std::path::PathBuf], labels: &Path) {
         let flags = got.get(&key).cloned().unwrap_or_default();
         let evidence: Vec<String> = occasions
             .iter()
-            .filter(|o| (o.prompt.session.clone(), o.prompt.ts) == key)
+            .filter(|o| (o.prompt.session.to_string(), o.prompt.ts) == key)
             .map(|o| format!("{:?} {:?} {:.2}", o.flag.signal, o.flag.words, o.flag.score))
             .collect();
         let what = format!(
@@ -218,7 +218,7 @@ fn score_real(root: &Path, homes: &[std::path::PathBuf], labels: &Path) {
         // The missed-opportunity view: flags whose item did not run, against the label.
         let uncovered: Vec<String> = occasions
             .iter()
-            .filter(|o| (o.prompt.session.clone(), o.prompt.ts) == key && !o.covered)
+            .filter(|o| (o.prompt.session.to_string(), o.prompt.ts) == key && !o.covered)
             .map(|o| o.item.clone())
             .collect();
         let gold_missed = if l.used == Some(false) {
@@ -276,13 +276,13 @@ fn written_score() -> (Score, BTreeMap<String, (u32, u32)>) {
     for (i, h) in hist.history.iter().enumerate() {
         let session = format!("history-{i}");
         prompts.push(Prompt {
-            session: session.clone(),
+            session: session.clone().into(),
             ts: i as i64 * 10,
             text: h.text.clone(),
         });
         facts.skills_seen.push(skilltop::model::facts::SkillSeen {
             name: h.item.clone(),
-            session,
+            session: session.into(),
             ts: i as i64 * 10 + 1,
             how: skilltop::model::facts::SkillSeenHow::Loaded,
         });
@@ -290,7 +290,7 @@ fn written_score() -> (Score, BTreeMap<String, (u32, u32)>) {
     let first = prompts.len();
     for (i, c) in set.prompt.iter().enumerate() {
         prompts.push(Prompt {
-            session: format!("hard-{i}"),
+            session: format!("hard-{i}").into(),
             ts: 1_000_000 + i as i64,
             text: c.text.clone(),
         });
@@ -300,7 +300,7 @@ fn written_score() -> (Score, BTreeMap<String, (u32, u32)>) {
     let occasions = catalog.occasions(&refs, &sessions);
     let mut got: HashMap<&str, Vec<String>> = HashMap::new();
     for o in &occasions {
-        got.entry(o.prompt.session.as_str())
+        got.entry(&*o.prompt.session)
             .or_default()
             .push(o.item.clone());
     }
@@ -308,7 +308,7 @@ fn written_score() -> (Score, BTreeMap<String, (u32, u32)>) {
     let mut by_class: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     for (i, c) in set.prompt.iter().enumerate() {
         let p = &prompts[first + i];
-        let flags = got.get(p.session.as_str()).cloned().unwrap_or_default();
+        let flags = got.get(&*p.session).cloned().unwrap_or_default();
         let before = (score.tp, score.fp + score.notes.len() as u32);
         score.add(
             &c.should,

@@ -82,7 +82,7 @@ async fn exercise(home: &Path, rig: &mut Rig) {
     rig.until("the new subagent", |s| calls(s, &agent) == ["Glob"])
         .await;
     let facts = rig.store.file_facts(&agent).unwrap();
-    assert_eq!(facts.calls[0].session, "s1");
+    assert_eq!(&*facts.calls[0].session, "s1");
     assert!(facts.calls[0].sidechain);
 
     // Deleted: its facts go.

@@ -11,6 +11,10 @@ use chrono::{DateTime, Utc};
 /// Milliseconds since the Unix epoch (UTC); compact and cheap to compare.
 pub(crate) type Millis = i64;
 
+/// A session's id, shared by every fact of it that a file holds (one copy per file, not
+/// one per fact).
+pub type SessionId = std::sync::Arc<str>;
+
 pub fn to_datetime(ms: Millis) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
@@ -79,7 +83,7 @@ pub struct ToolCall {
     pub id: String,
     pub name: String,
     pub kind: CallKind,
-    pub session: String,
+    pub session: SessionId,
     pub ts: Millis,
     /// The stage this call moves its session to (see `sources/transcripts/parse.rs`), if any.
     pub stage: Option<Stage>,
@@ -115,7 +119,7 @@ pub const ERROR_TEXT_CHARS: usize = 160;
 /// A human prompt, kept for missed-opportunity matching and examples.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
-    pub session: String,
+    pub session: SessionId,
     pub ts: Millis,
     /// At most `PROMPT_KEEP_BYTES` bytes (cut on a char boundary).
     pub text: String,
@@ -129,7 +133,7 @@ pub(crate) const PROMPT_KEEP_BYTES: usize = 4096;
 pub struct CommandUse {
     /// Without the leading slash: `commit`, `superpowers:brainstorm`.
     pub name: String,
-    pub session: String,
+    pub session: SessionId,
     pub ts: Millis,
 }
 
@@ -140,7 +144,7 @@ pub struct CommandUse {
 pub struct SkillSeen {
     /// The skill's folder name (loads) or the attributed name.
     pub name: String,
-    pub session: String,
+    pub session: SessionId,
     pub ts: Millis,
     pub how: SkillSeenHow,
 }
@@ -155,7 +159,7 @@ pub enum SkillSeenHow {
 /// description (cut to `LISTED_DESCRIPTION_BYTES`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkillListing {
-    pub session: String,
+    pub session: SessionId,
     pub skills: Vec<(String, String)>,
 }
 
@@ -163,7 +167,7 @@ pub const LISTED_DESCRIPTION_BYTES: usize = 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Compaction {
-    pub session: String,
+    pub session: SessionId,
     pub ts: Millis,
 }
 
@@ -173,7 +177,7 @@ pub struct Compaction {
 pub struct Usage {
     pub message_id: String,
     pub model: String,
-    pub session: String,
+    pub session: SessionId,
     pub ts: Millis,
     pub input: u64,
     pub output: u64,
@@ -244,7 +248,7 @@ pub struct FileFacts {
     pub usage: Vec<Usage>,
     /// Set when this file is a subagent's transcript.
     pub agent: Option<AgentFile>,
-    pub sessions: BTreeMap<String, SessionSeen>,
+    pub sessions: BTreeMap<SessionId, SessionSeen>,
     /// Complete lines handed to the parser (blank lines included).
     pub lines: u64,
     pub bytes: u64,

@@ -11,7 +11,7 @@ use std::collections::HashMap as StdHashMap;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::Stored;
-use crate::model::facts::{FileFacts, Millis, SessionSeen};
+use crate::model::facts::{FileFacts, Millis, SessionId, SessionSeen};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionInfo {
@@ -46,7 +46,7 @@ fn least(mine: &mut Option<String>, theirs: &Option<String>) {
     }
 }
 
-pub(super) type Sessions = HashMap<String, SessionInfo>;
+pub(super) type Sessions = HashMap<SessionId, SessionInfo>;
 
 /// New facts of a file (appended lines): its sessions widen.
 pub(super) fn widen(sessions: &mut Sessions, facts: &FileFacts) {
@@ -72,7 +72,7 @@ pub(super) fn widen(sessions: &mut Sessions, facts: &FileFacts) {
 /// replaced or removed).
 pub(super) fn remerge(
     sessions: &mut Sessions,
-    ids: BTreeSet<String>,
+    ids: BTreeSet<SessionId>,
     files: &StdHashMap<PathBuf, Stored>,
 ) {
     for id in &ids {

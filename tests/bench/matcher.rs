@@ -82,7 +82,7 @@ fn main() {
                 text.push("\n2026-11-20T10:00:01Z ERROR item-3 failed: exit status 1".into());
             }
             Prompt {
-                session: format!("s{}", i % 5000),
+                session: format!("s{}", i % 5000).into(),
                 ts: i64::from(i) * 1000,
                 text: text.join(" "),
             }
@@ -97,7 +97,7 @@ fn main() {
             id: format!("t{s}"),
             name: "Skill".into(),
             kind: CallKind::Skill(name),
-            session: format!("s{s}"),
+            session: format!("s{s}").into(),
             ts: i64::from(s) * 1000 + 500,
             stage: None,
             sidechain: false,

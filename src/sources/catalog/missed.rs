@@ -89,7 +89,7 @@ impl<'a> Sessions<'a> {
                 });
             }
             for l in f.listings.iter().filter(|l| keep(&l.session)) {
-                let names = s.listings.entry(l.session.as_str()).or_default();
+                let names = s.listings.entry(&*l.session).or_default();
                 for (name, description) in &l.skills {
                     names.insert(name);
                     // Sessions may list one skill with different descriptions (it was
@@ -212,8 +212,8 @@ impl Catalog {
             .collect();
         let mut per_session: HashMap<&str, Vec<bool>> = HashMap::default();
         for p in prompts {
-            per_session.entry(p.session.as_str()).or_insert_with(|| {
-                match sessions.listings.get(p.session.as_str()) {
+            per_session.entry(&*p.session).or_insert_with(|| {
+                match sessions.listings.get(&*p.session) {
                     None => default_available.clone(),
                     Some(listing) => {
                         let mut v = agents.clone();
@@ -231,7 +231,7 @@ impl Catalog {
             .par_iter()
             .zip(&prepared)
             .map(|(p, pr)| {
-                let avail = &per_session[p.session.as_str()];
+                let avail = &per_session[&*p.session];
                 d.judge_prepared(pr, (&p.session, p.ts), &|i| avail[i], &history)
             })
             .collect();
@@ -241,12 +241,12 @@ impl Catalog {
         let mut out = Vec::new();
         for (p, j) in prompts.iter().zip(judgements) {
             for flag in j.flags {
-                let last = flagged.insert((p.session.as_str(), flag.item), p.ts);
+                let last = flagged.insert((&*p.session, flag.item), p.ts);
                 if last.is_some_and(|t| p.ts - t < THREAD_MS) {
                     continue;
                 }
                 let covered = used
-                    .get(p.session.as_str())
+                    .get(&*p.session)
                     .is_some_and(|names| names.iter().any(|n| d.covers(n, flag.item)));
                 out.push(Occasion {
                     prompt: p,
@@ -331,7 +331,7 @@ impl Catalog {
 
 fn example(o: &Occasion, redact: bool) -> MissedExample {
     MissedExample {
-        session: o.prompt.session.clone(),
+        session: o.prompt.session.to_string(),
         prompt: example_text(&o.prompt.text, redact),
         triggers: o.flag.words.clone(),
         timestamp: Some(
@@ -359,10 +359,7 @@ fn precedents(
 ) -> Vec<Precedent> {
     let mut by_session: HashMap<&str, Vec<(&Prompt, &Prepared)>> = HashMap::default();
     for (p, pr) in prompts.iter().zip(prepared) {
-        by_session
-            .entry(p.session.as_str())
-            .or_default()
-            .push((p, pr));
+        by_session.entry(&*p.session).or_default().push((p, pr));
     }
     let mut seen: HashSet<(usize, &str, Millis)> = HashSet::default();
     let mut out = Vec::new();
@@ -379,10 +376,10 @@ fn precedents(
             continue;
         }
         for &i in named[r.name] {
-            if seen.insert((i, p.session.as_str(), p.ts)) {
+            if seen.insert((i, &*p.session, p.ts)) {
                 out.push(Precedent {
                     item: i,
-                    key: (p.session.clone(), p.ts),
+                    key: (p.session.to_string(), p.ts),
                     text: split.request.clone(),
                 });
             }

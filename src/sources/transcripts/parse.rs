@@ -19,6 +19,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::model::facts::SessionId;
+
 use crate::model::facts::{
     CallKind, CommandUse, Compaction, ERROR_TEXT_CHARS, FileFacts, LISTED_DESCRIPTION_BYTES,
     Millis, Outcome, PROMPT_KEEP_BYTES, Prompt, SessionSeen, SkillListing, SkillSeen, SkillSeenHow,
@@ -153,12 +155,18 @@ pub fn parse_line(line: &[u8], file: &FileContext, rules: &[CustomRule], out: &m
     if !matches!(ty, "user" | "assistant" | "system" | "attachment") {
         return;
     }
+    let id = entry
+        .session_id
+        .as_deref()
+        .or(file.session.as_deref())
+        .unwrap_or("");
+    // The file's copy of the id, when it has one: one copy per file, not one per fact.
+    let session = match out.sessions.get_key_value(id) {
+        Some((k, _)) => k.clone(),
+        None => SessionId::from(id),
+    };
     let cx = EntryCx {
-        session: entry
-            .session_id
-            .as_deref()
-            .or(file.session.as_deref())
-            .unwrap_or(""),
+        session,
         ts: entry.timestamp.as_deref().and_then(parse_ts).unwrap_or(0),
         sidechain: entry.is_sidechain.unwrap_or(false) || file.subagent,
     };
@@ -174,7 +182,7 @@ pub fn parse_line(line: &[u8], file: &FileContext, rules: &[CustomRule], out: &m
         "attachment" => listing(&entry, &cx, out),
         "system" if entry.subtype.as_deref() == Some("compact_boundary") => {
             out.compactions.push(Compaction {
-                session: cx.session.to_owned(),
+                session: cx.session.clone(),
                 ts: cx.ts,
             });
         }
@@ -193,15 +201,15 @@ fn first_type(line: &[u8]) -> Option<&[u8]> {
     Some(&line[start..start + len])
 }
 
-struct EntryCx<'a> {
-    session: &'a str,
+struct EntryCx {
+    session: SessionId,
     ts: Millis,
     sidechain: bool,
 }
 
 fn see_session(out: &mut FileFacts, cx: &EntryCx, cwd: Option<&str>) {
     let cwd = cwd.filter(|c| !c.is_empty());
-    let seen = match out.sessions.get_mut(cx.session) {
+    let seen = match out.sessions.get_mut(&cx.session) {
         Some(s) => s,
         None => out
             .sessions
@@ -240,7 +248,7 @@ fn assistant(entry: &Entry, cx: &EntryCx, rules: &[CustomRule], out: &mut FileFa
                 id: id.to_string(),
                 name: name.to_string(),
                 kind,
-                session: cx.session.to_owned(),
+                session: cx.session.clone(),
                 ts: cx.ts,
                 stage,
                 sidechain: cx.sidechain,
@@ -252,7 +260,7 @@ fn assistant(entry: &Entry, cx: &EntryCx, rules: &[CustomRule], out: &mut FileFa
         out.usage.push(Usage {
             message_id: id.to_string(),
             model: msg.model.as_deref().unwrap_or("").to_owned(),
-            session: cx.session.to_owned(),
+            session: cx.session.clone(),
             ts: cx.ts,
             input: u.input_tokens.unwrap_or(0),
             output: u.output_tokens.unwrap_or(0),
@@ -286,7 +294,7 @@ fn attributed(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
     if !repeat {
         out.skills_seen.push(SkillSeen {
             name: name.to_owned(),
-            session: cx.session.to_owned(),
+            session: cx.session.clone(),
             ts: cx.ts,
             how: SkillSeenHow::Attributed,
         });
@@ -317,7 +325,7 @@ fn listing(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
         .collect();
     if !skills.is_empty() {
         out.listings.push(SkillListing {
-            session: cx.session.to_owned(),
+            session: cx.session.clone(),
             skills,
         });
     }
@@ -382,7 +390,7 @@ fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
         if !cx.sidechain {
             out.skills_seen.push(SkillSeen {
                 name: name.to_owned(),
-                session: cx.session.to_owned(),
+                session: cx.session.clone(),
                 ts: cx.ts,
                 how: SkillSeenHow::Loaded,
             });
@@ -396,7 +404,7 @@ fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
     {
         out.commands.push(CommandUse {
             name: name.to_owned(),
-            session: cx.session.to_owned(),
+            session: cx.session.clone(),
             ts: cx.ts,
         });
         return;
@@ -417,7 +425,7 @@ fn user(entry: &Entry, cx: &EntryCx, out: &mut FileFacts) {
         return;
     }
     out.prompts.push(Prompt {
-        session: cx.session.to_owned(),
+        session: cx.session.clone(),
         ts: cx.ts,
         text: format::cut_bytes(text, PROMPT_KEEP_BYTES).to_owned(),
     });
@@ -1116,8 +1124,8 @@ mod tests {
         ];
         parse_lines((lines.join("\n") + "\n").as_bytes(), &ctx, &[], &mut out);
         assert_eq!(out.compactions.len(), 1);
-        assert_eq!(out.compactions[0].session, "parent");
-        assert_eq!(out.calls[0].session, "parent");
+        assert_eq!(&*out.compactions[0].session, "parent");
+        assert_eq!(&*out.calls[0].session, "parent");
         assert!(out.calls[0].sidechain);
     }
 

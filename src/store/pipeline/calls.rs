@@ -17,7 +17,7 @@ pub(super) fn calls(ctx: &mut Ctx) {
     let (calls, outcomes, errors) = dedupe(&ctx.files);
     let mut range_calls: Vec<(&ToolCall, Fate)> = calls
         .values()
-        .filter(|c| ctx.counts(c.ts, c.session.as_str()))
+        .filter(|c| ctx.counts(c.ts, &c.session))
         .map(|c| (*c, Fate::of(outcomes.get(c.id.as_str()).copied())))
         .collect();
     range_calls.sort_by(|a, b| (a.0.ts, &a.0.id).cmp(&(b.0.ts, &b.0.id)));
@@ -99,7 +99,7 @@ fn tally(ctx: &mut Ctx) {
             Fate::Interrupted => c.interrupted += 1,
         }
         ctx.per_session
-            .entry(call.session.as_str())
+            .entry(&*call.session)
             .or_default()
             .add(*fate);
     }
@@ -125,7 +125,7 @@ fn tool_parts(
                 t.recent.push(Recent {
                     ts: c.ts,
                     id: c.id.clone(),
-                    session: c.session.clone(),
+                    session: c.session.to_string(),
                     text: text.to_string(),
                 });
             }

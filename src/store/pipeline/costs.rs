@@ -56,10 +56,10 @@ pub(super) fn costs(ctx: &mut Ctx) {
         }
         let one = response(&kinds, cost, has_tokens);
         row(&mut p.by_model, &u.model).add(&one);
-        match p.by_session.get_mut(u.session.as_str()) {
+        match p.by_session.get_mut(&*u.session) {
             Some(r) => r.add(&one),
             None => {
-                p.by_session.insert(u.session.as_str().into(), one);
+                p.by_session.insert(u.session.clone(), one);
             }
         }
         let agent = agents.of(&u.session, u.ts, u.sidechain, file);
@@ -298,7 +298,7 @@ fn previous_costs(ctx: &Ctx, agents: &AgentTypes, skills: &SkillWindows, p: &mut
     let mut best: HashMap<&str, (&Usage, Option<&AgentFile>)> = HashMap::default();
     for f in &ctx.files {
         for u in &f.usage {
-            if !ctx.bounds.in_previous(u.ts) || !ctx.scoped.contains(u.session.as_str()) {
+            if !ctx.bounds.in_previous(u.ts) || !ctx.scoped.contains(&*u.session) {
                 continue;
             }
             best.entry(u.message_id.as_str())
@@ -370,7 +370,7 @@ pub(super) fn session_costs<'a>(
         let Some(c) = ctx.prices.get(&u.model).and_then(|p| p.cost(&kinds(u))) else {
             continue;
         };
-        let session = u.session.as_str();
+        let session = &*u.session;
         *total.entry(session).or_default() += c;
         let hit = if skill {
             skills
@@ -470,7 +470,7 @@ fn agent_types<'a>(ctx: &Ctx<'a, '_>) -> AgentTypes<'a> {
     for c in ctx.calls.values() {
         if let (CallKind::Agent(ty), false) = (&c.kind, c.sidechain) {
             inline
-                .entry(c.session.as_str())
+                .entry(&*c.session)
                 .or_default()
                 .push((c.ts, ty.as_str()));
         }
@@ -506,13 +506,13 @@ impl<'a> SkillWindows<'a> {
             .iter()
             .flat_map(|f| &f.usage)
             .filter(|u| u.skill.is_some())
-            .map(|u| u.session.as_str())
+            .map(|u| &*u.session)
             .collect();
         let mut events: HashMap<&str, BTreeSet<(Millis, Option<&str>)>> = HashMap::default();
         for c in ctx.calls.values() {
             if let (CallKind::Skill(name), false) = (&c.kind, c.sidechain) {
                 events
-                    .entry(c.session.as_str())
+                    .entry(&*c.session)
                     .or_default()
                     .insert((c.ts, Some(name.as_str())));
             }
@@ -525,7 +525,7 @@ impl<'a> SkillWindows<'a> {
         }
         for f in &ctx.files {
             for p in &f.prompts {
-                if let Some(e) = events.get_mut(p.session.as_str()) {
+                if let Some(e) = events.get_mut(&*p.session) {
                     e.insert((p.ts, None));
                 }
             }

@@ -254,7 +254,7 @@ fn missed_inputs(scope: &Scope, files: &[&FileFacts]) -> u64 {
                 (&l.session, &l.skills).hash(h);
             }
             for (id, s) in f.sessions.iter().filter(|(id, _)| kept(id)) {
-                let project = scope.sessions.get(id.as_str()).and_then(|s| s.project());
+                let project = scope.sessions.get(&**id).and_then(|s| s.project());
                 (id, project, &s.cwd).hash(h);
             }
         }

@@ -51,7 +51,7 @@ pub(super) fn items(ctx: &mut Ctx) {
     }
     // Previous range: project scope, no `--sessions` cut (those are "the latest N").
     for c in ctx.calls.values() {
-        if !ctx.bounds.in_previous(c.ts) || !ctx.scoped.contains(c.session.as_str()) {
+        if !ctx.bounds.in_previous(c.ts) || !ctx.scoped.contains(&*c.session) {
             continue;
         }
         match &c.kind {
@@ -164,7 +164,7 @@ pub(super) fn typed_skills<'a>(files: &[&'a FileFacts]) -> Vec<Typed<'a>> {
                     && (0..=TYPED_LOAD_MS).contains(&(s.ts - c.ts))
                     && same_name(&s.name, &c.name)
             });
-            if loaded && seen.insert((c.session.as_str(), c.ts, c.name.as_str())) {
+            if loaded && seen.insert((&*c.session, c.ts, c.name.as_str())) {
                 out.push(Typed {
                     session: &c.session,
                     ts: c.ts,

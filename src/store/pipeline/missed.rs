@@ -23,10 +23,7 @@ pub(super) fn missed(
         .missed(&occasions, scope.q.redact, scope.q.all_examples);
     // Each example names its project, so the user can find the session again.
     for e in missed.iter_mut().flat_map(|m| m.examples.iter_mut()) {
-        let project = scope
-            .sessions
-            .get(e.session.as_str())
-            .and_then(|s| s.project());
+        let project = scope.sessions.get(&*e.session).and_then(|s| s.project());
         e.project = project.map(str::to_string);
     }
     missed

@@ -101,7 +101,7 @@ struct Scope<'a> {
     /// Every session on record is selected.
     all_selected: bool,
     /// Every session on record, merged over its files (times, project).
-    sessions: &'a HashMap<String, crate::store::sessions::SessionInfo>,
+    sessions: &'a HashMap<crate::model::facts::SessionId, crate::store::sessions::SessionInfo>,
     prices: &'a Prices,
     snap: Snapshot,
 }

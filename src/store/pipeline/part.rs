@@ -5,7 +5,6 @@
 //! that changed. Each step's `finish` turns the sum into its fields of the snapshot.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -15,7 +14,7 @@ use crate::model::snapshot::{CallTally, CostTokens, TokenCounts};
 
 /// A session's id, shared: a part holds one per session several times over, and the kept
 /// sum is copied at every snapshot.
-pub(super) type SessionId = Arc<str>;
+pub(super) use crate::model::facts::SessionId;
 
 /// Money in picodollars: sums that do not depend on their order.
 pub(super) type Pico = i64;

@@ -8,7 +8,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use chrono::{DateTime, Utc};
 
 use super::{Bounds, Scope};
-use crate::model::facts::{FileFacts, Millis, SkipReason};
+use crate::model::facts::{FileFacts, Millis, SessionId, SkipReason};
 use crate::model::snapshot::{SCHEMA_ID, ScopeInfo, Snapshot, Sources, TranscriptSource};
 use crate::sources::catalog::Catalog;
 use crate::store::sessions::SessionInfo;
@@ -45,7 +45,7 @@ pub(super) fn scope<'a>(
             None => true,
             Some(p) => in_project(s.project(), p),
         })
-        .map(|(id, _)| id.as_str())
+        .map(|(id, _)| &**id)
         .collect();
     let selected = select(sessions, &scoped, &bounds, q.sessions);
     let mut snap = frame(store, q, catalog, &all_files, sessions.len(), &bounds);
@@ -118,7 +118,7 @@ fn in_project(cwd: Option<&str>, project: &str) -> bool {
 /// Sessions active in range (any call, prompt or entry there); `--sessions N` keeps the
 /// N most recent of them.
 fn select<'a>(
-    sessions: &HashMap<String, SessionInfo>,
+    sessions: &HashMap<SessionId, SessionInfo>,
     scoped: &HashSet<&'a str>,
     b: &Bounds,
     limit: Option<usize>,

@@ -41,7 +41,7 @@ pub(in crate::store) fn item_sessions(
             CallKind::Plain => false,
         };
         if hit {
-            add(c.session.as_str(), c.ts);
+            add(&*c.session, c.ts);
         }
     }
     if skill {

@@ -14,7 +14,7 @@ pub(super) fn stages(ctx: &mut Ctx) {
     let mut by_session: BTreeMap<&str, Vec<Stage>> = BTreeMap::new();
     for (c, _) in range_calls {
         if let Some(st) = c.stage {
-            by_session.entry(c.session.as_str()).or_default().push(st);
+            by_session.entry(&*c.session).or_default().push(st);
         }
     }
     let StagePart {

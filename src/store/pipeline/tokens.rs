@@ -23,7 +23,7 @@ pub(super) fn tokens(ctx: &mut Ctx) {
             f.compactions
                 .iter()
                 .filter(|c| ctx.counts(c.ts, &c.session))
-                .map(|c| (c.session.as_str(), c.ts)),
+                .map(|c| (&*c.session, c.ts)),
         );
         for u in f.usage.iter().filter(|u| ctx.counts(u.ts, &u.session)) {
             best_usage
