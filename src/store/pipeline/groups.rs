@@ -11,7 +11,7 @@ use std::path::Path;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::{Part, Scope, count, missed, scope::touches};
+use super::{Part, Scope, count, missed};
 use crate::model::facts::{CallKind, FileFacts, Millis};
 use crate::model::snapshot::MissedOpportunity;
 use crate::sources::catalog::missed::Reading;
@@ -64,12 +64,7 @@ const OUTSIDE_BASE: usize = 8;
 pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> (Part, Vec<MissedOpportunity>) {
     let Some(groups) = store.groups.as_ref().filter(|_| keep) else {
         // Read once, or a question asked once: one group, nothing kept.
-        let files: Vec<&FileFacts> = scope
-            .all_files
-            .iter()
-            .copied()
-            .filter(|f| touches(f, scope.bounds.prev_start))
-            .collect();
+        let files = scope.touching();
         let missed = missed::missed(scope, &files, &mut Reading::default());
         return (count(scope, files.clone()), missed);
     };
@@ -129,12 +124,7 @@ pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> (Part, Vec<Missed
     let missed = match &cache.missed {
         Some((key, m)) if *key == inputs => m.clone(),
         _ => {
-            let files: Vec<&FileFacts> = scope
-                .all_files
-                .iter()
-                .copied()
-                .filter(|f| touches(f, b.prev_start))
-                .collect();
+            let files = scope.touching();
             if cache.reading.0 != catalog {
                 cache.reading = (catalog, Reading::default());
             }
@@ -198,7 +188,7 @@ struct Seen {
 }
 
 /// The group's files at a glance; none when none has anything since `from` (see
-/// [`touches`]: a file without a timestamped entry always has).
+/// `scope::touches`: a file without a timestamped entry always has).
 fn look(members: &[(u32, &Brief)], from: Millis) -> Option<Seen> {
     let mut touched = false;
     let mut span: Option<(Millis, Millis)> = None;

@@ -106,7 +106,15 @@ struct Scope<'a> {
     snap: Snapshot,
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
+    /// The files with anything since the previous range began (see `scope::touches`): all a
+    /// snapshot counts.
+    fn touching(&self) -> Vec<&'a FileFacts> {
+        let from = self.bounds.prev_start;
+        let files = self.all_files.iter().copied();
+        files.filter(|f| scope::touches(f, from)).collect()
+    }
+
     /// In range, and in one of the selected sessions.
     fn counts(&self, ts: Millis, session: &str) -> bool {
         // Every timestamped fact's session is on record, so when all are selected only an

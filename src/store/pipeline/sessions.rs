@@ -17,13 +17,7 @@ pub(in crate::store) fn item_sessions(
     name: &str,
 ) -> Vec<SessionRow> {
     let scope = scope::scope(store, q, catalog, true);
-    let files = scope
-        .all_files
-        .iter()
-        .copied()
-        .filter(|f| scope::touches(f, scope.bounds.prev_start))
-        .collect();
-    let mut ctx = Ctx::new(&scope, files);
+    let mut ctx = Ctx::new(&scope, scope.touching());
     calls::calls(&mut ctx);
     tokens::tokens(&mut ctx);
     let (item_cost, session_cost) = costs::session_costs(&ctx, skill, name);
