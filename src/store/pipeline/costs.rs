@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::part::{CostPart, Pico, Row, pico, usd};
+use super::part::{CostPart, Pico, Row, at, pico, usd};
 use super::{Ctx, Fate, Part, Scope, items::typed_skills, local_date};
 use crate::model::facts::{AgentFile, CallKind, Millis, Usage};
 use crate::model::prices::{Price, Prices, TokenKinds};
@@ -55,15 +55,10 @@ pub(super) fn costs(ctx: &mut Ctx) {
             None => {}
         }
         let one = response(&kinds, cost, has_tokens);
-        row(&mut p.by_model, &u.model).add(&one);
-        match p.by_session.get_mut(&*u.session) {
-            Some(r) => r.add(&one),
-            None => {
-                p.by_session.insert(u.session.clone(), one);
-            }
-        }
+        at(&mut p.by_model, &u.model).add(&one);
+        at(&mut p.by_session, &u.session).add(&one);
         let agent = agents.of(&u.session, u.ts, u.sidechain, file);
-        row(&mut p.by_agent, agent).add(&one);
+        at(&mut p.by_agent, agent).add(&one);
         let model = u.model.as_str();
         if let Some(c) = cost {
             *p.agent_day.entry((agent.to_owned(), date)).or_default() += c;
@@ -74,12 +69,12 @@ pub(super) fn costs(ctx: &mut Ctx) {
                 *p.skill_day.entry((skill.to_owned(), date)).or_default() += c;
             }
             pair(&mut p.skill_model, skill, model).add(&one);
-            let r = row(&mut p.by_skill, skill);
+            let r = at(&mut p.by_skill, skill);
             r.add(&one);
             r.estimated += u64::from(estimated);
         }
         if let Some(mcp) = &u.mcp {
-            row(&mut p.by_mcp, mcp).add(&one);
+            at(&mut p.by_mcp, mcp).add(&one);
         }
         p.by_day.entry(date).or_default().add(&one);
     }
@@ -104,13 +99,6 @@ fn response(k: &TokenKinds, cost: Option<Pico>, has_tokens: bool) -> Row {
         unpriced: u64::from(cost.is_none() && has_tokens),
         estimated: 0,
     }
-}
-
-fn row<'m>(map: &'m mut BTreeMap<String, Row>, key: &str) -> &'m mut Row {
-    if !map.contains_key(key) {
-        map.insert(key.to_owned(), Row::default());
-    }
-    map.get_mut(key).expect("inserted above")
 }
 
 fn pair<'m>(map: &'m mut BTreeMap<(String, String), Row>, item: &str, model: &str) -> &'m mut Row {
@@ -284,9 +272,9 @@ fn calls_inside(ctx: &Ctx, agents: &AgentTypes, skills: &SkillWindows, p: &mut C
     for (c, fate) in &ctx.range_calls {
         let file = call_files.get(c.id.as_str()).copied();
         let agent = agents.of(&c.session, c.ts, c.sidechain, file);
-        add_call(p.agent_calls.entry(agent.to_owned()).or_default(), *fate);
+        add_call(at(&mut p.agent_calls, agent), *fate);
         if let Some((skill, _)) = skills.of(c.skill.as_deref(), &c.session, c.ts) {
-            add_call(p.skill_calls.entry(skill.to_owned()).or_default(), *fate);
+            add_call(at(&mut p.skill_calls, skill), *fate);
         }
     }
 }
@@ -318,9 +306,9 @@ fn previous_costs(ctx: &Ctx, agents: &AgentTypes, skills: &SkillWindows, p: &mut
         let c = pico(c);
         *p.previous.get_or_insert(0) += c;
         let agent = agents.of(&u.session, u.ts, u.sidechain, file);
-        *p.previous_agent.entry(agent.to_owned()).or_default() += c;
+        *at(&mut p.previous_agent, agent) += c;
         if let Some((skill, _)) = skills.of(u.skill.as_deref(), &u.session, u.ts) {
-            *p.previous_skill.entry(skill.to_owned()).or_default() += c;
+            *at(&mut p.previous_skill, skill) += c;
         }
     }
 }

@@ -8,7 +8,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use chrono::{Duration, NaiveDate};
 
-use super::part::{ItemPart, SessionId};
+use super::part::{ItemPart, SessionId, at};
 use super::{Bounds, Ctx, Part, Scope, Tally, local_date, sort_items, trend};
 use crate::model::facts::{CallKind, FileFacts, Millis, SkillSeenHow};
 use crate::model::names::same_name;
@@ -23,7 +23,7 @@ pub(super) fn items(ctx: &mut Ctx) {
             CallKind::Agent(n) => (&mut part.agents, n),
             CallKind::Plain => continue,
         };
-        let acc = item(map, name);
+        let acc = at(map, name);
         acc.count += 1;
         add_session(&mut acc.sessions, &c.session);
         acc.own.add(*fate);
@@ -38,7 +38,7 @@ pub(super) fn items(ctx: &mut Ctx) {
         if !in_range && !in_previous {
             continue;
         }
-        let acc = item(&mut part.typed, t.name);
+        let acc = at(&mut part.typed, t.name);
         if in_previous {
             acc.previous += 1;
             continue;
@@ -55,22 +55,13 @@ pub(super) fn items(ctx: &mut Ctx) {
             continue;
         }
         match &c.kind {
-            CallKind::Skill(n) => item(&mut part.skills, n).previous += 1,
-            CallKind::Agent(n) => item(&mut part.agents, n).previous += 1,
+            CallKind::Skill(n) => at(&mut part.skills, n).previous += 1,
+            CallKind::Agent(n) => at(&mut part.agents, n).previous += 1,
             CallKind::Plain => {}
         }
     }
     // The group's sessions are no other group's: these sums add up across groups.
-    let tally = |sessions: &BTreeSet<SessionId>| {
-        let mut t = Tally::default();
-        for s in sessions {
-            ctx.per_session
-                .get(&**s)
-                .into_iter()
-                .for_each(|x| t.merge(*x));
-        }
-        t
-    };
+    let tally = |sessions| tally_of(sessions, |s| ctx.per_session.get(s).copied());
     for acc in [&mut part.skills, &mut part.agents, &mut part.typed]
         .into_iter()
         .flat_map(|m| m.values_mut())
@@ -81,18 +72,21 @@ pub(super) fn items(ctx: &mut Ctx) {
     ctx.part = part;
 }
 
+/// The decided calls of `sessions`, each session's from `tally`.
+fn tally_of(sessions: &BTreeSet<SessionId>, tally: impl Fn(&str) -> Option<Tally>) -> Tally {
+    let mut t = Tally::default();
+    sessions
+        .iter()
+        .filter_map(|s| tally(s))
+        .for_each(|x| t.merge(x));
+    t
+}
+
 /// A session into a set, its id copied only the first time.
 fn add_session(set: &mut BTreeSet<SessionId>, session: &str) {
     if !set.contains(session) {
         set.insert(SessionId::from(session));
     }
-}
-
-fn item<'m>(map: &'m mut BTreeMap<String, ItemPart>, name: &str) -> &'m mut ItemPart {
-    if !map.contains_key(name) {
-        map.insert(name.to_string(), ItemPart::default());
-    }
-    map.get_mut(name).expect("inserted above")
 }
 
 /// Skills and agents with their trends and series, and the success of the sessions that
@@ -199,13 +193,7 @@ fn to_stats(
             let with = match &a {
                 Cow::Borrowed(a) => a.with,
                 // Typed uses joined to it: a session may be in both, so summed again.
-                Cow::Owned(a) => {
-                    let mut t = Tally::default();
-                    for x in a.sessions.iter().filter_map(|s| per_session.get(s)) {
-                        t.merge(*x);
-                    }
-                    t
-                }
+                Cow::Owned(a) => tally_of(&a.sessions, |s| per_session.get(s).copied()),
             };
             let (success_with, success_without) = rates(with, all);
             ItemStat {

@@ -4,6 +4,7 @@
 //! picodollars), so the dashboard keeps each group's part and counts again only the groups
 //! that changed. Each step's `finish` turns the sum into its fields of the snapshot.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -246,6 +247,19 @@ impl Row {
         self.unpriced += o.unpriced;
         self.estimated += o.estimated;
     }
+}
+
+/// The value at `key`, inserted empty when missing. The key is copied only then: counting
+/// finds most keys there already.
+pub(super) fn at<'m, K, V>(map: &'m mut BTreeMap<K, V>, key: &str) -> &'m mut V
+where
+    K: Ord + Borrow<str> + for<'k> From<&'k str>,
+    V: Default,
+{
+    if !map.contains_key(key) {
+        map.insert(K::from(key), V::default());
+    }
+    map.get_mut(key).expect("inserted above")
 }
 
 fn add_calls(a: &mut CallTally, b: &CallTally) {
