@@ -8,9 +8,9 @@
 use std::collections::hash_map::Entry;
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap as HashMap, FxHasher};
-
 use std::path::{Path, PathBuf};
+
+use rustc_hash::{FxHashMap as HashMap, FxHasher};
 
 use crate::model::facts::{FileFacts, Millis};
 

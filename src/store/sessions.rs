@@ -51,19 +51,21 @@ pub(super) type Sessions = HashMap<SessionId, SessionInfo>;
 /// New facts of a file (appended lines): its sessions widen.
 pub(super) fn widen(sessions: &mut Sessions, facts: &FileFacts) {
     for (id, seen) in &facts.sessions {
-        match sessions.get_mut(id) {
-            Some(s) => s.widen(seen),
-            None => {
-                sessions.insert(
-                    id.clone(),
-                    SessionInfo {
-                        first_ts: seen.first_ts,
-                        last_ts: seen.last_ts,
-                        cwd: seen.cwd.clone(),
-                        sidechain_cwd: seen.sidechain_cwd.clone(),
-                    },
-                );
-            }
+        widen_one(sessions, id, seen);
+    }
+}
+
+fn widen_one(sessions: &mut Sessions, id: &SessionId, seen: &SessionSeen) {
+    match sessions.get_mut(id) {
+        Some(s) => s.widen(seen),
+        None => {
+            let s = SessionInfo {
+                first_ts: seen.first_ts,
+                last_ts: seen.last_ts,
+                cwd: seen.cwd.clone(),
+                sidechain_cwd: seen.sidechain_cwd.clone(),
+            };
+            sessions.insert(id.clone(), s);
         }
     }
 }
@@ -80,11 +82,7 @@ pub(super) fn remerge(
     }
     for f in files.values() {
         for (id, seen) in f.facts.sessions.iter().filter(|(id, _)| ids.contains(*id)) {
-            let one = FileFacts {
-                sessions: [(id.clone(), seen.clone())].into(),
-                ..FileFacts::default()
-            };
-            widen(sessions, &one);
+            widen_one(sessions, id, seen);
         }
     }
 }

@@ -131,7 +131,8 @@ impl Reading {
         extra: Vec<Definition>,
         prompts: &[&Prompt],
     ) -> (&'r Detector, Vec<&'r Prepared>) {
-        if extra != self.extra || (self.extended.is_none() && !extra.is_empty()) {
+        // `extended` is set with `extra`: it is there whenever `extra` is not empty.
+        if extra != self.extra {
             self.extended = (!extra.is_empty()).then(|| {
                 let mut all = base.items.clone();
                 all.extend(extra.iter().cloned());
