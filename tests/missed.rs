@@ -179,7 +179,7 @@ fn score_real(root: &Path, homes: &[std::path::PathBuf], labels: &Path) {
     for l in labels.prompt.iter().filter(|l| l.kind != "command") {
         let key = key_of(root, &l.file, l.line).expect("a labelled line is an entry");
         // Only what the session could have used: its own skill listing, else the catalog.
-        let listing = sessions.listings.get(key.0.as_str());
+        let listing = sessions.listings.sessions.get(key.0.as_str());
         let agent = |o: &str| {
             catalog.detector().items.iter().any(|d| {
                 same_name(o, &d.name) && d.kind == skilltop::sources::catalog::DefinitionKind::Agent

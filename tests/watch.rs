@@ -198,7 +198,7 @@ mod live_equals_scratch {
     ];
 
     fn op() -> impl Strategy<Value = Op> {
-        let lines = proptest::collection::vec(0u8..10, 1..8);
+        let lines = proptest::collection::vec(0u8..13, 1..8);
         prop_oneof![
             6 => (0..3usize, lines.clone(), any::<bool>())
                 .prop_map(|(file, lines, fragments)| Op::Append { file, lines, fragments }),
@@ -211,7 +211,10 @@ mod live_equals_scratch {
     /// calls, results and responses are copied across files.
     fn line(k: u8, n: u64, file: usize) -> String {
         let session = if file == 1 { "s2" } else { "s1" };
-        let ts = format!("2026-11-20T10:{:02}:{:02}Z", n / 60 % 60, n % 60);
+        // The second session's lines are written 3 s late, as two sessions running at once
+        // are read: a line can come after lines later than it.
+        let t = if file == 1 { n.saturating_sub(3) } else { n };
+        let ts = format!("2026-11-20T10:{:02}:{:02}Z", t / 60 % 60, t % 60);
         let head = format!(
             r#""sessionId":"{session}","timestamp":"{ts}","cwd":"/w","isSidechain":{}"#,
             file == 2
@@ -242,6 +245,16 @@ mod live_equals_scratch {
             ),
             7 => format!(r#"{{"type":"system","subtype":"compact_boundary",{head}}}"#),
             8 => "{not json".to_string(),
+            // A session's own skill listing, without brainstorming (it can come after the
+            // session's prompts were judged), a request for brainstorming, and a run of a
+            // skill the catalog lacks.
+            10 => format!(
+                r#"{{"type":"attachment",{head},"attachment":{{"type":"skill_listing","content":"- requesting-code-review: Use when asking for a code review"}}}}"#
+            ),
+            11 => format!(
+                r#"{{"type":"user",{head},"message":{{"role":"user","content":"use the brainstorming skill for this release"}}}}"#
+            ),
+            12 => call("Skill", r#"{"skill":"release-notes"}"#),
             _ => format!(
                 r#"{{"type":"assistant",{head},"message":{{"id":"m{}","model":"claude-opus-4-1","content":[{{"type":"text","text":"ok"}}],{usage}}}}}"#,
                 n / 2
@@ -367,7 +380,7 @@ mod live_equals_scratch {
     }
 
     /// The generated lines make a full picture: calls, failures, prompts, cost, a missed
-    /// review, copies counted once.
+    /// review but not a skill the session's later listing lacks, copies counted once.
     #[test]
     fn the_lines_make_a_full_picture() {
         let ops = [
@@ -381,6 +394,17 @@ mod live_equals_scratch {
                 lines: vec![0, 0, 4, 6, 3],
                 fragments: false,
             },
+            // A request for brainstorming, then a listing without it: no longer an occasion.
+            Op::Append {
+                file: 1,
+                lines: vec![11],
+                fragments: false,
+            },
+            Op::Append {
+                file: 1,
+                lines: vec![10],
+                fragments: false,
+            },
             Op::Append {
                 file: 2,
                 lines: vec![3, 4, 8],
@@ -392,7 +416,13 @@ mod live_equals_scratch {
         assert!(all.totals.tool_calls >= 5, "{:?}", all.totals);
         assert!(all.totals.tool_failure >= 1 && all.totals.prompts >= 2);
         assert!(all.totals.cost_usd > 0.0);
-        assert!(!all.missed_opportunities.is_empty(), "the review prompts");
+        let missed: Vec<&str> = all
+            .missed_opportunities
+            .iter()
+            .map(|m| m.item.as_str())
+            .collect();
+        assert!(missed.contains(&"code-reviewer"), "{missed:?}");
+        assert!(!missed.contains(&"brainstorming"), "not listed: {missed:?}");
         assert_eq!(live, scratch);
     }
 

@@ -95,6 +95,14 @@ impl Groups {
         v
     }
 
+    /// Every file on disk by its number.
+    pub(crate) fn briefs(&self) -> Vec<(u32, &Brief)> {
+        let files = self.briefs.iter().enumerate();
+        files
+            .filter_map(|(id, b)| Some((id as u32, b.as_ref()?)))
+            .collect()
+    }
+
     /// A file's group, and the clock of the file's last change.
     #[cfg(test)]
     fn of(&self, id: u32) -> Option<(u32, u64)> {

@@ -81,6 +81,8 @@ pub struct Store {
     /// While following: which files join, and each group's counts kept between snapshots.
     groups: Option<groups::Groups>,
     cache: std::sync::Mutex<pipeline::groups::Cache>,
+    /// While following: every request judged so far, fed what is new.
+    judged: std::sync::Mutex<Option<pipeline::missed::Judged>>,
 }
 
 impl Store {

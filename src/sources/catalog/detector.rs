@@ -96,20 +96,23 @@ pub fn short_key(name: &str) -> String {
     short_name(name).to_lowercase()
 }
 
-/// TF-IDF vectors of earlier requests after which an item ran: the user's own words.
-/// Words are numbered; vectors are sorted by word so a cosine is one merge.
+/// The user's history as a sweep in time order builds it: every request so far counted
+/// (how many, and how many hold each word), and the requests after which an item ran, with
+/// their words. Words are weighed by how rare they are when a request is judged (TF-IDF), so
+/// a request is compared with what came before it only, and counting one more request
+/// leaves every earlier judgement as it was.
 #[derive(Default)]
 pub struct History {
     precedents: Vec<Precedent>,
-    vectors: Vec<Vec<(u32, f32)>>,
-    norms: Vec<f32>,
-    /// Per word: the precedents holding it (informative words only).
+    /// Per precedent: its words and their counts weighed (`1 + ln n`), sorted by word.
+    terms: Vec<Vec<(u32, f32)>>,
+    /// Per word: the precedents holding it.
     postings: Vec<Vec<u32>>,
-    words: HashMap<String, u32>,
-    names: Vec<String>,
-    idf: Vec<f32>,
-    /// The weight of a word never seen before.
-    unseen: f32,
+    words: HashMap<Arc<str>, u32>,
+    names: Vec<Arc<str>>,
+    /// Per word: the requests holding it.
+    df: Vec<u32>,
+    requests: u32,
     /// How often the user ran each item: between items that serve a purpose equally, the
     /// one this user reaches for.
     pub ran: HashMap<usize, u32>,
@@ -119,27 +122,95 @@ pub struct History {
 /// compared with a request.
 const HISTORY_CANDIDATES: usize = 16;
 
+/// A request's words and their counts weighed (`1 + ln n`), sorted by word.
+pub type Terms = Vec<(u32, f32)>;
+
 impl History {
-    /// The sorted TF-IDF vector of `stems`, and its norm.
-    fn vector(&self, stems: &[Arc<str>]) -> (Vec<(u32, f32)>, f32) {
-        let mut counts: HashMap<u32, f32> = HashMap::default();
-        let mut unknown = 0.0f32;
-        for s in stems {
-            match self.words.get(&**s) {
-                Some(&id) => *counts.entry(id).or_default() += 1.0,
-                None => unknown += 1.0,
-            }
-        }
-        let mut v: Vec<(u32, f32)> = counts
-            .into_iter()
-            .map(|(id, n)| (id, (1.0 + n.ln()) * self.idf[id as usize]))
+    /// Counts one more request (its content stems); returns its terms.
+    pub fn count(&mut self, stems: &[Arc<str>]) -> Terms {
+        self.requests += 1;
+        let mut ids: Vec<u32> = stems
+            .iter()
+            .map(|s| match self.words.get(s) {
+                Some(&id) => id,
+                None => {
+                    let id = self.names.len() as u32;
+                    self.words.insert(s.clone(), id);
+                    self.names.push(s.clone());
+                    self.df.push(0);
+                    self.postings.push(Vec::new());
+                    id
+                }
+            })
             .collect();
-        v.sort_unstable_by_key(|x| x.0);
-        // Words no earlier request holds still make the request less like any of them.
+        ids.sort_unstable();
+        let terms = weigh_counts(&ids);
+        for &(id, _) in &terms {
+            self.df[id as usize] += 1;
+        }
+        terms
+    }
+
+    /// An earlier request (counted, with its `terms`) after which an item ran.
+    pub fn precede(&mut self, precedent: Precedent, terms: Terms) {
+        let k = self.precedents.len() as u32;
+        for &(id, _) in &terms {
+            self.postings[id as usize].push(k);
+        }
+        self.precedents.push(precedent);
+        self.terms.push(terms);
+    }
+
+    /// The terms of words known so far, and how many words are not.
+    fn terms_of(&self, stems: &[Arc<str>]) -> (Terms, u32) {
+        let mut unknown = 0;
+        let mut ids: Vec<u32> = stems
+            .iter()
+            .filter_map(|s| {
+                let id = self.words.get(s).copied();
+                unknown += u32::from(id.is_none());
+                id
+            })
+            .collect();
+        ids.sort_unstable();
+        (weigh_counts(&ids), unknown)
+    }
+
+    fn n(&self) -> f32 {
+        self.requests.max(1) as f32
+    }
+
+    fn idf(&self, id: u32) -> f32 {
+        let df = self.df[id as usize] as f32;
+        ((self.n() + 1.0) / (df + 0.5)).ln().max(0.1)
+    }
+
+    /// A word in more than one request in twenty (and in more than three) says little of
+    /// what is asked, and would make every request a candidate.
+    fn informative(&self, id: u32) -> bool {
+        let df = self.df[id as usize];
+        df <= 3 || df as f32 / self.n() <= 0.05
+    }
+
+    /// The TF-IDF vector of `terms` as the history weighs words now, and its norm; words
+    /// no request held still make it less like any of them.
+    fn vector(&self, terms: &[(u32, f32)], unknown: u32) -> (Vec<(u32, f32)>, f32) {
+        let v: Vec<(u32, f32)> = terms
+            .iter()
+            .map(|&(id, tf)| (id, tf * self.idf(id)))
+            .collect();
+        let unseen = ((self.n() + 1.0) / 0.5).ln();
         let norm =
-            (v.iter().map(|x| x.1 * x.1).sum::<f32>() + unknown * self.unseen * self.unseen).sqrt();
+            (v.iter().map(|x| x.1 * x.1).sum::<f32>() + unknown as f32 * unseen * unseen).sqrt();
         (v, norm)
     }
+}
+
+/// Sorted word ids to (id, 1 + ln count).
+fn weigh_counts(ids: &[u32]) -> Terms {
+    ids.chunk_by(|a, b| a == b)
+        .map(|run| (run[0], 1.0 + (run.len() as f32).ln()))
+        .collect()
 }
 
 fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
@@ -235,85 +306,21 @@ impl Detector {
         }
     }
 
-    /// The user's history: requests after which an item ran, weighed by how rare each
-    /// word is among all of the user's `requests`.
-    pub fn history<'a>(
+    /// A history of `requests` (in order), then of `precedents` among them (for tests).
+    #[cfg(test)]
+    fn history<'a>(
         &self,
         precedents: Vec<Precedent>,
         requests: impl Iterator<Item = &'a str>,
     ) -> History {
-        let stems: Vec<Vec<Arc<str>>> = requests.map(|r| self.content_stems(r)).collect();
-        self.history_of(precedents, stems.iter().map(Vec::as_slice))
-    }
-
-    /// [`Detector::history`] over the content stems of the requests.
-    pub fn history_of<'a>(
-        &self,
-        precedents: Vec<Precedent>,
-        requests: impl Iterator<Item = &'a [Arc<str>]>,
-    ) -> History {
         let mut h = History::default();
-        let mut df: Vec<f32> = Vec::new();
-        let intern = |h: &mut History, s: &str| -> u32 {
-            if let Some(&id) = h.words.get(s) {
-                return id;
-            }
-            let id = h.names.len() as u32;
-            h.words.insert(s.to_string(), id);
-            h.names.push(s.to_string());
-            id
-        };
-        let count = |h: &mut History, df: &mut Vec<f32>, stems: &[Arc<str>]| {
-            let mut ids: Vec<u32> = stems.iter().map(|s| intern(h, s)).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            for id in ids {
-                if df.len() <= id as usize {
-                    df.resize(id as usize + 1, 0.0);
-                }
-                df[id as usize] += 1.0;
-            }
-        };
-        let mut n = 0usize;
         for r in requests {
-            n += 1;
-            count(&mut h, &mut df, r);
+            h.count(&self.content_stems(r));
         }
-        let docs: Vec<Vec<Arc<str>>> = precedents
-            .iter()
-            .map(|p| self.content_stems(&p.text))
-            .collect();
-        // The precedents are among the requests: their words are counted there once.
-        for d in &docs {
-            for s in d {
-                let id = intern(&mut h, s);
-                if df.len() <= id as usize {
-                    df.resize(id as usize + 1, 0.0);
-                }
-            }
+        for p in precedents {
+            let (terms, _) = h.terms_of(&self.content_stems(&p.text));
+            h.precede(p, terms);
         }
-        let n = n.max(1) as f32;
-        h.idf = df
-            .iter()
-            .map(|v| ((n + 1.0) / (v + 0.5)).ln().max(0.1))
-            .collect();
-        h.unseen = ((n + 1.0) / 0.5).ln();
-        // Postings of the informative words only: a word in more than one request in
-        // twenty (and in more than three) says little of what is asked, and would make
-        // every request a candidate.
-        h.postings = vec![Vec::new(); df.len()];
-        for (k, d) in docs.iter().enumerate() {
-            let (v, norm) = h.vector(d);
-            for &(id, _) in &v {
-                let c = df[id as usize];
-                if c <= 3.0 || c / n <= 0.05 {
-                    h.postings[id as usize].push(k as u32);
-                }
-            }
-            h.vectors.push(v);
-            h.norms.push(norm);
-        }
-        h.precedents = precedents;
         h
     }
 
@@ -520,14 +527,15 @@ impl Detector {
         if h.precedents.is_empty() {
             return;
         }
-        let (v, norm) = h.vector(stems);
+        let (terms, unknown) = h.terms_of(stems);
+        let (v, norm) = h.vector(&terms, unknown);
         if norm == 0.0 {
             return;
         }
         // Only precedents sharing two informative words or more are compared, the ones
         // sharing most first.
         let mut shared_count: HashMap<u32, u32> = HashMap::default();
-        for &(id, _) in &v {
+        for &(id, _) in v.iter().filter(|(id, _)| h.informative(*id)) {
             for &k in &h.postings[id as usize] {
                 *shared_count.entry(k).or_default() += 1;
             }
@@ -542,10 +550,14 @@ impl Detector {
         for (k, _) in candidates {
             let k = k as usize;
             let p = &h.precedents[k];
-            if (p.key.0.as_str(), p.key.1) == key || !available(p.item) || h.norms[k] == 0.0 {
+            if (p.key.0.as_str(), p.key.1) == key || !available(p.item) {
                 continue;
             }
-            let sim = dot(&v, &h.vectors[k]) / (norm * h.norms[k]);
+            let (pv, pnorm) = h.vector(&h.terms[k], 0);
+            if pnorm == 0.0 {
+                continue;
+            }
+            let sim = dot(&v, &pv) / (norm * pnorm);
             if sim < HISTORY_MIN {
                 continue;
             }
@@ -561,8 +573,8 @@ impl Detector {
             }
             let mut shared: Vec<String> = v
                 .iter()
-                .filter(|(id, _)| h.vectors[k].binary_search_by_key(id, |x| x.0).is_ok())
-                .map(|(id, _)| h.names[*id as usize].clone())
+                .filter(|(id, _)| h.terms[k].binary_search_by_key(id, |x| x.0).is_ok())
+                .map(|(id, _)| h.names[*id as usize].to_string())
                 .collect();
             shared.sort();
             out.push(Flag {
@@ -627,6 +639,7 @@ impl Detector {
         vec![top]
     }
 
+    #[cfg(test)]
     fn content_stems(&self, text: &str) -> Vec<Arc<str>> {
         content(&self.lexicon.words(text))
     }

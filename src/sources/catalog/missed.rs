@@ -5,16 +5,17 @@
 //! writes it from 2.1.x on), else the catalog; skills and agents the user ran are installed
 //! too, even when the catalog does not hold their definitions (a plugin elsewhere).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
-use super::detector::{Detector, Flag, Judgement, Precedent, Prepared, Signal, short_key};
+use super::detector::{Detector, Flag, History, Precedent, Prepared, Signal, Terms, short_key};
 use super::prompt::PromptKind;
 use super::{Catalog, Definition, DefinitionKind, example_text};
-use crate::model::facts::{CallKind, FileFacts, Millis, Prompt, to_datetime};
+use crate::model::facts::{CallKind, FileFacts, Millis, Prompt, SessionId, to_datetime};
 pub use crate::model::names::same_name;
 use crate::model::snapshot::{ItemKind, MissedExample, MissedOpportunity};
 
@@ -25,7 +26,7 @@ const THREAD_MS: Millis = 20 * 60 * 1000;
 
 /// An item run in a session: a `Skill` or `Task`/`Agent` call, a skill body loaded (typed
 /// or chosen), an `attributionSkill`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Run<'a> {
     pub session: &'a str,
     pub ts: Millis,
@@ -50,210 +51,402 @@ pub struct Occasion<'p> {
 pub struct Sessions<'a> {
     /// Sorted by session, then time.
     pub runs: Vec<Run<'a>>,
-    /// Skills a session listed as available (`skill_listing`), when it did.
-    pub listings: HashMap<&'a str, HashSet<&'a str>>,
-    /// Descriptions of listed skills, by name.
-    pub listed: BTreeMap<&'a str, &'a str>,
+    pub listings: Listings,
 }
 
 impl<'a> Sessions<'a> {
     /// Runs and listings of the sessions `keep` accepts, from the facts of every file.
     pub fn from_facts(files: &[&'a FileFacts], keep: &dyn Fn(&str) -> bool) -> Sessions<'a> {
-        let mut s = Sessions::default();
-        // A file none of whose sessions is kept holds nothing kept: skipped whole, without
-        // looking at each of its facts.
-        for f in files
-            .iter()
-            .filter(|f| f.sessions.is_empty() || f.sessions.keys().any(|id| keep(id)))
-        {
-            // The kind first: most calls are plain, and `keep` is a look-up.
-            for c in &f.calls {
-                if let CallKind::Skill(n) | CallKind::Agent(n) = &c.kind
-                    && !n.is_empty()
-                    && keep(&c.session)
-                {
-                    s.runs.push(Run {
-                        session: &c.session,
-                        ts: c.ts,
-                        name: n,
-                        agent: matches!(c.kind, CallKind::Agent(_)),
-                    });
-                }
-            }
-            for k in f.skills_seen.iter().filter(|k| keep(&k.session)) {
-                s.runs.push(Run {
-                    session: &k.session,
-                    ts: k.ts,
-                    name: &k.name,
-                    agent: false,
-                });
-            }
-            for l in f.listings.iter().filter(|l| keep(&l.session)) {
-                let names = s.listings.entry(&*l.session).or_default();
-                for (name, description) in &l.skills {
-                    names.insert(name);
-                    // Sessions may list one skill with different descriptions (it was
-                    // edited): keep one whatever the order files are read in, the longest.
-                    s.listed
-                        .entry(name)
-                        .and_modify(|d| {
-                            if (description.len(), description.as_str()) > (d.len(), *d) {
-                                *d = description;
-                            }
-                        })
-                        .or_insert(description);
-                }
-            }
-        }
+        let mut s = Sessions {
+            runs: runs(files, keep),
+            listings: Listings::from_facts(files, keep),
+        };
         s.runs.sort();
         s.runs.dedup();
         s
     }
 }
 
-/// What `occasions_with` keeps from one call to the next of one catalog: the detector
-/// extended with the items sessions ran or listed that the catalog lacks, and each prompt as
-/// that detector read it. A new prompt is then read alone; the judging still weighs each
-/// prompt against the whole history, which a new prompt changes.
-#[derive(Default)]
-pub struct Reading {
+/// The runs of the sessions `keep` accepts, unsorted.
+pub fn runs<'a>(files: &[&'a FileFacts], keep: &dyn Fn(&str) -> bool) -> Vec<Run<'a>> {
+    let mut runs = Vec::new();
+    // A file none of whose sessions is kept holds nothing kept: skipped whole, without
+    // looking at each of its facts.
+    for f in files
+        .iter()
+        .filter(|f| f.sessions.is_empty() || f.sessions.keys().any(|id| keep(id)))
+    {
+        // The kind first: most calls are plain, and `keep` is a look-up.
+        for c in &f.calls {
+            if let CallKind::Skill(n) | CallKind::Agent(n) = &c.kind
+                && !n.is_empty()
+                && keep(&c.session)
+            {
+                runs.push(Run {
+                    session: &c.session,
+                    ts: c.ts,
+                    name: n,
+                    agent: matches!(c.kind, CallKind::Agent(_)),
+                });
+            }
+        }
+        for k in f.skills_seen.iter().filter(|k| keep(&k.session)) {
+            runs.push(Run {
+                session: &k.session,
+                ts: k.ts,
+                name: &k.name,
+                agent: false,
+            });
+        }
+    }
+    runs
+}
+
+/// A prompt or a run, in the order the sweep takes them: by time, a prompt before a run of
+/// the same moment (the run followed it), then by session and text.
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    Prompt(&'a Prompt),
+    Run(Run<'a>),
+}
+
+/// Where the sweep stopped: the key of the last event it took.
+pub type Mark = (Millis, u8, String, String, bool);
+
+impl<'a> Event<'a> {
+    pub fn key(&self) -> (Millis, u8, &'a str, &'a str, bool) {
+        match *self {
+            Event::Prompt(p) => (p.ts, 0, &p.session, &p.text, false),
+            Event::Run(r) => (r.ts, 1, r.session, r.name, r.agent),
+        }
+    }
+
+    /// Comes after `mark` in the sweep's order.
+    pub fn after(&self, mark: &Mark) -> bool {
+        let (ts, kind, session, text, agent) = self.key();
+        (ts, kind, session, text, agent) > (mark.0, mark.1, &*mark.2, &*mark.3, mark.4)
+    }
+
+    fn mark(&self) -> Mark {
+        let (ts, kind, session, text, agent) = self.key();
+        (ts, kind, session.to_string(), text.to_string(), agent)
+    }
+}
+
+/// The events of `prompts` and `runs`, sorted and once each.
+pub fn events<'a>(prompts: &[&'a Prompt], runs: &[Run<'a>]) -> Vec<Event<'a>> {
+    let mut v: Vec<Event> = prompts.iter().map(|p| Event::Prompt(p)).collect();
+    v.extend(runs.iter().map(|r| Event::Run(*r)));
+    v.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
+    v.dedup_by(|a, b| a.key() == b.key());
+    v
+}
+
+/// What the sessions listed: per session the skills it could use, and a description of
+/// each skill listed.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Listings {
+    pub sessions: HashMap<SessionId, HashSet<String>>,
+    pub listed: BTreeMap<String, String>,
+}
+
+impl Listings {
+    /// The listings of the sessions `keep` accepts in `files`.
+    pub fn from_facts(files: &[&FileFacts], keep: &dyn Fn(&str) -> bool) -> Listings {
+        let mut out = Listings::default();
+        for l in files.iter().flat_map(|f| &f.listings) {
+            if !keep(&l.session) {
+                continue;
+            }
+            let names = out.sessions.entry(l.session.clone()).or_default();
+            for (name, description) in &l.skills {
+                names.insert(name.clone());
+                // Sessions may list one skill with different descriptions (it was edited):
+                // keep one whatever the order files are read in, the longest.
+                match out.listed.get_mut(name) {
+                    Some(d) => {
+                        if (description.len(), description) > (d.len(), &*d) {
+                            d.clone_from(description);
+                        }
+                    }
+                    None => {
+                        out.listed.insert(name.clone(), description.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Every request judged in time order, each against the user's history before it: a new
+/// request or run is taken alone and leaves the earlier judgements as they were. Changes
+/// that could move an earlier judgement (a new item, a listing changed after its session's
+/// requests were judged) need a sweep from the start: see `adopt` and `Sweep::new`.
+pub struct Sweep {
+    /// The items sessions listed or ran that the catalog lacks; the detector extended with
+    /// them when there are any.
     extra: Vec<Definition>,
     extended: Option<Detector>,
-    prepared: HashMap<String, Prepared>,
+    /// Per item: available to a session without a listing of its own (in the catalog, or
+    /// run somewhere).
+    default_available: Vec<bool>,
+    /// Per session with a listing: the items available to it.
+    listed: HashMap<SessionId, Vec<bool>>,
+    /// Each session's listing as adopted.
+    listings: Listings,
+    /// Names run so far, and whether as an agent.
+    names: BTreeSet<(String, bool)>,
+    history: History,
+    trails: HashMap<SessionId, Trail>,
+    /// Requests already taken as precedents of an item: (item, session, time).
+    precedents: HashSet<(usize, SessionId, Millis)>,
+    last: Option<Mark>,
+    /// Requests that call for an item, in the sweep's order.
+    flagged: Vec<Flagged>,
 }
 
-impl Reading {
-    /// The detector for the catalog's `base` and the `extra` items, and each prompt as it
-    /// reads it (read again only when `extra` changed).
-    fn read<'r>(
-        &'r mut self,
-        base: &'r Detector,
-        extra: Vec<Definition>,
-        prompts: &[&Prompt],
-    ) -> (&'r Detector, Vec<&'r Prepared>) {
-        // `extended` is set with `extra`: it is there whenever `extra` is not empty.
-        if extra != self.extra {
-            self.extended = (!extra.is_empty()).then(|| {
-                let mut all = base.items.clone();
-                all.extend(extra.iter().cloned());
-                Detector::new(&all)
-            });
-            self.extra = extra;
-            self.prepared.clear();
-        }
-        let d = self.extended.as_ref().unwrap_or(base);
-        // Each prompt not read before is read once, on every core.
-        let mut unread: Vec<&str> = prompts
+/// A request that calls for an item.
+pub struct Flagged {
+    pub prompt: Prompt,
+    pub flags: Vec<Flag>,
+}
+
+/// What the sweep keeps of a session.
+#[derive(Default)]
+struct Trail {
+    /// Its last request: time, typed by the human, text and terms.
+    last: Option<(Millis, bool, String, Terms)>,
+    /// Names it ran, once each, and which items they cover (filled when asked).
+    runs: Vec<String>,
+    covers: HashMap<usize, bool>,
+    /// Requests judged.
+    judged: u32,
+}
+
+impl Sweep {
+    /// A sweep over nothing yet, for the sessions' `listings` and the `names` they run.
+    pub fn new(catalog: &Catalog, listings: Listings, names: BTreeSet<(String, bool)>) -> Sweep {
+        let extra = catalog.extra_items(&listings.listed, &names);
+        let extended = (!extra.is_empty()).then(|| {
+            let mut all = catalog.detector.items.clone();
+            all.extend(extra.iter().cloned());
+            Detector::new(&all)
+        });
+        let mut s = Sweep {
+            extra,
+            extended,
+            default_available: Vec::new(),
+            listed: HashMap::default(),
+            listings: Listings::default(),
+            names,
+            history: History::default(),
+            trails: HashMap::default(),
+            precedents: HashSet::default(),
+            last: None,
+            flagged: Vec::new(),
+        };
+        s.default_available = s.default_available(catalog, &s.names);
+        s.listed = listings
+            .sessions
             .iter()
-            .map(|p| p.text.as_str())
-            .filter(|t| !self.prepared.contains_key(*t))
+            .map(|(id, names)| (id.clone(), s.available_in(catalog, names)))
             .collect();
-        unread.sort_unstable();
-        unread.dedup();
-        let read: Vec<Prepared> = unread.par_iter().map(|t| d.prepare(t)).collect();
-        for (text, p) in unread.into_iter().zip(read) {
-            self.prepared.insert(text.to_string(), p);
-        }
-        let texts: HashSet<&str> = prompts.iter().map(|p| p.text.as_str()).collect();
-        self.prepared.retain(|t, _| texts.contains(t.as_str()));
-        let prepared = prompts.iter().map(|p| &self.prepared[&p.text]).collect();
-        (d, prepared)
-    }
-}
-
-impl Catalog {
-    /// Every request among `prompts` (sorted by time) that calls for an available item;
-    /// follow-ups for the same item within 20 minutes are one occasion.
-    pub fn occasions<'p>(&self, prompts: &[&'p Prompt], sessions: &Sessions) -> Vec<Occasion<'p>> {
-        self.occasions_with(prompts, sessions, &mut Reading::default())
+        s.listings = listings;
+        s
     }
 
-    /// `occasions`, keeping what it read in `reading` for the next call (of this catalog).
-    pub fn occasions_with<'p>(
-        &self,
-        prompts: &[&'p Prompt],
-        sessions: &Sessions,
-        reading: &mut Reading,
-    ) -> Vec<Occasion<'p>> {
-        let (d, prepared) = reading.read(&self.detector, self.extra_items(sessions), prompts);
-        let in_catalog = self.detector.items.len();
-        // Runs are many (every `Skill` and agent call on record) and their names few.
-        let mut named: HashMap<&str, &[usize]> = HashMap::default();
-        for r in &sessions.runs {
-            named.entry(r.name).or_insert_with(|| d.items_named(r.name));
-        }
-        let mut history = d.history_of(
-            precedents(prompts, &prepared, &sessions.runs, &named),
-            prepared.iter().map(|p| p.stems.as_slice()),
-        );
-        for r in &sessions.runs {
-            for &i in named[r.name] {
-                *history.ran.entry(i).or_default() += 1;
-            }
-        }
-        let mut used: HashMap<&str, Vec<&str>> = HashMap::default();
-        for r in &sessions.runs {
-            used.entry(r.session).or_default().push(r.name);
-        }
-        // Availability per item: in the catalog or run somewhere (sessions without a
-        // listing), or in the session's own listing; agents are never listed.
-        let mut default_available = vec![false; d.items.len()];
-        for a in default_available.iter_mut().take(in_catalog) {
+    fn detector<'d>(&'d self, catalog: &'d Catalog) -> &'d Detector {
+        self.extended.as_ref().unwrap_or(&catalog.detector)
+    }
+
+    /// Availability where a session has no listing: the catalog's items and those run.
+    fn default_available(&self, catalog: &Catalog, names: &BTreeSet<(String, bool)>) -> Vec<bool> {
+        let d = self.detector(catalog);
+        let mut v = vec![false; d.items.len()];
+        for a in v.iter_mut().take(catalog.detector.items.len()) {
             *a = true;
         }
-        for r in &sessions.runs {
-            for &i in named[r.name] {
-                default_available[i] = true;
+        for (n, _) in names {
+            for &i in d.items_named(n) {
+                v[i] = true;
             }
         }
-        let agents: Vec<bool> = d
+        v
+    }
+
+    /// Availability in a session that listed `names`: those, and every agent (agents are
+    /// never listed).
+    fn available_in(&self, catalog: &Catalog, names: &HashSet<String>) -> Vec<bool> {
+        let d = self.detector(catalog);
+        let mut v: Vec<bool> = d
             .items
             .iter()
             .map(|x| x.kind == DefinitionKind::Agent)
             .collect();
-        let mut per_session: HashMap<&str, Vec<bool>> = HashMap::default();
-        for p in prompts {
-            per_session.entry(&*p.session).or_insert_with(|| {
-                match sessions.listings.get(&*p.session) {
-                    None => default_available.clone(),
-                    Some(listing) => {
-                        let mut v = agents.clone();
-                        for n in listing {
-                            for &i in d.items_named(n) {
-                                v[i] = true;
-                            }
-                        }
-                        v
-                    }
-                }
-            });
+        for n in names {
+            for &i in d.items_named(n) {
+                v[i] = true;
+            }
         }
-        let judgements: Vec<Judgement> = prompts
+        v
+    }
+
+    /// Where the sweep stopped.
+    pub fn last(&self) -> Option<&Mark> {
+        self.last.as_ref()
+    }
+
+    /// Takes the new `listings` and the names `runs` bring, if no request judged so far
+    /// would be judged otherwise; false when the sweep must start again.
+    pub fn adopt(&mut self, catalog: &Catalog, listings: Option<Listings>, runs: &[Run]) -> bool {
+        let mut names = self.names.clone();
+        names.extend(runs.iter().map(|r| (r.name.to_string(), r.agent)));
+        let listings = listings.unwrap_or_else(|| self.listings.clone());
+        if names == self.names && listings == self.listings {
+            return true;
+        }
+        if catalog.extra_items(&listings.listed, &names) != self.extra
+            || self.default_available(catalog, &names) != self.default_available
+        {
+            return false;
+        }
+        for (id, ls) in &listings.sessions {
+            if self.listings.sessions.get(id) != Some(ls) {
+                if self.trails.get(id).is_some_and(|t| t.judged > 0) {
+                    return false;
+                }
+                let v = self.available_in(catalog, ls);
+                self.listed.insert(id.clone(), v);
+            }
+        }
+        for id in self.listings.sessions.keys() {
+            if !listings.sessions.contains_key(id) {
+                if self.trails.get(id).is_some_and(|t| t.judged > 0) {
+                    return false;
+                }
+                self.listed.remove(id);
+            }
+        }
+        self.names = names;
+        self.listings = listings;
+        true
+    }
+
+    /// Takes `events` (sorted, all after where the sweep stopped): each request is judged
+    /// against the history before it, then counted into it.
+    pub fn feed(&mut self, catalog: &Catalog, events: &[Event]) {
+        debug_assert!(
+            events
+                .first()
+                .is_none_or(|e| self.last.as_ref().is_none_or(|m| e.after(m)))
+        );
+        let Sweep {
+            extended,
+            default_available,
+            listed,
+            history,
+            trails,
+            precedents,
+            last,
+            flagged,
+            ..
+        } = self;
+        let d = extended.as_ref().unwrap_or(&catalog.detector);
+        // Reading a request is the costly part and needs no history: on every core first.
+        let read: Vec<Option<Prepared>> = events
             .par_iter()
-            .zip(&prepared)
-            .map(|(p, pr)| {
-                let avail = &per_session[&*p.session];
-                d.judge_prepared(pr, (&p.session, p.ts), &|i| avail[i], &history)
+            .map(|e| match e {
+                Event::Prompt(p) => Some(d.prepare(&p.text)),
+                Event::Run(_) => None,
             })
             .collect();
+        for (e, pr) in events.iter().zip(read) {
+            match (e, pr) {
+                (Event::Prompt(p), Some(pr)) => {
+                    let terms = history.count(&pr.stems);
+                    let avail = listed.get(&p.session).unwrap_or(default_available);
+                    let j = d.judge_prepared(&pr, (&p.session, p.ts), &|i| avail[i], history);
+                    let trail = trails.entry(p.session.clone()).or_default();
+                    trail.judged += 1;
+                    let typed = pr.split.kind == PromptKind::Typed;
+                    trail.last = Some((p.ts, typed, pr.split.request, terms));
+                    if !j.flags.is_empty() {
+                        flagged.push(Flagged {
+                            prompt: (*p).clone(),
+                            flags: j.flags,
+                        });
+                    }
+                }
+                (Event::Run(r), _) => {
+                    let items = d.items_named(r.name);
+                    for &i in items {
+                        *history.ran.entry(i).or_default() += 1;
+                    }
+                    let id: SessionId = match trails.get_key_value(r.session) {
+                        Some((id, _)) => id.clone(),
+                        None => r.session.into(),
+                    };
+                    let trail = trails.entry(id.clone()).or_default();
+                    if !trail.runs.iter().any(|n| n == r.name) {
+                        trail.runs.push(r.name.to_string());
+                        trail.covers.clear();
+                    }
+                    // The request after which it ran: the session's last, if typed.
+                    if let Some((ts, true, request, terms)) = &trail.last {
+                        for &i in items {
+                            if precedents.insert((i, id.clone(), *ts)) {
+                                let key = (id.to_string(), *ts);
+                                let text = request.clone();
+                                history.precede(Precedent { item: i, key, text }, terms.clone());
+                            }
+                        }
+                    }
+                }
+                (Event::Prompt(_), None) => {}
+            }
+            *last = Some(e.mark());
+        }
+    }
+
+    /// The flagged requests at `span` (see [`Sweep::span`]) that `keep` accepts, as
+    /// occasions: follow-ups for the same item within 20 minutes are one, and each says
+    /// whether its session ran an item of that purpose.
+    pub fn occasions(
+        &mut self,
+        catalog: &Catalog,
+        span: Range<usize>,
+        keep: &dyn Fn(&Prompt) -> bool,
+    ) -> Vec<Occasion<'_>> {
+        let Sweep {
+            extended,
+            trails,
+            flagged,
+            ..
+        } = self;
+        let d = extended.as_ref().unwrap_or(&catalog.detector);
         // The last flag of each item in each session: a follow-up within the same thread
         // is the same occasion.
-        let mut flagged: HashMap<(&str, usize), Millis> = HashMap::default();
+        let mut last: HashMap<(&str, usize), Millis> = HashMap::default();
         let mut out = Vec::new();
-        for (p, j) in prompts.iter().zip(judgements) {
-            for flag in j.flags {
-                let last = flagged.insert((&*p.session, flag.item), p.ts);
-                if last.is_some_and(|t| p.ts - t < THREAD_MS) {
+        for f in flagged[span].iter().filter(|f| keep(&f.prompt)) {
+            let p = &f.prompt;
+            for flag in &f.flags {
+                let before = last.insert((&*p.session, flag.item), p.ts);
+                if before.is_some_and(|t| p.ts - t < THREAD_MS) {
                     continue;
                 }
-                let covered = used
-                    .get(&*p.session)
-                    .is_some_and(|names| names.iter().any(|n| d.covers(n, flag.item)));
+                let covered = trails.get_mut(&p.session).is_some_and(|t| {
+                    let runs = &t.runs;
+                    *t.covers
+                        .entry(flag.item)
+                        .or_insert_with(|| runs.iter().any(|n| d.covers(n, flag.item)))
+                });
                 out.push(Occasion {
                     prompt: p,
                     item: d.items[flag.item].name.clone(),
                     kind: d.items[flag.item].kind,
-                    flag,
+                    flag: flag.clone(),
                     covered,
                 });
             }
@@ -261,8 +454,46 @@ impl Catalog {
         out
     }
 
+    /// Where the flagged requests from `start` to before `end` are.
+    pub fn span(&self, start: Millis, end: Millis) -> Range<usize> {
+        let at = |t: Millis| self.flagged.partition_point(|f| f.prompt.ts < t);
+        at(start)..at(end).max(at(start))
+    }
+}
+
+impl Catalog {
+    /// Every request among `prompts` that calls for an available item, each judged against
+    /// the history before it; follow-ups for the same item within 20 minutes are one
+    /// occasion.
+    pub fn occasions<'p>(&self, prompts: &[&'p Prompt], sessions: &Sessions) -> Vec<Occasion<'p>> {
+        let names = sessions
+            .runs
+            .iter()
+            .map(|r| (r.name.to_string(), r.agent))
+            .collect();
+        let mut sweep = Sweep::new(self, sessions.listings.clone(), names);
+        sweep.feed(self, &events(prompts, &sessions.runs));
+        let all = sweep.span(Millis::MIN, Millis::MAX);
+        let by_key: HashMap<(Millis, &str, &str), &'p Prompt> = prompts
+            .iter()
+            .map(|p| ((p.ts, &*p.session, p.text.as_str()), *p))
+            .collect();
+        sweep
+            .occasions(self, all, &|_| true)
+            .into_iter()
+            .map(|o| Occasion {
+                prompt: by_key[&(o.prompt.ts, &*o.prompt.session, o.prompt.text.as_str())],
+                ..o
+            })
+            .collect()
+    }
+
     /// Skills listed by sessions, and skills and agents run, that the catalog lacks.
-    fn extra_items(&self, sessions: &Sessions) -> Vec<Definition> {
+    fn extra_items(
+        &self,
+        listed: &BTreeMap<String, String>,
+        names: &BTreeSet<(String, bool)>,
+    ) -> Vec<Definition> {
         let known = |n: &str| !self.detector.items_named(n).is_empty();
         let mut extra: BTreeMap<String, Definition> = BTreeMap::new();
         let mut add = |name: &str, kind: DefinitionKind, description: &str| {
@@ -279,21 +510,16 @@ impl Catalog {
                 );
             }
         };
-        for (name, description) in &sessions.listed {
+        for (name, description) in listed {
             add(name, DefinitionKind::Skill, description);
         }
-        let mut once: HashSet<(&str, bool)> = HashSet::default();
-        for r in sessions
-            .runs
-            .iter()
-            .filter(|r| once.insert((r.name, r.agent)))
-        {
-            let kind = if r.agent {
+        for (name, agent) in names {
+            let kind = if *agent {
                 DefinitionKind::Agent
             } else {
                 DefinitionKind::Skill
             };
-            add(r.name, kind, "");
+            add(name, kind, "");
         }
         extra.into_values().collect()
     }
@@ -350,45 +576,6 @@ fn example(o: &Occasion, redact: bool) -> MissedExample {
     }
 }
 
-/// The requests after which an item ran: for each run, the last prompt of its session
-/// before it, if that prompt was typed by the human.
-fn precedents(
-    prompts: &[&Prompt],
-    prepared: &[&Prepared],
-    runs: &[Run],
-    named: &HashMap<&str, &[usize]>,
-) -> Vec<Precedent> {
-    let mut by_session: HashMap<&str, Vec<(&Prompt, &Prepared)>> = HashMap::default();
-    for (p, pr) in prompts.iter().zip(prepared) {
-        by_session.entry(&*p.session).or_default().push((p, pr));
-    }
-    let mut seen: HashSet<(usize, &str, Millis)> = HashSet::default();
-    let mut out = Vec::new();
-    for r in runs {
-        let Some(list) = by_session.get(r.session) else {
-            continue;
-        };
-        let before = list.partition_point(|(p, _)| p.ts <= r.ts);
-        let Some((p, pr)) = before.checked_sub(1).map(|i| list[i]) else {
-            continue;
-        };
-        let split = &pr.split;
-        if split.kind != PromptKind::Typed {
-            continue;
-        }
-        for &i in named[r.name] {
-            if seen.insert((i, &*p.session, p.ts)) {
-                out.push(Precedent {
-                    item: i,
-                    key: (p.session.to_string(), p.ts),
-                    text: split.request.clone(),
-                });
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,7 +598,10 @@ mod tests {
         let (a, b) = (listing("short"), listing("the longer one"));
         for files in [[&a, &b], [&b, &a]] {
             let s = Sessions::from_facts(&files, &|_| true);
-            assert_eq!(s.listed.get("x"), Some(&"the longer one"));
+            assert_eq!(
+                s.listings.listed.get("x").map(String::as_str),
+                Some("the longer one")
+            );
         }
     }
 
@@ -423,50 +613,146 @@ mod tests {
         }
     }
 
-    /// A kept reading gives what a fresh one gives, as prompts come and go and as the
-    /// sessions list a skill the catalog lacks (the detector is extended and the prompts
-    /// read again).
-    #[test]
-    fn a_kept_reading_judges_as_a_fresh_one() {
-        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalog");
-        let catalog = Catalog::load(&[dir], None, &Default::default());
-        let prompts = [
-            prompt("s", 1, "please review my last change for bugs"),
-            prompt("s", 2, "can you write a changelog entry for this release"),
-            prompt("t", 3, "review the diff before I merge it"),
-        ];
-        let listed = FileFacts {
-            listings: vec![SkillListing {
-                session: "t".into(),
-                skills: vec![(
-                    "release-notes".into(),
-                    "Write release notes and changelog entries for a release".into(),
-                )],
-            }],
-            ..FileFacts::default()
-        };
-        let plain = FileFacts::default();
-        let mut reading = Reading::default();
-        let mut flagged = 0;
-        for (n, facts) in [
-            (1, &plain),
-            (3, &plain),
-            (3, &listed),
-            (2, &listed),
-            (3, &plain),
-        ] {
-            let refs: Vec<&Prompt> = prompts[..n].iter().collect();
-            let sessions = Sessions::from_facts(&[facts], &|_| true);
-            let kept = catalog.occasions_with(&refs, &sessions, &mut reading);
-            let fresh = catalog.occasions(&refs, &sessions);
-            let key = |o: &[Occasion]| -> Vec<(String, Millis, bool)> {
-                o.iter()
-                    .map(|o| (o.item.clone(), o.prompt.ts, o.covered))
-                    .collect()
-            };
-            assert_eq!(key(&kept), key(&fresh), "{n} prompts");
-            flagged += kept.len();
+    fn run<'a>(session: &'a str, ts: Millis, name: &'a str) -> Run<'a> {
+        Run {
+            session,
+            ts,
+            name,
+            agent: false,
         }
-        assert!(flagged > 0, "the review prompts are occasions");
+    }
+
+    fn fixture_catalog() -> Catalog {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalog");
+        Catalog::load(&[dir], None, &Default::default())
+    }
+
+    type Said = Vec<(String, Millis, bool, String)>;
+
+    fn said(o: &[Occasion]) -> Said {
+        o.iter()
+            .map(|o| {
+                let signal = format!("{:?} {:?}", o.flag.signal, o.flag.nearest);
+                (o.item.clone(), o.prompt.ts, o.covered, signal)
+            })
+            .collect()
+    }
+
+    /// A sweep fed in steps says what one fed everything at once says, as runs make
+    /// history, a session lists a skill the catalog lacks, and a run names an item first.
+    #[test]
+    fn a_sweep_fed_in_steps_judges_as_one_fed_at_once() {
+        let catalog = fixture_catalog();
+        let prompts = [
+            prompt("a", 1, "go through the rabbit remarks on the export pr"),
+            prompt("b", 10, "go through the rabbit remarks on the import pr"),
+            prompt("c", 20, "go through the rabbit remarks on the docs pr"),
+            prompt("d", 30, "please review my last change for bugs"),
+            prompt("e", 40, "can you write a changelog entry for this release"),
+            prompt("f", 50, "go through the rabbit remarks on the api pr"),
+        ];
+        let runs = [
+            run("a", 2, "receiving-code-review"),
+            run("b", 11, "receiving-code-review"),
+            run("d", 31, "release-notes"),
+        ];
+        let listing = Listings::from_facts(
+            &[&FileFacts {
+                listings: vec![SkillListing {
+                    session: "e".into(),
+                    skills: vec![(
+                        "release-notes".into(),
+                        "Write release notes and changelog entries for a release".into(),
+                    )],
+                }],
+                ..FileFacts::default()
+            }],
+            &|_| true,
+        );
+        let refs: Vec<&Prompt> = prompts.iter().collect();
+        let all = events(&refs, &runs);
+        let names = |events: &[Event]| -> BTreeSet<(String, bool)> {
+            events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Run(r) => Some((r.name.to_string(), r.agent)),
+                    Event::Prompt(_) => None,
+                })
+                .collect()
+        };
+        let mut restarts = 0;
+        for cut in 0..=all.len() {
+            let fresh = {
+                let mut s = Sweep::new(&catalog, listing.clone(), names(&all));
+                s.feed(&catalog, &all);
+                let span = s.span(Millis::MIN, Millis::MAX);
+                said(&s.occasions(&catalog, span, &|_| true))
+            };
+            let mut s = Sweep::new(&catalog, listing.clone(), names(&all[..cut]));
+            s.feed(&catalog, &all[..cut]);
+            let rest: Vec<Run> = all[cut..]
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Run(r) => Some(*r),
+                    Event::Prompt(_) => None,
+                })
+                .collect();
+            if !s.adopt(&catalog, None, &rest) {
+                restarts += 1;
+                s = Sweep::new(&catalog, listing.clone(), names(&all));
+                s.feed(&catalog, &all[..cut]);
+            }
+            s.feed(&catalog, &all[cut..]);
+            let span = s.span(Millis::MIN, Millis::MAX);
+            assert_eq!(
+                said(&s.occasions(&catalog, span, &|_| true)),
+                fresh,
+                "cut {cut}"
+            );
+        }
+        // A name first run that the catalog lacks makes its item available everywhere:
+        // only then does the sweep start again.
+        let first = all
+            .iter()
+            .position(|e| matches!(e, Event::Run(r) if r.name == "release-notes"));
+        assert_eq!(Some(restarts), first.map(|i| i + 1));
+    }
+
+    /// A request is judged against what came before it: history that comes later does not
+    /// make it an occasion, and a request the history speaks for is one.
+    #[test]
+    fn a_request_is_judged_by_what_came_before_it() {
+        let catalog = fixture_catalog();
+        // Rare words are what make two requests alike: many other requests first.
+        let mut prompts: Vec<Prompt> = (0..80)
+            .map(|i| {
+                prompt(
+                    &format!("f{i}"),
+                    2 + i,
+                    &format!("filler number {i} on topic{i}"),
+                )
+            })
+            .collect();
+        prompts.extend([
+            prompt("a", 1, "go through the rabbit remarks on the export pr"),
+            prompt("b", 100, "go through the rabbit remarks on the import pr"),
+            prompt("c", 200, "go through the rabbit remarks on the docs pr"),
+            prompt("d", 300, "go through the rabbit remarks on the api pr"),
+        ]);
+        prompts.sort_by_key(|p| p.ts);
+        let runs = [
+            run("b", 101, "receiving-code-review"),
+            run("c", 201, "receiving-code-review"),
+        ];
+        let refs: Vec<&Prompt> = prompts.iter().collect();
+        let files = FileFacts::default();
+        let mut sessions = Sessions::from_facts(&[&files], &|_| true);
+        sessions.runs = runs.to_vec();
+        let flagged: Vec<(Millis, Signal)> = catalog
+            .occasions(&refs, &sessions)
+            .iter()
+            .map(|o| (o.prompt.ts, o.flag.signal.clone()))
+            .collect();
+        assert_eq!(flagged, [(300, Signal::History)]);
     }
 }

@@ -2,8 +2,7 @@
 //! following: a group is counted again only when one of its files changed, its sessions'
 //! selection changed, or the range's edges moved across its time span. The parts of the
 //! groups that stayed are kept summed in a base, so a snapshot adds only the groups that
-//! changed to it. The missed opportunities are kept too, until what they are judged from
-//! changes.
+//! changed to it.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -11,10 +10,8 @@ use std::path::Path;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::{Part, Scope, count, missed};
-use crate::model::facts::{CallKind, FileFacts, Millis};
-use crate::model::snapshot::MissedOpportunity;
-use crate::sources::catalog::missed::Reading;
+use super::{Part, Scope, count};
+use crate::model::facts::{FileFacts, Millis};
 use crate::store::Store;
 use crate::store::groups::Brief;
 
@@ -24,9 +21,6 @@ pub(in crate::store) struct Cache {
     query: String,
     parts: HashMap<u32, Kept>,
     base: Option<Base>,
-    missed: Option<(Vec<u64>, Vec<MissedOpportunity>)>,
-    /// The prompts as the detector of the catalog (by its key) read them.
-    reading: (u64, Reading),
     stamp: u64,
 }
 
@@ -46,8 +40,6 @@ struct Kept {
     part: Part,
     /// Changes each time the group is counted again.
     stamp: u64,
-    /// What the missed opportunities read in this group.
-    missed: u64,
 }
 
 /// The sum of the groups that did not change lately.
@@ -59,14 +51,11 @@ struct Base {
 /// Groups beside the base before it is summed again.
 const OUTSIDE_BASE: usize = 8;
 
-/// The sum of the parts of the groups with anything since the previous range began, and
-/// the missed opportunities.
-pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> (Part, Vec<MissedOpportunity>) {
+/// The sum of the parts of the groups with anything since the previous range began.
+pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> Part {
     let Some(groups) = store.groups.as_ref().filter(|_| keep) else {
         // Read once, or a question asked once: one group, nothing kept.
-        let files = scope.touching();
-        let missed = missed::missed(scope, &files, &mut Reading::default());
-        return (count(scope, files.clone()), missed);
+        return count(scope, scope.touching());
     };
     // Files by group from the groups' own briefs: a file's facts are read only when its
     // group is counted again.
@@ -104,9 +93,8 @@ pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> (Part, Vec<Missed
                     files: seen.files,
                     selection,
                     bounds,
-                    part: count(scope, files_of.clone()),
+                    part: count(scope, files_of),
                     stamp: cache.stamp,
-                    missed: missed_inputs(scope, &files_of),
                 };
                 cache.parts.insert(group, kept);
                 fresh.insert(group);
@@ -116,24 +104,7 @@ pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> (Part, Vec<Missed
         live.insert(group, stamp);
     }
     cache.parts.retain(|g, _| live.contains_key(g));
-    let part = total(&mut cache, &live, &fresh);
-    let mut inputs: Vec<u64> = cache.parts.values().map(|k| k.missed).collect();
-    inputs.sort_unstable();
-    let catalog = catalog_key(scope);
-    inputs.push(catalog);
-    let missed = match &cache.missed {
-        Some((key, m)) if *key == inputs => m.clone(),
-        _ => {
-            let files = scope.touching();
-            if cache.reading.0 != catalog {
-                cache.reading = (catalog, Reading::default());
-            }
-            let m = missed::missed(scope, &files, &mut cache.reading.1);
-            cache.missed = Some((inputs, m.clone()));
-            m
-        }
-    };
-    (part, missed)
+    total(&mut cache, &live, &fresh)
 }
 
 /// The kept parts summed: the base (summed again when a group in it changed, or when too
@@ -214,41 +185,13 @@ fn look(members: &[(u32, &Brief)], from: Millis) -> Option<Seen> {
 /// What a group's sessions' selection depends on beside the group's own files and span:
 /// with `--sessions N`, which sessions are the N latest (another group's new session can
 /// push one out). Without it a session is selected by its own project and times.
-fn selection(scope: &Scope) -> u64 {
+pub(super) fn selection(scope: &Scope) -> u64 {
     if scope.q.sessions.is_none() {
         return 0;
     }
     let mut ids: Vec<&str> = scope.selected.iter().copied().collect();
     ids.sort_unstable();
     hash_of(|h| ids.hash(h))
-}
-
-/// What the missed opportunities read in a group: its prompts in range, and the runs,
-/// listings and projects of its selected sessions.
-fn missed_inputs(scope: &Scope, files: &[&FileFacts]) -> u64 {
-    hash_of(|h| {
-        for f in files {
-            let kept = |s: &str| scope.selected.contains(s);
-            for p in f.prompts.iter().filter(|p| scope.counts(p.ts, &p.session)) {
-                (p.ts, &p.session, &p.text).hash(h);
-            }
-            for c in f.calls.iter().filter(|c| kept(&c.session)) {
-                if let CallKind::Skill(n) | CallKind::Agent(n) = &c.kind {
-                    (&c.session, c.ts, n).hash(h);
-                }
-            }
-            for k in f.skills_seen.iter().filter(|k| kept(&k.session)) {
-                (&k.session, k.ts, &k.name).hash(h);
-            }
-            for l in f.listings.iter().filter(|l| kept(&l.session)) {
-                (&l.session, &l.skills).hash(h);
-            }
-            for (id, s) in f.sessions.iter().filter(|(id, _)| kept(id)) {
-                let project = scope.sessions.get(&**id).and_then(|s| s.project());
-                (id, project, &s.cwd).hash(h);
-            }
-        }
-    })
 }
 
 /// Everything a kept part depends on beside its files and the range's edges.
@@ -266,7 +209,7 @@ fn query_key(scope: &Scope) -> String {
 }
 
 /// The catalog the detector judges with.
-fn catalog_key(scope: &Scope) -> u64 {
+pub(super) fn catalog_key(scope: &Scope) -> u64 {
     hash_of(|h| {
         for d in &scope.catalog.items {
             (

@@ -10,7 +10,7 @@ pub(super) mod groups;
 pub(crate) mod insights;
 mod items;
 pub(crate) mod merge;
-mod missed;
+pub(super) mod missed;
 mod part;
 mod scope;
 pub(super) mod sessions;
@@ -50,15 +50,13 @@ fn snapshot_pruned(
     keep: bool,
 ) -> Snapshot {
     let mut scope = scope::scope(store, q, catalog, prune);
-    let (part, missed) = if prune {
+    let part = if prune {
         groups::sum(store, &scope, keep)
     } else {
-        let files = scope.all_files.clone();
-        let missed = missed::missed(&scope, &files, &mut Default::default());
-        (count(&scope, files.clone()), missed)
+        count(&scope, scope.all_files.clone())
     };
     finish(&mut scope, &part);
-    scope.snap.missed_opportunities = missed;
+    scope.snap.missed_opportunities = missed::missed(store, &scope, keep);
     let mut snap = scope.snap;
     merge::prometheus(&mut snap, store.prometheus.as_ref());
     costs::item_costs(&mut snap);
