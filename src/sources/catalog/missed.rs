@@ -300,6 +300,10 @@ impl Sweep {
     /// Takes the new `listings` and the names `runs` bring, if no request judged so far
     /// would be judged otherwise; false when the sweep must start again.
     pub fn adopt(&mut self, catalog: &Catalog, listings: Option<Listings>, runs: &[Run]) -> bool {
+        let known = |r: &Run| self.names.iter().any(|(n, a)| n == r.name && *a == r.agent);
+        if listings.is_none() && runs.iter().all(known) {
+            return true;
+        }
         let mut names = self.names.clone();
         names.extend(runs.iter().map(|r| (r.name.to_string(), r.agent)));
         let listings = listings.unwrap_or_else(|| self.listings.clone());

@@ -180,14 +180,14 @@ impl Judged {
     ) -> bool {
         let mut added: Vec<Event> = Vec::new();
         let mut listings_changed = false;
-        let mut live: HashSet<u32> = HashSet::default();
         for (id, brief) in briefs {
-            live.insert(*id);
-            let old = self.marks.remove(id).unwrap_or_default();
-            if old.changed == brief.changed && old.scoped == scoped_hash(scope, &old.sessions) {
-                self.marks.insert(*id, old);
+            if let Some(m) = self.marks.get(id)
+                && m.changed == brief.changed
+                && m.scoped == scoped_hash(scope, &m.sessions)
+            {
                 continue;
             }
+            let old = self.marks.remove(id).unwrap_or_default();
             let Some(f) = store.file_facts(&brief.path) else {
                 return false;
             };
@@ -217,12 +217,14 @@ impl Judged {
             listings_changed |= old.listings != mark.listings;
             self.marks.insert(*id, mark);
         }
-        let gone: Vec<u32> = self
-            .marks
-            .keys()
-            .copied()
-            .filter(|id| !live.contains(id))
-            .collect();
+        // Every file on disk has its mark now: any more are files gone.
+        let gone: Vec<u32> = if self.marks.len() > briefs.len() {
+            let live: HashSet<u32> = briefs.iter().map(|b| b.0).collect();
+            let marked = self.marks.keys().copied();
+            marked.filter(|id| !live.contains(id)).collect()
+        } else {
+            Vec::new()
+        };
         for id in gone {
             if let Some(old) = self.marks.remove(&id) {
                 listings_changed = true;
