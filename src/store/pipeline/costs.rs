@@ -286,7 +286,7 @@ fn previous_costs(ctx: &Ctx, agents: &AgentTypes, skills: &SkillWindows, p: &mut
     let mut best: HashMap<&str, (&Usage, Option<&AgentFile>)> = HashMap::default();
     for f in &ctx.files {
         for u in &f.usage {
-            if !ctx.bounds.in_previous(u.ts) || !ctx.scoped.contains(&*u.session) {
+            if !ctx.bounds.in_previous(u.ts) || !ctx.in_scope(&u.session) {
                 continue;
             }
             best.entry(u.message_id.as_str())

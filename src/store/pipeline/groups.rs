@@ -186,7 +186,7 @@ fn look(members: &[(u32, &Brief)], from: Millis) -> Option<Seen> {
 /// with `--sessions N`, which sessions are the N latest (another group's new session can
 /// push one out). Without it a session is selected by its own project and times.
 pub(super) fn selection(scope: &Scope) -> u64 {
-    if scope.q.sessions.is_none() {
+    if scope.q.sessions.is_none() || scope.all_selected {
         return 0;
     }
     let mut ids: Vec<&str> = scope.selected.iter().copied().collect();

@@ -34,7 +34,7 @@ pub(super) fn items(ctx: &mut Ctx) {
     }
     for t in typed_skills(&ctx.files) {
         let in_range = ctx.counts(t.ts, t.session);
-        let in_previous = ctx.bounds.in_previous(t.ts) && ctx.scoped.contains(t.session);
+        let in_previous = ctx.bounds.in_previous(t.ts) && ctx.in_scope(t.session);
         if !in_range && !in_previous {
             continue;
         }
@@ -51,7 +51,7 @@ pub(super) fn items(ctx: &mut Ctx) {
     }
     // Previous range: project scope, no `--sessions` cut (those are "the latest N").
     for c in ctx.calls.values() {
-        if !ctx.bounds.in_previous(c.ts) || !ctx.scoped.contains(&*c.session) {
+        if !ctx.bounds.in_previous(c.ts) || !ctx.in_scope(&c.session) {
             continue;
         }
         match &c.kind {

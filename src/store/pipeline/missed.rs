@@ -110,7 +110,7 @@ fn gather<'a>(scope: &Scope, f: &'a FileFacts, changed: u64) -> (Vec<(u64, Event
 fn scoped(scope: &Scope, session: &str) -> bool {
     match scope.q.project {
         None => !session.is_empty(),
-        Some(_) => scope.scoped.contains(session),
+        Some(_) => scope.in_scope(session),
     }
 }
 

@@ -92,10 +92,12 @@ struct Scope<'a> {
     /// Every file: the user's history, for the missed-opportunity detector.
     all_files: Vec<&'a FileFacts>,
     bounds: Bounds,
-    /// Sessions in the project scope, whatever their time.
-    scoped: HashSet<&'a str>,
-    /// Sessions in scope active in range, cut to the `--sessions N` most recent.
+    /// Sessions in the project scope, whatever their time (none: every session on record).
+    scoped: Option<HashSet<&'a str>>,
+    /// Sessions in scope active in range, cut to the `--sessions N` most recent (left empty
+    /// when that is every session on record: `all_selected`).
     selected: HashSet<&'a str>,
+    selected_count: usize,
     /// Every session on record is selected.
     all_selected: bool,
     /// Every session on record, merged over its files (times, project).
@@ -111,6 +113,14 @@ impl<'a> Scope<'a> {
         let from = self.bounds.prev_start;
         let files = self.all_files.iter().copied();
         files.filter(|f| scope::touches(f, from)).collect()
+    }
+
+    /// A session in the project scope.
+    fn in_scope(&self, session: &str) -> bool {
+        match &self.scoped {
+            None => self.sessions.contains_key(session),
+            Some(set) => set.contains(session),
+        }
     }
 
     /// In range, and in one of the selected sessions.

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 
 use chrono::{DateTime, Utc};
 
 use super::{Bounds, Scope};
-use crate::model::facts::{FileFacts, Millis, SessionId, SkipReason};
+use crate::model::facts::{FileFacts, Millis, SkipReason};
 use crate::model::snapshot::{SCHEMA_ID, ScopeInfo, Snapshot, Sources, TranscriptSource};
 use crate::sources::catalog::Catalog;
 use crate::store::sessions::SessionInfo;
@@ -39,20 +39,30 @@ pub(super) fn scope<'a>(
     let sessions = &store.sessions;
     let store_min = sessions.values().map(|s| s.first_ts).min();
     let bounds = bounds(store_min, q);
-    let scoped: HashSet<&str> = sessions
-        .iter()
-        .filter(|(_, s)| match &q.project {
-            None => true,
-            Some(p) => in_project(s.project(), p),
-        })
-        .map(|(id, _)| &**id)
-        .collect();
-    let selected = select(sessions, &scoped, &bounds, q.sessions);
+    // Every session is in scope without a project: no set of them to build.
+    let scoped: Option<HashSet<&str>> = q.project.as_ref().map(|p| {
+        sessions
+            .iter()
+            .filter(|(_, s)| in_project(s.project(), p))
+            .map(|(id, _)| &**id)
+            .collect()
+    });
+    let in_scope: Vec<(&str, &SessionInfo)> = match &scoped {
+        None => sessions.iter().map(|(id, s)| (&**id, s)).collect(),
+        Some(set) => set.iter().map(|id| (*id, &sessions[*id])).collect(),
+    };
+    let active = select(&in_scope, &bounds, q.sessions);
+    let all_selected = prune && active.len() == sessions.len();
+    // When every session is selected no look-up asks the set (see `Scope::counts`).
+    let selected = match all_selected {
+        true => HashSet::default(),
+        false => active.iter().copied().collect(),
+    };
     let mut snap = frame(store, q, catalog, &all_files, sessions.len(), &bounds);
     // Whatever the range: an empty range can then say when the last activity was.
-    snap.scope.last_activity = scoped
+    snap.scope.last_activity = in_scope
         .iter()
-        .map(|id| sessions[*id].last_ts.min(bounds.end))
+        .map(|(_, s)| s.last_ts.min(bounds.end))
         .max()
         .map(rfc3339);
     Scope {
@@ -61,8 +71,9 @@ pub(super) fn scope<'a>(
         all_files,
         bounds,
         scoped,
-        all_selected: prune && selected.len() == sessions.len(),
+        all_selected,
         selected,
+        selected_count: active.len(),
         sessions,
         prices: &store.prices,
         snap,
@@ -118,15 +129,13 @@ fn in_project(cwd: Option<&str>, project: &str) -> bool {
 /// Sessions active in range (any call, prompt or entry there); `--sessions N` keeps the
 /// N most recent of them.
 fn select<'a>(
-    sessions: &HashMap<SessionId, SessionInfo>,
-    scoped: &HashSet<&'a str>,
+    in_scope: &[(&'a str, &SessionInfo)],
     b: &Bounds,
     limit: Option<usize>,
-) -> HashSet<&'a str> {
-    let mut active: Vec<(&str, Millis)> = scoped
+) -> Vec<&'a str> {
+    let mut active: Vec<(&str, Millis)> = in_scope
         .iter()
-        .filter_map(|id| {
-            let s = &sessions[*id];
+        .filter_map(|(id, s)| {
             (s.last_ts >= b.start && s.first_ts < b.end).then_some((*id, s.last_ts))
         })
         .collect();

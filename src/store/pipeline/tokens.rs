@@ -76,7 +76,7 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
     let totals = &mut scope.snap.totals;
     totals.prompts = part.prompts;
     totals.compactions = part.compactions;
-    totals.sessions = scope.selected.len() as u64;
+    totals.sessions = scope.selected_count as u64;
     totals.tokens = part.tokens.clone();
     let mut commands: Vec<CommandStat> = part
         .commands

@@ -444,7 +444,9 @@ impl Dashboard {
                 if refreshed {
                     self.app.last_change =
                         Some(chrono::Local::now().format("%H:%M:%S").to_string());
-                    self.changed();
+                    // Drawn with the snapshot it asks for: a frame before it would show
+                    // only the time (a frame costs as much as the snapshot, per line).
+                    self.stale = true;
                 }
             }
         }
@@ -577,6 +579,27 @@ mod tests {
             updates: vec![],
             diagnostics,
         })
+    }
+
+    #[test]
+    fn a_refresh_is_drawn_with_its_snapshot_not_before() {
+        let (mut d, _reads) = dashboard();
+        d.dirty = false;
+        d.stale = false;
+        d.update(Event::Read(Read {
+            why: Why::Refresh,
+            engine: Box::new(Engine::new(vec![])),
+            updates: vec![Update::Removed("/x.jsonl".into())],
+            diagnostics: vec![],
+        }))
+        .unwrap();
+        assert!(d.stale, "a snapshot is asked for");
+        assert!(!d.dirty, "nothing to draw before it comes");
+        assert!(d.app.last_change.is_some());
+        d.computing = true;
+        d.update(Event::Snapshot(Box::default(), Duration::ZERO))
+            .unwrap();
+        assert!(d.dirty && !d.computing, "drawn when it comes");
     }
 
     #[tokio::test]
