@@ -431,7 +431,7 @@ mod pasted {
 
     fn flags(d: &Detector, text: &str) -> Vec<usize> {
         let mut v: Vec<usize> = d
-            .judge(text, ("s", 0), &|_| true, &History::default())
+            .judge(text, ("s", 0), &|_| true, History::default().now())
             .flags
             .iter()
             .map(|f| f.item)

@@ -97,25 +97,35 @@ pub fn short_key(name: &str) -> String {
 }
 
 /// The user's history as a sweep in time order builds it: every request so far counted
-/// (how many, and how many hold each word), and the requests after which an item ran, with
-/// their words. Words are weighed by how rare they are when a request is judged (TF-IDF), so
-/// a request is compared with what came before it only, and counting one more request
-/// leaves every earlier judgement as it was.
+/// (how many, and which hold each word), the requests after which an item ran, with their
+/// words, and the runs. Each is numbered by the requests counted before it, so the history
+/// as it stood at any request ([`History::at`]) can be read back: a request is compared
+/// with what came before it only (words weighed by how rare they were then, TF-IDF), and
+/// requests can be judged in any order, on every core, as in a sweep.
 #[derive(Default)]
 pub struct History {
     precedents: Vec<Precedent>,
     /// Per precedent: its words and their counts weighed (`1 + ln n`), sorted by word.
     terms: Vec<Vec<(u32, f32)>>,
-    /// Per word: the precedents holding it.
+    /// Per precedent: the requests counted before it.
+    made: Vec<u32>,
+    /// Per word: the precedents holding it, in order.
     postings: Vec<Vec<u32>>,
     words: HashMap<Arc<str>, u32>,
     names: Vec<Arc<str>>,
-    /// Per word: the requests holding it.
-    df: Vec<u32>,
+    /// Per word: the requests holding it, by number (from 1), in order.
+    seen: Vec<Vec<u32>>,
     requests: u32,
-    /// How often the user ran each item: between items that serve a purpose equally, the
-    /// one this user reaches for.
-    pub ran: HashMap<usize, u32>,
+    /// Per item: its runs, each by the requests counted before it.
+    ran: HashMap<usize, Vec<u32>>,
+}
+
+/// The history as it stood when request `at` was judged: the requests up to it, and the
+/// runs and precedents before it (`u32::MAX`: all of it).
+#[derive(Clone, Copy)]
+pub struct HistoryAt<'h> {
+    h: &'h History,
+    at: u32,
 }
 
 /// At most this many earlier requests, those sharing the most informative words, are
@@ -126,8 +136,8 @@ const HISTORY_CANDIDATES: usize = 16;
 pub type Terms = Vec<(u32, f32)>;
 
 impl History {
-    /// Counts one more request (its content stems); returns its terms.
-    pub fn count(&mut self, stems: &[Arc<str>]) -> Terms {
+    /// Counts one more request (its content stems); returns its number and its terms.
+    pub fn count(&mut self, stems: &[Arc<str>]) -> (u32, Terms) {
         self.requests += 1;
         let mut ids: Vec<u32> = stems
             .iter()
@@ -137,7 +147,7 @@ impl History {
                     let id = self.names.len() as u32;
                     self.words.insert(s.clone(), id);
                     self.names.push(s.clone());
-                    self.df.push(0);
+                    self.seen.push(Vec::new());
                     self.postings.push(Vec::new());
                     id
                 }
@@ -146,9 +156,9 @@ impl History {
         ids.sort_unstable();
         let terms = weigh_counts(&ids);
         for &(id, _) in &terms {
-            self.df[id as usize] += 1;
+            self.seen[id as usize].push(self.requests);
         }
-        terms
+        (self.requests, terms)
     }
 
     /// An earlier request (counted, with its `terms`) after which an item ran.
@@ -159,15 +169,69 @@ impl History {
         }
         self.precedents.push(precedent);
         self.terms.push(terms);
+        self.made.push(self.requests);
     }
 
-    /// The terms of words known so far, and how many words are not.
+    /// Item `item` ran.
+    pub fn run(&mut self, item: usize) {
+        self.ran.entry(item).or_default().push(self.requests);
+    }
+
+    /// The history as it stood when request number `at` was judged.
+    pub fn at(&self, at: u32) -> HistoryAt<'_> {
+        HistoryAt { h: self, at }
+    }
+
+    /// All of it.
+    pub fn now(&self) -> HistoryAt<'_> {
+        self.at(u32::MAX)
+    }
+}
+
+impl HistoryAt<'_> {
+    /// Requests holding word `id` then.
+    fn df(&self, id: u32) -> u32 {
+        self.h.seen[id as usize].partition_point(|&r| r <= self.at) as u32
+    }
+
+    fn n(&self) -> f32 {
+        self.h.requests.min(self.at).max(1) as f32
+    }
+
+    fn idf(&self, id: u32) -> f32 {
+        ((self.n() + 1.0) / (self.df(id) as f32 + 0.5))
+            .ln()
+            .max(0.1)
+    }
+
+    /// A word in more than one request in twenty (and in more than three) says little of
+    /// what is asked, and would make every request a candidate.
+    fn informative(&self, id: u32) -> bool {
+        let df = self.df(id);
+        df <= 3 || df as f32 / self.n() <= 0.05
+    }
+
+    /// Precedents made by then: the first so many.
+    fn precedents(&self) -> usize {
+        self.h.made.partition_point(|&m| m < self.at)
+    }
+
+    /// How often the user had run `item`: between items that serve a purpose equally, the
+    /// one this user reaches for.
+    fn ran(&self, item: usize) -> usize {
+        self.h
+            .ran
+            .get(&item)
+            .map_or(0, |v| v.partition_point(|&r| r < self.at))
+    }
+
+    /// The terms of the words known then, and how many words were not.
     fn terms_of(&self, stems: &[Arc<str>]) -> (Terms, u32) {
         let mut unknown = 0;
         let mut ids: Vec<u32> = stems
             .iter()
             .filter_map(|s| {
-                let id = self.words.get(s).copied();
+                let id = self.h.words.get(s).copied().filter(|&id| self.df(id) > 0);
                 unknown += u32::from(id.is_none());
                 id
             })
@@ -176,29 +240,16 @@ impl History {
         (weigh_counts(&ids), unknown)
     }
 
-    fn n(&self) -> f32 {
-        self.requests.max(1) as f32
-    }
-
-    fn idf(&self, id: u32) -> f32 {
-        let df = self.df[id as usize] as f32;
-        ((self.n() + 1.0) / (df + 0.5)).ln().max(0.1)
-    }
-
-    /// A word in more than one request in twenty (and in more than three) says little of
-    /// what is asked, and would make every request a candidate.
-    fn informative(&self, id: u32) -> bool {
-        let df = self.df[id as usize];
-        df <= 3 || df as f32 / self.n() <= 0.05
-    }
-
-    /// The TF-IDF vector of `terms` as the history weighs words now, and its norm; words
-    /// no request held still make it less like any of them.
-    fn vector(&self, terms: &[(u32, f32)], unknown: u32) -> (Vec<(u32, f32)>, f32) {
-        let v: Vec<(u32, f32)> = terms
-            .iter()
-            .map(|&(id, tf)| (id, tf * self.idf(id)))
-            .collect();
+    /// The TF-IDF vector of `terms` as words were weighed then (`idf`: [`HistoryAt::idf`],
+    /// perhaps remembered), and its norm; words no request held still make it less like any
+    /// of them.
+    fn vector(
+        &self,
+        terms: &[(u32, f32)],
+        unknown: u32,
+        idf: &mut impl FnMut(u32) -> f32,
+    ) -> (Vec<(u32, f32)>, f32) {
+        let v: Vec<(u32, f32)> = terms.iter().map(|&(id, tf)| (id, tf * idf(id))).collect();
         let unseen = ((self.n() + 1.0) / 0.5).ln();
         let norm =
             (v.iter().map(|x| x.1 * x.1).sum::<f32>() + unknown as f32 * unseen * unseen).sqrt();
@@ -318,7 +369,7 @@ impl Detector {
             h.count(&self.content_stems(r));
         }
         for p in precedents {
-            let (terms, _) = h.terms_of(&self.content_stems(&p.text));
+            let (terms, _) = h.now().terms_of(&self.content_stems(&p.text));
             h.precede(p, terms);
         }
         h
@@ -362,7 +413,7 @@ impl Detector {
         text: &str,
         key: (&str, i64),
         available: &dyn Fn(usize) -> bool,
-        history: &History,
+        history: HistoryAt,
     ) -> Judgement {
         self.judge_split(prompt::split(text), key, available, history)
     }
@@ -385,7 +436,7 @@ impl Detector {
         split: prompt::Split,
         key: (&str, i64),
         available: &dyn Fn(usize) -> bool,
-        history: &History,
+        history: HistoryAt,
     ) -> Judgement {
         let words = self.lexicon.words(&split.request);
         let stems = content(&words);
@@ -402,7 +453,7 @@ impl Detector {
         p: &Prepared,
         key: (&str, i64),
         available: &dyn Fn(usize) -> bool,
-        history: &History,
+        history: HistoryAt,
     ) -> Judgement {
         let mut cands: Vec<Flag> = Vec::new();
         let split = &p.split;
@@ -468,7 +519,7 @@ impl Detector {
         &self,
         words: &[Word],
         available: &dyn Fn(usize) -> bool,
-        history: &History,
+        history: HistoryAt,
         out: &mut Vec<Flag>,
     ) {
         for asked in self.lexicon.asked(words) {
@@ -491,19 +542,23 @@ impl Detector {
         strength: f32,
         phrases: Vec<String>,
         available: &dyn Fn(usize) -> bool,
-        history: &History,
+        history: HistoryAt,
         out: &mut Vec<Flag>,
     ) {
-        let ran = |i: usize| history.ran.get(&i).copied().unwrap_or(0);
-        let best = self.servers[p]
+        let servers: Vec<(usize, f32)> = self.servers[p]
             .iter()
             .copied()
             .filter(|&(i, _)| available(i))
-            .max_by(|a, b| {
-                a.1.total_cmp(&b.1)
-                    .then_with(|| ran(a.0).cmp(&ran(b.0)))
-                    .then_with(|| kind_rank(&self.items[a.0]).cmp(&kind_rank(&self.items[b.0])))
-                    .then_with(|| b.0.cmp(&a.0))
+            .collect();
+        // The highest affinity; between equals the one run most, a skill, the first. How
+        // often each ran is looked up once, and only for the equals.
+        let top = servers.iter().map(|x| x.1).max_by(f32::total_cmp);
+        let best = servers
+            .into_iter()
+            .filter(|x| top.is_some_and(|t| x.1.total_cmp(&t).is_eq()))
+            .max_by_key(|&(i, _)| {
+                let rank = kind_rank(&self.items[i]);
+                (history.ran(i), rank, std::cmp::Reverse(i))
             });
         if let Some((i, a)) = best {
             out.push(Flag {
@@ -521,14 +576,18 @@ impl Detector {
         stems: &[Arc<str>],
         key: (&str, i64),
         available: &dyn Fn(usize) -> bool,
-        h: &History,
+        h: HistoryAt,
         out: &mut Vec<Flag>,
     ) {
-        if h.precedents.is_empty() {
+        let made = h.precedents();
+        if made == 0 {
             return;
         }
+        // A word's weight is looked up once per request: the precedents share words.
+        let mut idfs: HashMap<u32, f32> = HashMap::default();
+        let mut idf = |id: u32| *idfs.entry(id).or_insert_with(|| h.idf(id));
         let (terms, unknown) = h.terms_of(stems);
-        let (v, norm) = h.vector(&terms, unknown);
+        let (v, norm) = h.vector(&terms, unknown, &mut idf);
         if norm == 0.0 {
             return;
         }
@@ -536,7 +595,8 @@ impl Detector {
         // sharing most first.
         let mut shared_count: HashMap<u32, u32> = HashMap::default();
         for &(id, _) in v.iter().filter(|(id, _)| h.informative(*id)) {
-            for &k in &h.postings[id as usize] {
+            let postings = &h.h.postings[id as usize];
+            for &k in &postings[..postings.partition_point(|&k| (k as usize) < made)] {
                 *shared_count.entry(k).or_default() += 1;
             }
         }
@@ -549,11 +609,11 @@ impl Detector {
         let mut similar: HashMap<usize, (u32, f32, usize)> = HashMap::default();
         for (k, _) in candidates {
             let k = k as usize;
-            let p = &h.precedents[k];
+            let p = &h.h.precedents[k];
             if (p.key.0.as_str(), p.key.1) == key || !available(p.item) {
                 continue;
             }
-            let (pv, pnorm) = h.vector(&h.terms[k], 0);
+            let (pv, pnorm) = h.vector(&h.h.terms[k], 0, &mut idf);
             if pnorm == 0.0 {
                 continue;
             }
@@ -573,8 +633,8 @@ impl Detector {
             }
             let mut shared: Vec<String> = v
                 .iter()
-                .filter(|(id, _)| h.terms[k].binary_search_by_key(id, |x| x.0).is_ok())
-                .map(|(id, _)| h.names[*id as usize].to_string())
+                .filter(|(id, _)| h.h.terms[k].binary_search_by_key(id, |x| x.0).is_ok())
+                .map(|(id, _)| h.h.names[*id as usize].to_string())
                 .collect();
             shared.sort();
             out.push(Flag {
@@ -582,7 +642,7 @@ impl Detector {
                 score: 0.5 + sim,
                 signal: Signal::History,
                 words: shared,
-                nearest: Some(h.precedents[k].text.clone()),
+                nearest: Some(h.h.precedents[k].text.clone()),
             });
         }
     }
@@ -816,7 +876,7 @@ mod tests {
     }
 
     fn flagged(d: &Detector, text: &str) -> Vec<String> {
-        d.judge(text, ("s", 0), &|_| true, &History::default())
+        d.judge(text, ("s", 0), &|_| true, History::default().now())
             .flags
             .iter()
             .map(|f| d.items[f.item].name.clone())
@@ -873,7 +933,7 @@ mod tests {
             "go through the rabbit remarks on the import pr",
             ("b", 2),
             &|_| true,
-            &once,
+            once.now(),
         );
         assert!(
             j.flags.is_empty(),
@@ -887,7 +947,7 @@ mod tests {
             "go through the rabbit remarks on the pr",
             ("b", 2),
             &|_| true,
-            &h,
+            h.now(),
         );
         assert_eq!(j.flags.len(), 1);
         assert_eq!(j.flags[0].item, 1);
@@ -896,7 +956,7 @@ mod tests {
             nearest == Some(before) || nearest == Some(again),
             "{nearest:?}"
         );
-        let own = d.judge(before, ("a", 1), &|_| true, &h);
+        let own = d.judge(before, ("a", 1), &|_| true, h.now());
         assert!(own.flags.is_empty(), "a request is not its own evidence");
     }
 
@@ -905,9 +965,14 @@ mod tests {
         let d = detector();
         let none = History::default();
         assert!(
-            d.judge("use the code-reviewer agent", ("s", 0), &|i| i != 2, &none)
-                .flags
-                .is_empty()
+            d.judge(
+                "use the code-reviewer agent",
+                ("s", 0),
+                &|i| i != 2,
+                none.now()
+            )
+            .flags
+            .is_empty()
         );
     }
 }

@@ -365,27 +365,28 @@ impl Sweep {
                 Event::Run(_) => None,
             })
             .collect();
+        // In order: each request counted and each run recorded, numbered so the history as
+        // it stood at each request can be read back.
+        let mut todo: Vec<(&Prompt, Prepared, u32)> = Vec::new();
         for (e, pr) in events.iter().zip(read) {
             match (e, pr) {
                 (Event::Prompt(p), Some(pr)) => {
-                    let terms = history.count(&pr.stems);
-                    let avail = listed.get(&p.session).unwrap_or(default_available);
-                    let j = d.judge_prepared(&pr, (&p.session, p.ts), &|i| avail[i], history);
+                    let (number, terms) = history.count(&pr.stems);
                     let trail = trails.entry(p.session.clone()).or_default();
                     trail.judged += 1;
                     let typed = pr.split.kind == PromptKind::Typed;
-                    trail.last = Some((p.ts, typed, pr.split.request, terms));
-                    if !j.flags.is_empty() {
-                        flagged.push(Flagged {
-                            prompt: (*p).clone(),
-                            flags: j.flags,
-                        });
-                    }
+                    let request = if typed {
+                        pr.split.request.clone()
+                    } else {
+                        String::new()
+                    };
+                    trail.last = Some((p.ts, typed, request, terms));
+                    todo.push((p, pr, number));
                 }
                 (Event::Run(r), _) => {
                     let items = d.items_named(r.name);
                     for &i in items {
-                        *history.ran.entry(i).or_default() += 1;
+                        history.run(i);
                     }
                     let id: SessionId = match trails.get_key_value(r.session) {
                         Some((id, _)) => id.clone(),
@@ -409,7 +410,28 @@ impl Sweep {
                 }
                 (Event::Prompt(_), None) => {}
             }
+        }
+        if let Some(e) = events.last() {
             *last = Some(e.mark());
+        }
+        // Then every request judged against the history as it stood then, on every core.
+        let history = &*history;
+        let judged: Vec<Vec<Flag>> = todo
+            .par_iter()
+            .map(|(p, pr, number)| {
+                let avail = listed.get(&p.session).unwrap_or(default_available);
+                let at = history.at(*number);
+                d.judge_prepared(pr, (&p.session, p.ts), &|i| avail[i], at)
+                    .flags
+            })
+            .collect();
+        for ((p, _, _), flags) in todo.iter().zip(judged) {
+            if !flags.is_empty() {
+                flagged.push(Flagged {
+                    prompt: (*p).clone(),
+                    flags,
+                });
+            }
         }
     }
 
