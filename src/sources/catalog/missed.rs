@@ -195,7 +195,8 @@ pub struct Sweep {
     listed: HashMap<SessionId, Vec<bool>>,
     /// Each session's listing as adopted.
     listings: Listings,
-    /// Names run so far, and whether as an agent.
+    /// The names run anywhere, and whether as an agent (what makes an item available
+    /// where a session has no listing): given at the start, grown by `adopt`.
     names: BTreeSet<(String, bool)>,
     history: History,
     trails: HashMap<SessionId, Trail>,

@@ -223,7 +223,9 @@ pub(super) fn catalog_key(scope: &Scope) -> u64 {
     })
 }
 
-fn hash_of(f: impl FnOnce(&mut DefaultHasher)) -> u64 {
+/// A 64-bit digest that stands for what it hashes (SipHash with fixed keys: well spread
+/// over long strings, where a collision would hide a change).
+pub(super) fn hash_of(f: impl FnOnce(&mut DefaultHasher)) -> u64 {
     let mut h = DefaultHasher::new();
     f(&mut h);
     h.finish()

@@ -4,14 +4,13 @@
 //! request of the project while following, and feeds it only the prompts and runs that are
 //! new. A change that could move an earlier judgement starts the sweep again.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::ops::Range;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::Scope;
-use super::groups::{catalog_key, selection};
+use super::groups::{catalog_key, hash_of, selection};
 use crate::model::facts::{FileFacts, SessionId};
 use crate::model::snapshot::MissedOpportunity;
 use crate::sources::catalog::missed::{Event, Listings, Run, Sweep, events, runs};
@@ -296,10 +295,4 @@ impl Judged {
         }
         missed
     }
-}
-
-fn hash_of(f: impl FnOnce(&mut DefaultHasher)) -> u64 {
-    let mut h = DefaultHasher::new();
-    f(&mut h);
-    h.finish()
 }
