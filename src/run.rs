@@ -136,6 +136,7 @@ fn resolve(cli: Cli) -> Result<Resolved, SettingsError> {
         now: settings.now.unwrap_or_else(Utc::now),
         redact: settings.redact,
         all_examples: settings.verbose,
+        session_rows: true,
     };
     Ok(Resolved {
         settings,

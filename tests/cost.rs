@@ -1112,6 +1112,7 @@ fn what_each_agent_and_skill_buys_and_what_a_run_cost_before() {
         now: "2026-06-03T00:00:00Z".parse().unwrap(),
         redact: false,
         all_examples: false,
+        session_rows: true,
     };
     let catalog = skilltop::sources::catalog::Catalog::default();
     let s1 = row(&v, "by_session", "s1")["cost_usd"].as_f64().unwrap();

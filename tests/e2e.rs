@@ -537,4 +537,7 @@ fn a_newcomers_walk_through_the_demo() {
     assert_eq!(v["schema"], "skilltop.snapshot/1");
     assert!(v["scope"]["project"].as_str().is_some(), "{}", v["scope"]);
     assert_eq!(v["daily_sparse"], true);
+    // Whole: the session rows the screen does not draw (nor have made) are in it.
+    let rows = v["costs"]["by_session"].as_array().map_or(0, Vec::len);
+    assert!(rows > 0, "{}", v["costs"]);
 }

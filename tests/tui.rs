@@ -37,6 +37,7 @@ fn query() -> Query {
         now,
         redact: false,
         all_examples: false,
+        session_rows: true,
     }
 }
 

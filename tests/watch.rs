@@ -278,6 +278,7 @@ mod live_equals_scratch {
             now: start + chrono::Duration::seconds(2 * step as i64),
             redact: false,
             all_examples: true,
+            session_rows: true,
         }
     }
 

@@ -34,6 +34,10 @@ pub struct Query {
     pub redact: bool,
     /// Every flagged prompt as an example, not only the first five (`--verbose`).
     pub all_examples: bool,
+    /// Every session's cost row (`costs.by_session`), one per session in range. The
+    /// dashboard shows none: it leaves them out of what it draws and asks for them when it
+    /// exports.
+    pub session_rows: bool,
 }
 
 /// A session that used an item, for the details: when it last did, where, its calls and

@@ -41,5 +41,6 @@ pub(crate) fn query(range: RangeSpec, project: Option<&str>) -> Query {
         now: now(),
         redact: false,
         all_examples: false,
+        session_rows: true,
     }
 }

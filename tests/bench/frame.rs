@@ -39,6 +39,7 @@ fn load(home: &Path, now: DateTime<Utc>) -> (Store, Catalog, Query) {
         now,
         redact: false,
         all_examples: false,
+        session_rows: true,
     };
     (store, catalog, query)
 }

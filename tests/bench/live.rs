@@ -128,6 +128,7 @@ fn main() {
             now: base,
             redact: false,
             all_examples: false,
+            session_rows: true,
         };
         let mut app = App::new(query.clone(), None);
         // The dashboard shows this range before anything is appended: not measured.

@@ -144,7 +144,9 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
     snap.costs.by_agent_type = by_cost(by_agent.into_values().collect());
     snap.costs.by_skill = by_cost(by_skill.into_values().collect());
     snap.costs.by_mcp_server = by_cost(rows(&p.by_mcp).into_values().collect());
-    snap.costs.by_session = by_cost(p.by_session.iter().map(|(k, r)| named(k, r)).collect());
+    if scope.q.session_rows {
+        snap.costs.by_session = by_cost(p.by_session.iter().map(|(k, r)| named(k, r)).collect());
+    }
     // Each session's row names its project, so spend sums by project from the JSON.
     for r in &mut snap.costs.by_session {
         let project = scope

@@ -425,6 +425,7 @@ mod tests {
             now: chrono::Utc::now(),
             redact: false,
             all_examples: false,
+            session_rows: true,
         };
         let mut a = App::new(query, Some("/p".into()));
         let item = |n: &str, c: u64, t: Option<f64>| ItemStat {

@@ -55,6 +55,8 @@ pub(crate) enum Event {
     Snapshot(Box<crate::model::snapshot::Snapshot>, std::time::Duration),
     Sessions(Vec<crate::store::SessionRow>),
     Projects(Vec<super::projects::ProjectRow>),
+    /// The snapshot to export (every field, the session rows too), from the store.
+    ToExport(Box<crate::model::snapshot::Snapshot>),
     /// An export written off the loop's thread: what the footer says of it.
     Exported(String),
     /// The terminal's input ended (`None`) or a terminating signal came (SIGTERM, SIGINT,

@@ -246,7 +246,12 @@ impl Dashboard {
             if !self.fixed_now {
                 self.app.query.now = chrono::Utc::now();
             }
-            self.worker.send(Job::Snapshot(self.app.query.clone()));
+            // The screen shows no session's own cost row: not made (an export asks for them).
+            let query = crate::store::Query {
+                session_rows: false,
+                ..self.app.query.clone()
+            };
+            self.worker.send(Job::Snapshot(query));
             self.stale = false;
             self.urgent = false;
             self.computing = true;
@@ -274,6 +279,14 @@ impl Dashboard {
                 if let Some(engine) = self.take_engine() {
                     read_off_thread(engine, Why::Refresh, paths, self.reads_tx.clone());
                 }
+            }
+            Event::ToExport(snapshot) => {
+                // Written on a blocking thread: a slow or stuck disk never holds the keys.
+                let dir = self.export_dir.clone();
+                let tx = self.reads_tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Event::Exported(export(&snapshot, &dir)));
+                });
             }
             Event::Exported(message) => {
                 self.app.status = Some(message);
@@ -348,12 +361,12 @@ impl Dashboard {
                     .send_replace(window(&self.app, self.fixed_now));
             }
             Effect::Export => {
-                // Written on a blocking thread: a slow or stuck disk never holds the keys.
-                let (snapshot, dir) = (self.app.snapshot.clone(), self.export_dir.clone());
-                let tx = self.reads_tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let _ = tx.send(Event::Exported(export(&snapshot, &dir)));
-                });
+                // The store makes the whole snapshot of what is on screen (its clock too).
+                let query = crate::store::Query {
+                    session_rows: true,
+                    ..self.app.query.clone()
+                };
+                self.worker.send(Job::Export(query));
                 self.app.status = Some("exporting…".into());
                 self.dirty = true;
             }
@@ -481,6 +494,7 @@ mod tests {
             now: chrono::Utc::now(),
             redact: false,
             all_examples: false,
+            session_rows: true,
         };
         App::new(query, None)
     }

@@ -22,6 +22,8 @@ pub(crate) enum Job {
         fresh: bool,
     },
     Snapshot(Query),
+    /// The snapshot of what is on screen, whole, for an export.
+    Export(Query),
     /// The sessions of a skill (`skill`) or agent, for its details.
     Sessions {
         query: Query,
@@ -78,7 +80,7 @@ fn run(
     while let Ok(first) = jobs.recv() {
         // Everything waiting is one batch: updates applied in order, only the last of each
         // question answered.
-        let (mut snapshot, mut sessions, mut projects) = (None, None, None);
+        let (mut snapshot, mut sessions, mut projects, mut export) = (None, None, None, None);
         for job in std::iter::once(first).chain(jobs.try_iter()) {
             match job {
                 Job::Apply {
@@ -87,6 +89,7 @@ fn run(
                     fresh,
                 } => apply(&mut store, updates, diagnostics, fresh),
                 Job::Snapshot(q) => snapshot = Some(q),
+                Job::Export(q) => export = Some(q),
                 Job::Sessions { query, skill, name } => sessions = Some((query, skill, name)),
                 Job::Projects(q) => projects = Some(q),
             }
@@ -97,6 +100,9 @@ fn run(
         }
         if let Some(q) = projects {
             let _ = events.send(Event::Projects(projects::rows(&store, &q, catalog)));
+        }
+        if let Some(q) = export {
+            let _ = events.send(Event::ToExport(Box::new(store.snapshot(&q, catalog))));
         }
         if let Some(q) = snapshot {
             let t = std::time::Instant::now();
