@@ -39,7 +39,7 @@ fn load(home: &Path, now: DateTime<Utc>) -> (Store, Catalog, Query) {
         now,
         redact: false,
         all_examples: false,
-        session_rows: true,
+        session_rows: false,
     };
     (store, catalog, query)
 }

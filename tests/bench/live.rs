@@ -128,7 +128,8 @@ fn main() {
             now: base,
             redact: false,
             all_examples: false,
-            session_rows: true,
+            // As the dashboard asks: no session rows, which it does not draw.
+            session_rows: false,
         };
         let mut app = App::new(query.clone(), None);
         // The dashboard shows this range before anything is appended: not measured.
