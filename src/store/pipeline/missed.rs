@@ -81,7 +81,7 @@ pub(super) fn missed(store: &Store, scope: &Scope, keep: bool) -> Vec<MissedOppo
 
 /// A file's events of scoped sessions, with their hashes (sorted, once each), and its mark.
 fn gather<'a>(scope: &Scope, f: &'a FileFacts, changed: u64) -> (Vec<(u64, Event<'a>)>, Mark) {
-    let keep = |s: &str| scoped(scope, s);
+    let keep = |s: &str| scope.in_scope(s);
     let prompts: Vec<_> = f.prompts.iter().filter(|p| keep(&p.session)).collect();
     let runs = runs(&[f], &keep);
     let mut events: Vec<(u64, Event)> = events(&prompts, &runs)
@@ -105,20 +105,12 @@ fn gather<'a>(scope: &Scope, f: &'a FileFacts, changed: u64) -> (Vec<(u64, Event
     (events, mark)
 }
 
-/// A session of the project (every session with an id when no project is asked for).
-fn scoped(scope: &Scope, session: &str) -> bool {
-    match scope.q.project {
-        None => !session.is_empty(),
-        Some(_) => scope.in_scope(session),
-    }
-}
-
 fn scoped_hash(scope: &Scope, sessions: &[SessionId]) -> u64 {
     match scope.q.project {
         None => 0,
         Some(_) => hash_of(|h| {
             for s in sessions {
-                scoped(scope, s).hash(h);
+                scope.in_scope(s).hash(h);
             }
         }),
     }
@@ -148,7 +140,7 @@ impl Judged {
             facts.push(f);
         }
         all.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
-        let listings = Listings::from_facts(&facts, &|s| scoped(scope, s));
+        let listings = Listings::from_facts(&facts, &|s| scope.in_scope(s));
         let names = all
             .iter()
             .filter_map(|e| match e {
@@ -234,8 +226,8 @@ impl Judged {
                 }
             }
         }
-        let listings =
-            listings_changed.then(|| Listings::from_facts(&scope.all_files, &|s| scoped(scope, s)));
+        let listings = listings_changed
+            .then(|| Listings::from_facts(&scope.all_files, &|s| scope.in_scope(s)));
         let runs: Vec<Run> = added
             .iter()
             .filter_map(|e| match e {

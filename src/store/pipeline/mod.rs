@@ -115,7 +115,7 @@ impl<'a> Scope<'a> {
         files.filter(|f| scope::touches(f, from)).collect()
     }
 
-    /// A session in the project scope.
+    /// A session in the project scope (any session on record without a project).
     fn in_scope(&self, session: &str) -> bool {
         match &self.scoped {
             None => self.sessions.contains_key(session),
