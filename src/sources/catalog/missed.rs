@@ -207,6 +207,12 @@ pub struct Sweep {
     flagged: Vec<Flagged>,
 }
 
+/// The detector a sweep judges with: the catalog's, or the one `extended` with the items
+/// it lacks (a free function: the sweep's other fields are borrowed beside it).
+fn judging<'d>(extended: &'d Option<Detector>, catalog: &'d Catalog) -> &'d Detector {
+    extended.as_ref().unwrap_or(&catalog.detector)
+}
+
 /// A request that calls for an item.
 pub struct Flagged {
     pub prompt: Prompt,
@@ -258,7 +264,7 @@ impl Sweep {
     }
 
     fn detector<'d>(&'d self, catalog: &'d Catalog) -> &'d Detector {
-        self.extended.as_ref().unwrap_or(&catalog.detector)
+        judging(&self.extended, catalog)
     }
 
     /// Availability where a session has no listing: the catalog's items and those run.
@@ -357,7 +363,7 @@ impl Sweep {
             flagged,
             ..
         } = self;
-        let d = extended.as_ref().unwrap_or(&catalog.detector);
+        let d = judging(extended, catalog);
         // Reading a request is the costly part and needs no history: on every core first.
         let read: Vec<Option<Prepared>> = events
             .par_iter()
@@ -451,7 +457,7 @@ impl Sweep {
             flagged,
             ..
         } = self;
-        let d = extended.as_ref().unwrap_or(&catalog.detector);
+        let d = judging(extended, catalog);
         // The last flag of each item in each session: a follow-up within the same thread
         // is the same occasion.
         let mut last: HashMap<(&str, usize), Millis> = HashMap::default();
