@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::part::{Recent, SessionId, ToolPart};
+use super::part::{RECENT_ERRORS, Recent, SessionId, ToolPart};
 use super::{Ctx, Fate, Part, Scope, Tally};
 use crate::model::facts::{FileFacts, Outcome, ToolCall, to_datetime};
 use crate::model::snapshot::{ToolError, ToolStat};
@@ -122,22 +122,20 @@ fn tool_parts(
         if fate.failed() {
             t.failures += 1;
             if let Some(text) = errors.get(c.id.as_str()) {
-                t.recent.push(Recent {
+                t.recent.insert(Recent {
                     ts: c.ts,
                     id: c.id.clone(),
                     session: c.session.to_string(),
                     text: text.to_string(),
                 });
+                t.keep_recent();
             }
         }
         t.tally.add(*fate);
     }
     tools
         .into_iter()
-        .map(|(name, mut t)| {
-            t.keep_recent();
-            (name.to_string(), t)
-        })
+        .map(|(name, t)| (name.to_string(), t))
         .collect()
 }
 
@@ -153,6 +151,8 @@ fn tool_stats(tools: &BTreeMap<String, ToolPart>) -> Vec<ToolStat> {
             recent_errors: t
                 .recent
                 .iter()
+                .rev()
+                .take(RECENT_ERRORS)
                 .map(|r| ToolError {
                     time: to_datetime(r.ts).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                     session: r.session.clone(),

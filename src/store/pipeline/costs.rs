@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::part::{CostPart, Pico, Row, at, pico, usd};
+use super::part::{CostPart, Pico, Row, Summed, at, pico, usd};
 use super::{Ctx, Fate, Part, Scope, items::typed_skills, local_date};
 use crate::model::facts::{AgentFile, CallKind, Millis, Usage};
 use crate::model::prices::{Price, Prices, TokenKinds};
@@ -61,12 +61,18 @@ pub(super) fn costs(ctx: &mut Ctx) {
         at(&mut p.by_agent, agent).add(&one);
         let model = u.model.as_str();
         if let Some(c) = cost {
-            *p.agent_day.entry((agent.to_owned(), date)).or_default() += c;
+            p.agent_day
+                .entry((agent.to_owned(), date))
+                .or_default()
+                .add(&c);
         }
         pair(&mut p.agent_model, agent, model).add(&one);
         if let Some((skill, estimated)) = skills.of(u.skill.as_deref(), &u.session, u.ts) {
             if let Some(c) = cost {
-                *p.skill_day.entry((skill.to_owned(), date)).or_default() += c;
+                p.skill_day
+                    .entry((skill.to_owned(), date))
+                    .or_default()
+                    .add(&c);
             }
             pair(&mut p.skill_model, skill, model).add(&one);
             let r = at(&mut p.by_skill, skill);
@@ -114,7 +120,7 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
         by_agent
             .entry(ty.clone())
             .or_insert_with(|| named(ty, &Row::default()))
-            .duration_ms = Some(*ms);
+            .duration_ms = Some(ms.sum);
     }
     let mut by_skill = rows(&p.by_skill);
     for (name, r) in by_skill.iter_mut() {
@@ -139,7 +145,7 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
     snap.costs.agent_extras = extras(&p.agent_calls, &p.agent_day, &p.previous_agent);
     snap.costs.skill_extras = extras(&p.skill_calls, &p.skill_day, &p.previous_skill);
     snap.totals.cost_usd = usd(p.total);
-    snap.totals.previous_cost_usd = p.previous.map(usd);
+    snap.totals.previous_cost_usd = (p.previous.n > 0).then(|| usd(p.previous.sum));
     snap.costs.by_model = by_cost(rows(&p.by_model).into_values().collect());
     snap.costs.by_agent_type = by_cost(by_agent.into_values().collect());
     snap.costs.by_skill = by_cost(by_skill.into_values().collect());
@@ -158,7 +164,7 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
     snap.costs.by_day = p
         .by_day
         .iter()
-        .map(|(day, r)| named(&day.format("%Y-%m-%d").to_string(), r))
+        .map(|(day, r)| named(&day.to_string(), r))
         .collect();
     prices_used(snap, scope.prices, &p.unpriced);
 }
@@ -182,8 +188,8 @@ fn rows(map: &BTreeMap<String, Row>) -> BTreeMap<String, CostRow> {
 /// range.
 fn extras(
     calls: &BTreeMap<String, CallTally>,
-    days: &BTreeMap<(String, NaiveDate), Pico>,
-    previous: &BTreeMap<String, Pico>,
+    days: &BTreeMap<(String, NaiveDate), Summed<Pico>>,
+    previous: &BTreeMap<String, Summed<Pico>>,
 ) -> BTreeMap<String, ItemExtra> {
     let mut out: BTreeMap<String, ItemExtra> = BTreeMap::new();
     for (item, t) in calls {
@@ -191,11 +197,10 @@ fn extras(
     }
     for ((item, date), c) in days {
         let e = out.entry(item.clone()).or_default();
-        e.by_day
-            .insert(date.format("%Y-%m-%d").to_string(), usd(*c));
+        e.by_day.insert(date.to_string(), usd(c.sum));
     }
     for (item, c) in previous {
-        out.entry(item.clone()).or_default().previous_cost_usd = Some(usd(*c));
+        out.entry(item.clone()).or_default().previous_cost_usd = Some(usd(c.sum));
     }
     out
 }
@@ -306,11 +311,11 @@ fn previous_costs(ctx: &Ctx, agents: &AgentTypes, skills: &SkillWindows, p: &mut
             continue;
         };
         let c = pico(c);
-        *p.previous.get_or_insert(0) += c;
+        p.previous.add(&c);
         let agent = agents.of(&u.session, u.ts, u.sidechain, file);
-        *at(&mut p.previous_agent, agent) += c;
+        at(&mut p.previous_agent, agent).add(&c);
         if let Some((skill, _)) = skills.of(u.skill.as_deref(), &u.session, u.ts) {
-            *at(&mut p.previous_skill, skill) += c;
+            at(&mut p.previous_skill, skill).add(&c);
         }
     }
 }
@@ -395,7 +400,7 @@ struct AgentTypes<'a> {
     /// Per session, its main-thread agent calls in time order (inline sidechains).
     inline: HashMap<&'a str, Vec<(Millis, &'a str)>>,
     /// Sum of `totalDurationMs` of the agent calls in range, by type.
-    durations: BTreeMap<String, u64>,
+    durations: BTreeMap<String, Summed<u64>>,
 }
 
 impl<'a> AgentTypes<'a> {
@@ -468,10 +473,10 @@ fn agent_types<'a>(ctx: &Ctx<'a, '_>) -> AgentTypes<'a> {
     for calls in inline.values_mut() {
         calls.sort_unstable();
     }
-    let mut durations = BTreeMap::new();
+    let mut durations: BTreeMap<String, Summed<u64>> = BTreeMap::new();
     for (c, _) in &ctx.range_calls {
         if let (CallKind::Agent(ty), Some(ms)) = (&c.kind, durations_by_call.get(c.id.as_str())) {
-            *durations.entry(ty.clone()).or_default() += ms;
+            durations.entry(ty.clone()).or_default().add(ms);
         }
     }
     AgentTypes {

@@ -1,14 +1,14 @@
 //! The part of each group of files (see `store::groups`), kept between snapshots while
 //! following: a group is counted again only when one of its files changed, its sessions'
-//! selection changed, or the range's edges moved across its time span. The parts of the
-//! groups that stayed are kept summed in a base, so a snapshot adds only the groups that
-//! changed to it.
+//! selection changed, or the range's edges moved across its time span. The kept parts are
+//! kept summed too: a group counted again takes its old part out of the sum and puts the
+//! new one in, so a snapshot's cost follows the groups that changed, not the history.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use std::ops::Deref;
 use std::path::Path;
-
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::sync::MutexGuard;
 
 use super::{Part, Scope, count};
 use crate::model::facts::{FileFacts, Millis};
@@ -19,122 +19,121 @@ use crate::store::groups::Brief;
 #[derive(Default)]
 pub(in crate::store) struct Cache {
     query: String,
-    parts: HashMap<u32, Kept>,
-    base: Option<Base>,
-    stamp: u64,
+    /// Per group, by the number of its root file: what its part was counted from (apart
+    /// from the parts, so that a snapshot's walk over every group reads little memory).
+    kept: Vec<Option<Kept>>,
+    parts: Vec<Part>,
+    /// The sum of `parts`.
+    total: Part,
+    /// False while `total` is being changed: a panic there leaves it unusable.
+    sound: bool,
+    /// Counts the snapshots: which groups the last one saw.
+    epoch: u64,
 }
 
 impl std::fmt::Debug for Cache {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let groups = self.kept.iter().flatten().count();
         f.debug_struct("Cache")
-            .field("groups", &self.parts.len())
+            .field("groups", &groups)
             .finish_non_exhaustive()
     }
 }
 
-/// One group's part, and what it was counted from.
+/// What one group's part was counted from.
 struct Kept {
     files: (usize, u64),
     selection: u64,
     bounds: [Millis; 3],
-    part: Part,
-    /// Changes each time the group is counted again.
-    stamp: u64,
+    /// The last snapshot that saw the group.
+    epoch: u64,
 }
 
-/// The sum of the groups that did not change lately.
-struct Base {
-    members: HashMap<u32, u64>,
-    part: Part,
+/// The sum a snapshot finishes: the kept one, or one counted for it alone.
+pub(super) enum Total<'s> {
+    Kept(MutexGuard<'s, Cache>),
+    Once(Box<Part>),
 }
 
-/// Groups beside the base before it is summed again.
-const OUTSIDE_BASE: usize = 8;
+impl Deref for Total<'_> {
+    type Target = Part;
+    fn deref(&self) -> &Part {
+        match self {
+            Total::Kept(cache) => &cache.total,
+            Total::Once(part) => part,
+        }
+    }
+}
 
 /// The sum of the parts of the groups with anything since the previous range began.
-pub(super) fn sum(store: &Store, scope: &Scope, keep: bool) -> Part {
+pub(super) fn sum<'s>(store: &'s Store, scope: &Scope, keep: bool) -> Total<'s> {
     let Some(groups) = store.groups.as_ref().filter(|_| keep) else {
         // Read once, or a question asked once: one group, nothing kept.
-        return count(scope, scope.touching());
+        return Total::Once(Box::new(count(scope, scope.touching())));
     };
     // Files by group from the groups' own briefs: a file's facts are read only when its
     // group is counted again.
     let files = groups.files();
     let mut cache = store.cache.lock().unwrap_or_else(|e| e.into_inner());
     let query = query_key(scope);
-    if cache.query != query {
+    if cache.query != query || !cache.sound {
         *cache = Cache {
             query,
             ..Cache::default()
         };
     }
+    cache.sound = false;
+    cache.epoch += 1;
+    let epoch = cache.epoch;
     let b = &scope.bounds;
     let bounds = [b.start, b.end, b.prev_start];
     let selection = selection(scope);
-    let mut live: HashMap<u32, u64> = HashMap::default();
-    let mut fresh: HashSet<u32> = HashSet::default();
+    let Cache {
+        kept, parts, total, ..
+    } = &mut *cache;
+    let mut fresh: Vec<(usize, Kept, Part)> = Vec::new();
     for members in files.chunk_by(|a, b| a.0 == b.0) {
-        let group = members[0].0;
+        let group = members[0].0 as usize;
         let Some(seen) = look(members, b.prev_start) else {
             continue;
         };
-        let kept = cache.parts.get(&group).filter(|k| {
+        if let Some(k) = kept.get_mut(group).and_then(Option::as_mut).filter(|k| {
             k.files == seen.files && k.selection == selection && still(k.bounds, bounds, seen.span)
-        });
-        let stamp = match kept {
-            Some(k) => k.stamp,
-            None => {
-                let mut paths: Vec<&Path> = members.iter().map(|m| m.1.path.as_path()).collect();
-                paths.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-                let files_of: Vec<&FileFacts> =
-                    paths.iter().filter_map(|p| store.file_facts(p)).collect();
-                cache.stamp += 1;
-                let kept = Kept {
-                    files: seen.files,
-                    selection,
-                    bounds,
-                    part: count(scope, files_of),
-                    stamp: cache.stamp,
-                };
-                cache.parts.insert(group, kept);
-                fresh.insert(group);
-                cache.stamp
-            }
-        };
-        live.insert(group, stamp);
-    }
-    cache.parts.retain(|g, _| live.contains_key(g));
-    total(&mut cache, &live, &fresh)
-}
-
-/// The kept parts summed: the base (summed again when a group in it changed, or when too
-/// many groups are beside it) and the groups beside it.
-fn total(cache: &mut Cache, live: &HashMap<u32, u64>, fresh: &HashSet<u32>) -> Part {
-    let base_holds = cache.base.as_ref().is_some_and(|b| {
-        b.members
-            .iter()
-            .all(|(g, stamp)| live.get(g) == Some(stamp))
-            && live.len() - b.members.len() <= OUTSIDE_BASE.max(fresh.len())
-    });
-    if !base_holds {
-        let mut base = Base {
-            members: HashMap::default(),
-            part: Part::default(),
-        };
-        for (g, stamp) in live {
-            if !fresh.contains(g) {
-                base.part.add(&cache.parts[g].part);
-                base.members.insert(*g, *stamp);
-            }
+        }) {
+            k.epoch = epoch;
+            continue;
         }
-        cache.base = Some(base);
+        let mut paths: Vec<&Path> = members.iter().map(|m| m.1.path.as_path()).collect();
+        paths.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        let files_of: Vec<&FileFacts> = paths.iter().filter_map(|p| store.file_facts(p)).collect();
+        let k = Kept {
+            files: seen.files,
+            selection,
+            bounds,
+            epoch,
+        };
+        fresh.push((group, k, count(scope, files_of)));
     }
-    let base = cache.base.as_ref().expect("set above");
-    let mut part = base.part.clone();
-    for g in live.keys().filter(|g| !base.members.contains_key(g)) {
-        part.add(&cache.parts[g].part);
+    // Every old part out before any new one goes in: a session's set or empty tally is
+    // dropped with the old part that held it, and the new part may hold it again (a group
+    // counted again, or joined into another).
+    for (slot, part) in kept.iter_mut().zip(parts.iter_mut()) {
+        if slot.as_ref().is_some_and(|k| k.epoch != epoch) {
+            *slot = None;
+            total.sub(&std::mem::take(part));
+        }
     }
-    part
+    for (group, k, part) in fresh {
+        if kept.len() <= group {
+            kept.resize_with(group + 1, || None);
+            parts.resize_with(group + 1, Part::default);
+        }
+        total.add(&part);
+        kept[group] = Some(k);
+        parts[group] = part;
+    }
+    cache.sound = true;
+    Total::Kept(cache)
 }
 
 /// Whether a group counted with the range's edges at `then` counts the same at `now`: no

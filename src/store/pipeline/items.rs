@@ -8,7 +8,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use chrono::{Duration, NaiveDate};
 
-use super::part::{ItemPart, SessionId, at};
+use super::part::{Combine, ItemPart, SessionId, Sign, at};
 use super::{Bounds, Ctx, Part, Scope, Tally, local_date, sort_items, trend};
 use crate::model::facts::{CallKind, FileFacts, Millis, SkillSeenHow};
 use crate::model::names::same_name;
@@ -118,7 +118,11 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
                     .map(String::as_str)
             })
             .unwrap_or(typed);
-        skills.entry(key).or_default().to_mut().add(acc);
+        skills
+            .entry(key)
+            .or_default()
+            .to_mut()
+            .combine(acc, Sign::Add);
     }
     let mut all = Tally::default();
     part.per_session.values().for_each(|t| all.merge(*t));
@@ -234,7 +238,7 @@ fn daily(
     (first, last): (NaiveDate, NaiveDate),
 ) -> Vec<DailyCount> {
     let day = |d: &NaiveDate, count: u64| DailyCount {
-        date: d.format("%Y-%m-%d").to_string(),
+        date: d.to_string(),
         count,
     };
     let inner = counts

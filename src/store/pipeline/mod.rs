@@ -53,9 +53,10 @@ fn snapshot_pruned(
     let part = if prune {
         groups::sum(store, &scope, keep)
     } else {
-        count(&scope, scope.all_files.clone())
+        groups::Total::Once(Box::new(count(&scope, scope.all_files.clone())))
     };
     finish(&mut scope, &part);
+    drop(part);
     scope.snap.missed_opportunities = missed::missed(store, &scope, keep);
     let mut snap = scope.snap;
     merge::prometheus(&mut snap, store.prometheus.as_ref());

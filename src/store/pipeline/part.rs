@@ -1,8 +1,14 @@
 //! The countable half of a snapshot: what the steps add up over one group of files that no
 //! join crosses (see `store::groups`). Parts of disjoint groups add up to the part of their
 //! union in any order and any grouping (integers, sets and maps only; money in
-//! picodollars), so the dashboard keeps each group's part and counts again only the groups
-//! that changed. Each step's `finish` turns the sum into its fields of the snapshot.
+//! picodollars), and a group's part subtracts from the sum again, so the dashboard keeps
+//! the sum and changes it by the groups that changed. Each step's `finish` turns the sum
+//! into its fields of the snapshot.
+//!
+//! What makes subtraction exact: a map drops a key when its value comes back to empty,
+//! which is right only when no other group holds it empty. So every value a group holds
+//! is non-empty (sums carry how many things they sum: [`Summed`]), except where the key
+//! is a session, and a session is in one group only (its files share it, so they join).
 
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,8 +19,7 @@ use super::Tally;
 use crate::model::facts::{Millis, Stage};
 use crate::model::snapshot::{CallTally, CostTokens, TokenCounts};
 
-/// A session's id, shared: a part holds one per session several times over, and the kept
-/// sum is copied at every snapshot.
+/// A session's id, shared: a part holds one per session several times over.
 pub(super) use crate::model::facts::SessionId;
 
 /// Money in picodollars: sums that do not depend on their order.
@@ -46,7 +51,8 @@ pub(super) struct Part {
     pub prompts: u64,
     pub compactions: u64,
     pub commands: BTreeMap<String, u64>,
-    pub tokens: BTreeMap<String, TokenCounts>,
+    /// Per model: its API messages' tokens.
+    pub tokens: BTreeMap<String, Summed<TokenCounts>>,
     pub costs: CostPart,
 }
 
@@ -64,8 +70,9 @@ pub(super) struct ToolPart {
     pub count: u64,
     pub failures: u64,
     pub tally: Tally,
-    /// The most recent failures with a text, newest first, at most `RECENT_ERRORS`.
-    pub recent: Vec<Recent>,
+    /// Failures with a text, newest last: a group's `RECENT_ERRORS` most recent, and in a
+    /// sum every group's (the sum's last ones are the most recent of all).
+    pub recent: BTreeSet<Recent>,
 }
 
 /// A failure's text, ordered by (time, call id): the newest last.
@@ -77,7 +84,7 @@ pub(super) struct Recent {
     pub text: String,
 }
 
-/// Error texts kept per tool: the most recent failures.
+/// Error texts shown per tool: the most recent failures.
 pub(super) const RECENT_ERRORS: usize = 3;
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -112,11 +119,25 @@ pub(super) struct Row {
     pub estimated: u64,
 }
 
+/// A sum, and how many things it sums (a sum of nothing is not a sum of zeros).
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub(super) struct Summed<T> {
+    pub n: u64,
+    pub sum: T,
+}
+
+impl<T: Combine> Summed<T> {
+    pub(super) fn add(&mut self, x: &T) {
+        self.n += 1;
+        self.sum.combine(x, Sign::Add);
+    }
+}
+
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(super) struct CostPart {
     pub total: Pico,
-    /// The previous range's priced responses; none when it had none.
-    pub previous: Option<Pico>,
+    /// The previous range's priced responses.
+    pub previous: Summed<Pico>,
     pub by_model: BTreeMap<String, Row>,
     pub by_agent: BTreeMap<String, Row>,
     pub by_skill: BTreeMap<String, Row>,
@@ -128,124 +149,143 @@ pub(super) struct CostPart {
     pub by_day: BTreeMap<NaiveDate, Row>,
     /// Responses with tokens and no price, by model.
     pub unpriced: BTreeMap<String, u64>,
-    pub agent_day: BTreeMap<(String, NaiveDate), Pico>,
-    pub skill_day: BTreeMap<(String, NaiveDate), Pico>,
+    /// Priced responses by (agent type or skill, day).
+    pub agent_day: BTreeMap<(String, NaiveDate), Summed<Pico>>,
+    pub skill_day: BTreeMap<(String, NaiveDate), Summed<Pico>>,
     /// Tool calls made inside each agent type and skill.
     pub agent_calls: BTreeMap<String, CallTally>,
     pub skill_calls: BTreeMap<String, CallTally>,
-    pub previous_agent: BTreeMap<String, Pico>,
-    pub previous_skill: BTreeMap<String, Pico>,
+    pub previous_agent: BTreeMap<String, Summed<Pico>>,
+    pub previous_skill: BTreeMap<String, Summed<Pico>>,
     /// `totalDurationMs` of the agent calls in range, by type.
-    pub durations: BTreeMap<String, u64>,
+    pub durations: BTreeMap<String, Summed<u64>>,
+}
+
+/// Whether a part is added to a sum or taken out of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Sign {
+    Add,
+    Sub,
+}
+
+/// What adds up, and subtracts again.
+pub(super) trait Combine {
+    fn combine(&mut self, o: &Self, s: Sign);
 }
 
 impl Part {
     /// Adds another group's part.
     pub(super) fn add(&mut self, o: &Part) {
-        let c = &mut self.calls;
-        c.calls += o.calls.calls;
-        c.success += o.calls.success;
-        c.failure += o.calls.failure;
-        c.rejected += o.calls.rejected;
-        c.interrupted += o.calls.interrupted;
-        sum_map(&mut self.per_session, &o.per_session, |a, b| a.merge(*b));
-        sum_map(&mut self.tools, &o.tools, ToolPart::add);
-        for (mine, theirs) in [
-            (&mut self.skills, &o.skills),
-            (&mut self.agents, &o.agents),
-            (&mut self.typed, &o.typed),
-        ] {
-            sum_map(mine, theirs, ItemPart::add);
-        }
-        self.sessions_with_skills
-            .extend(o.sessions_with_skills.iter().cloned());
-        self.with_skills.merge(o.with_skills);
-        let s = &mut self.stages;
-        sum_map(&mut s.counts, &o.stages.counts, |a, b| *a += b);
-        sum_map(&mut s.reached, &o.stages.reached, |a, b| *a += b);
-        sum_map(&mut s.transitions, &o.stages.transitions, |a, b| *a += b);
-        s.sessions += o.stages.sessions;
-        self.prompts += o.prompts;
-        self.compactions += o.compactions;
-        sum_map(&mut self.commands, &o.commands, |a, b| *a += b);
-        sum_map(&mut self.tokens, &o.tokens, |a, b| {
-            a.input += b.input;
-            a.output += b.output;
-            a.cache_creation += b.cache_creation;
-            a.cache_read += b.cache_read;
-        });
-        self.costs.add(&o.costs);
+        self.combine(o, Sign::Add);
+    }
+
+    /// Takes out a group's part that was added.
+    pub(super) fn sub(&mut self, o: &Part) {
+        self.combine(o, Sign::Sub);
     }
 }
 
-impl CostPart {
-    fn add(&mut self, o: &CostPart) {
-        self.total += o.total;
-        if let Some(p) = o.previous {
-            *self.previous.get_or_insert(0) += p;
+macro_rules! combine_numbers {
+    ($($t:ty),*) => {$(
+        impl Combine for $t {
+            fn combine(&mut self, o: &$t, s: Sign) {
+                // Wrapping: a sum only ever takes out what it took in.
+                *self = match s {
+                    Sign::Add => self.wrapping_add(*o),
+                    Sign::Sub => self.wrapping_sub(*o),
+                };
+            }
         }
-        for (mine, theirs) in [
-            (&mut self.by_model, &o.by_model),
-            (&mut self.by_agent, &o.by_agent),
-            (&mut self.by_skill, &o.by_skill),
-            (&mut self.by_mcp, &o.by_mcp),
-        ] {
-            sum_map(mine, theirs, Row::add);
+    )*};
+}
+combine_numbers!(u64, i64);
+
+/// Field by field.
+macro_rules! combine_fields {
+    ($($t:ty { $($f:ident),* })*) => {$(
+        impl Combine for $t {
+            fn combine(&mut self, o: &$t, s: Sign) {
+                $(self.$f.combine(&o.$f, s);)*
+            }
         }
-        sum_map(&mut self.by_session, &o.by_session, Row::add);
-        sum_map(&mut self.agent_model, &o.agent_model, Row::add);
-        sum_map(&mut self.skill_model, &o.skill_model, Row::add);
-        sum_map(&mut self.by_day, &o.by_day, Row::add);
-        sum_map(&mut self.unpriced, &o.unpriced, |a, b| *a += b);
-        sum_map(&mut self.agent_day, &o.agent_day, |a, b| *a += b);
-        sum_map(&mut self.skill_day, &o.skill_day, |a, b| *a += b);
-        sum_map(&mut self.agent_calls, &o.agent_calls, add_calls);
-        sum_map(&mut self.skill_calls, &o.skill_calls, add_calls);
-        sum_map(&mut self.previous_agent, &o.previous_agent, |a, b| *a += b);
-        sum_map(&mut self.previous_skill, &o.previous_skill, |a, b| *a += b);
-        sum_map(&mut self.durations, &o.durations, |a, b| *a += b);
+    )*};
+}
+combine_fields! {
+    Part {
+        calls, per_session, tools, skills, agents, typed, sessions_with_skills, with_skills,
+        stages, prompts, compactions, commands, tokens, costs
+    }
+    CallCounts { calls, success, failure, rejected, interrupted }
+    ToolPart { count, failures, tally, recent }
+    ItemPart { count, typed, previous, sessions, with, own, daily }
+    StagePart { counts, reached, transitions, sessions }
+    Row { responses, tokens, cost, unpriced, estimated }
+    CostPart {
+        total, previous, by_model, by_agent, by_skill, by_mcp, by_session, agent_model,
+        skill_model, by_day, unpriced, agent_day, skill_day, agent_calls, skill_calls,
+        previous_agent, previous_skill, durations
+    }
+    Tally { success, failure }
+    CallTally { made, succeeded, failed }
+    CostTokens { input, output, cache_creation, cache_write_1h, cache_read }
+    TokenCounts { input, output, cache_creation, cache_read }
+}
+
+impl<T: Combine> Combine for Summed<T> {
+    fn combine(&mut self, o: &Self, s: Sign) {
+        self.n.combine(&o.n, s);
+        self.sum.combine(&o.sum, s);
     }
 }
 
-impl ToolPart {
-    fn add(&mut self, o: &ToolPart) {
-        self.count += o.count;
-        self.failures += o.failures;
-        self.tally.merge(o.tally);
-        self.recent.extend(o.recent.iter().cloned());
-        self.keep_recent();
-    }
-
-    pub(super) fn keep_recent(&mut self) {
-        self.recent.sort_by(|a, b| b.cmp(a));
-        self.recent.truncate(RECENT_ERRORS);
+/// A key whose value comes back to empty is no group's any more (see the module's note).
+impl<K: Ord + Clone, V: Combine + Default + Clone + PartialEq> Combine for BTreeMap<K, V> {
+    fn combine(&mut self, o: &Self, s: Sign) {
+        for (k, v) in o {
+            match self.get_mut(k) {
+                Some(m) => {
+                    m.combine(v, s);
+                    if s == Sign::Sub && *m == V::default() {
+                        self.remove(k);
+                    }
+                }
+                None => {
+                    debug_assert!(
+                        s == Sign::Add,
+                        "taken out of a sum that lacks it: {}",
+                        std::any::type_name::<V>()
+                    );
+                    self.insert(k.clone(), v.clone());
+                }
+            }
+        }
     }
 }
 
-impl ItemPart {
-    pub(super) fn add(&mut self, o: &ItemPart) {
-        self.count += o.count;
-        self.typed += o.typed;
-        self.previous += o.previous;
-        self.sessions.extend(o.sessions.iter().cloned());
-        self.with.merge(o.with);
-        self.own.merge(o.own);
-        sum_map(&mut self.daily, &o.daily, |a, b| *a += b);
+/// Sets of sessions and of failures: a session, and a call, is in one group's part only.
+impl<K: Ord + Clone> Combine for BTreeSet<K> {
+    fn combine(&mut self, o: &Self, s: Sign) {
+        match s {
+            Sign::Add => self.extend(o.iter().cloned()),
+            Sign::Sub => o.iter().for_each(|k| {
+                self.remove(k);
+            }),
+        }
     }
 }
 
 impl Row {
     pub(super) fn add(&mut self, o: &Row) {
-        self.responses += o.responses;
-        let (t, u) = (&mut self.tokens, &o.tokens);
-        t.input += u.input;
-        t.output += u.output;
-        t.cache_creation += u.cache_creation;
-        t.cache_write_1h += u.cache_write_1h;
-        t.cache_read += u.cache_read;
-        self.cost += o.cost;
-        self.unpriced += o.unpriced;
-        self.estimated += o.estimated;
+        self.combine(o, Sign::Add);
+    }
+}
+
+impl ToolPart {
+    /// A group's most recent failures only.
+    pub(super) fn keep_recent(&mut self) {
+        while self.recent.len() > RECENT_ERRORS {
+            self.recent.pop_first();
+        }
     }
 }
 
@@ -260,25 +300,4 @@ where
         map.insert(K::from(key), V::default());
     }
     map.get_mut(key).expect("inserted above")
-}
-
-fn add_calls(a: &mut CallTally, b: &CallTally) {
-    a.made += b.made;
-    a.succeeded += b.succeeded;
-    a.failed += b.failed;
-}
-
-fn sum_map<K: Ord + Clone, V: Default + Clone>(
-    mine: &mut BTreeMap<K, V>,
-    theirs: &BTreeMap<K, V>,
-    add: impl Fn(&mut V, &V),
-) {
-    for (k, v) in theirs {
-        match mine.get_mut(k) {
-            Some(m) => add(m, v),
-            None => {
-                mine.insert(k.clone(), v.clone());
-            }
-        }
-    }
 }

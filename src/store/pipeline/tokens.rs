@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{Ctx, Part, Scope};
 use crate::model::facts::{AgentFile, FileFacts, Prompt, Usage};
-use crate::model::snapshot::CommandStat;
+use crate::model::snapshot::{CommandStat, TokenCounts};
 
 pub(super) fn tokens(ctx: &mut Ctx) {
     let mut commands: HashMap<&str, u64> = HashMap::default();
@@ -43,11 +43,15 @@ pub(super) fn tokens(ctx: &mut Ctx) {
     part.prompts = prompts.len() as u64;
     part.compactions = compactions.len() as u64;
     for (u, _) in best_usage.values() {
-        let t = part.tokens.entry(u.model.clone()).or_default();
-        t.input += u.input;
-        t.output += u.output;
-        t.cache_creation += u.cache_creation;
-        t.cache_read += u.cache_read;
+        part.tokens
+            .entry(u.model.clone())
+            .or_default()
+            .add(&TokenCounts {
+                input: u.input,
+                output: u.output,
+                cache_creation: u.cache_creation,
+                cache_read: u.cache_read,
+            });
     }
     ctx.usage = best_usage.into_values().collect();
     // Sums of floating-point costs depend on their order: one order, the same figures on
@@ -77,7 +81,11 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
     totals.prompts = part.prompts;
     totals.compactions = part.compactions;
     totals.sessions = scope.selected_count as u64;
-    totals.tokens = part.tokens.clone();
+    totals.tokens = part
+        .tokens
+        .iter()
+        .map(|(m, t)| (m.clone(), t.sum))
+        .collect();
     let mut commands: Vec<CommandStat> = part
         .commands
         .iter()
