@@ -364,7 +364,7 @@ pub fn dense_daily(daily: &[DailyCount]) -> Vec<DailyCount> {
         .iter_days()
         .take_while(|d| *d <= last)
         .map(|d| {
-            let date = d.format("%Y-%m-%d").to_string();
+            let date = d.to_string();
             let count = counts.get(date.as_str()).copied().unwrap_or(0);
             DailyCount { date, count }
         })

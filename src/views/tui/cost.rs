@@ -442,7 +442,7 @@ fn days(app: &App) -> Vec<DailyCount> {
         // A century at most: a bad date must not fill memory.
         .take(36_600)
         .map(|d| {
-            let date = d.format("%Y-%m-%d").to_string();
+            let date = d.to_string();
             let count = by_name.get(date.as_str()).copied().unwrap_or(0);
             DailyCount { date, count }
         })

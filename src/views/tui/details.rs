@@ -644,7 +644,7 @@ mod tests {
             .take(n)
             .enumerate()
             .map(|(i, d)| DailyCount {
-                date: d.format("%Y-%m-%d").to_string(),
+                date: d.to_string(),
                 count: u64::from(hits.contains(&i)),
             })
             .collect()
