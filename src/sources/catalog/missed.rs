@@ -199,9 +199,11 @@ pub struct Sweep {
     /// where a session has no listing): given at the start, grown by `adopt`.
     names: BTreeSet<(String, bool)>,
     history: History,
-    trails: HashMap<SessionId, Trail>,
-    /// Requests already taken as precedents of an item: (item, session, time).
-    precedents: HashSet<(usize, SessionId, Millis)>,
+    /// Per session, by its number in `trails`.
+    trail_of: HashMap<SessionId, u32>,
+    trails: Vec<Trail>,
+    /// Requests already taken as precedents of an item: (item, session's trail, time).
+    precedents: HashSet<(usize, u32, Millis)>,
     last: Option<Mark>,
     /// Requests that call for an item, in the sweep's order.
     flagged: Vec<Flagged>,
@@ -213,9 +215,22 @@ fn judging<'d>(extended: &'d Option<Detector>, catalog: &'d Catalog) -> &'d Dete
     extended.as_ref().unwrap_or(&catalog.detector)
 }
 
+/// Session `id`'s number in `trails`, a new trail when it has none.
+fn number(trail_of: &mut HashMap<SessionId, u32>, trails: &mut Vec<Trail>, id: &str) -> u32 {
+    if let Some(&t) = trail_of.get(id) {
+        return t;
+    }
+    trails.push(Trail::default());
+    let t = (trails.len() - 1) as u32;
+    trail_of.insert(id.into(), t);
+    t
+}
+
 /// A request that calls for an item.
 pub struct Flagged {
     pub prompt: Prompt,
+    /// Its session's number in the sweep's trails.
+    trail: u32,
     pub flags: Vec<Flag>,
 }
 
@@ -248,7 +263,8 @@ impl Sweep {
             listings: Listings::default(),
             names,
             history: History::default(),
-            trails: HashMap::default(),
+            trail_of: HashMap::default(),
+            trails: Vec::new(),
             precedents: HashSet::default(),
             last: None,
             flagged: Vec::new(),
@@ -299,6 +315,12 @@ impl Sweep {
         v
     }
 
+    /// Whether a request of session `id` was judged.
+    fn judged_in(&self, id: &str) -> bool {
+        let trail = self.trail_of.get(id).map(|&t| &self.trails[t as usize]);
+        trail.is_some_and(|t| t.judged > 0)
+    }
+
     /// Where the sweep stopped.
     pub fn last(&self) -> Option<&Mark> {
         self.last.as_ref()
@@ -324,7 +346,7 @@ impl Sweep {
         }
         for (id, ls) in &listings.sessions {
             if self.listings.sessions.get(id) != Some(ls) {
-                if self.trails.get(id).is_some_and(|t| t.judged > 0) {
+                if self.judged_in(id) {
                     return false;
                 }
                 let v = self.available_in(catalog, ls);
@@ -333,7 +355,7 @@ impl Sweep {
         }
         for id in self.listings.sessions.keys() {
             if !listings.sessions.contains_key(id) {
-                if self.trails.get(id).is_some_and(|t| t.judged > 0) {
+                if self.judged_in(id) {
                     return false;
                 }
                 self.listed.remove(id);
@@ -345,8 +367,9 @@ impl Sweep {
     }
 
     /// Takes `events` (sorted, all after where the sweep stopped): each request is judged
-    /// against the history before it, then counted into it.
-    pub fn feed(&mut self, catalog: &Catalog, events: &[Event]) {
+    /// against the history before it, then counted into it. True when the occasions may
+    /// read otherwise: a request was flagged, or a session ran a name new to it.
+    pub fn feed(&mut self, catalog: &Catalog, events: &[Event]) -> bool {
         debug_assert!(
             events
                 .first()
@@ -357,12 +380,14 @@ impl Sweep {
             default_available,
             listed,
             history,
+            trail_of,
             trails,
             precedents,
             last,
             flagged,
             ..
         } = self;
+
         let d = judging(extended, catalog);
         // Reading a request is the costly part and needs no history: on every core first.
         let read: Vec<Option<Prepared>> = events
@@ -374,12 +399,14 @@ impl Sweep {
             .collect();
         // In order: each request counted and each run recorded, numbered so the history as
         // it stood at each request can be read back.
-        let mut todo: Vec<(&Prompt, Prepared, u32)> = Vec::new();
+        let mut todo: Vec<(&Prompt, Prepared, u32, u32)> = Vec::new();
+        let mut changed = false;
         for (e, pr) in events.iter().zip(read) {
             match (e, pr) {
                 (Event::Prompt(p), Some(pr)) => {
-                    let (number, terms) = history.count(&pr.stems);
-                    let trail = trails.entry(p.session.clone()).or_default();
+                    let (at, terms) = history.count(&pr.stems);
+                    let t = number(trail_of, trails, &p.session);
+                    let trail = &mut trails[t as usize];
                     trail.judged += 1;
                     let typed = pr.split.kind == PromptKind::Typed;
                     let request = if typed {
@@ -388,27 +415,25 @@ impl Sweep {
                         String::new()
                     };
                     trail.last = Some((p.ts, typed, request, terms));
-                    todo.push((p, pr, number));
+                    todo.push((p, pr, at, t));
                 }
                 (Event::Run(r), _) => {
                     let items = d.items_named(r.name);
                     for &i in items {
                         history.run(i);
                     }
-                    let id: SessionId = match trails.get_key_value(r.session) {
-                        Some((id, _)) => id.clone(),
-                        None => r.session.into(),
-                    };
-                    let trail = trails.entry(id.clone()).or_default();
+                    let t = number(trail_of, trails, r.session);
+                    let trail = &mut trails[t as usize];
                     if !trail.runs.iter().any(|n| n == r.name) {
                         trail.runs.push(r.name.to_string());
                         trail.covers.clear();
+                        changed = true;
                     }
                     // The request after which it ran: the session's last, if typed.
                     if let Some((ts, true, request, terms)) = &trail.last {
                         for &i in items {
-                            if precedents.insert((i, id.clone(), *ts)) {
-                                let key = (id.to_string(), *ts);
+                            if precedents.insert((i, t, *ts)) {
+                                let key = (r.session.to_string(), *ts);
                                 let text = request.clone();
                                 history.precede(Precedent { item: i, key, text }, terms.clone());
                             }
@@ -425,32 +450,76 @@ impl Sweep {
         let history = &*history;
         let judged: Vec<Vec<Flag>> = todo
             .par_iter()
-            .map(|(p, pr, number)| {
+            .map(|(p, pr, at, _)| {
                 let avail = listed.get(&p.session).unwrap_or(default_available);
-                let at = history.at(*number);
+                let at = history.at(*at);
                 d.judge_prepared(pr, (&p.session, p.ts), &|i| avail[i], at)
                     .flags
             })
             .collect();
-        for ((p, _, _), flags) in todo.iter().zip(judged) {
+        for ((p, _, _, trail), flags) in todo.iter().zip(judged) {
             if !flags.is_empty() {
                 flagged.push(Flagged {
                     prompt: (*p).clone(),
+                    trail: *trail,
                     flags,
                 });
+                changed = true;
             }
         }
+        changed
     }
 
     /// The flagged requests at `span` (see [`Sweep::span`]) that `keep` accepts, as
     /// occasions: follow-ups for the same item within 20 minutes are one, and each says
     /// whether its session ran an item of that purpose.
-    pub fn occasions(
+    pub fn occasions<'s>(
+        &'s mut self,
+        catalog: &'s Catalog,
+        span: Range<usize>,
+        keep: &dyn Fn(&Prompt) -> bool,
+    ) -> Vec<Occasion<'s>> {
+        let mut out = Vec::new();
+        self.each_occasion(catalog, span, keep, |p, flag, item, covered| {
+            out.push(Occasion {
+                prompt: p,
+                item: item.name.clone(),
+                kind: item.kind,
+                flag: flag.clone(),
+                covered,
+            });
+        });
+        out
+    }
+
+    /// The missed opportunities among the occasions at `span` that `keep` accepts (see
+    /// [`Sweep::occasions`] and [`Catalog::missed`]).
+    pub fn missed(
         &mut self,
         catalog: &Catalog,
         span: Range<usize>,
         keep: &dyn Fn(&Prompt) -> bool,
-    ) -> Vec<Occasion<'_>> {
+        redact: bool,
+        all_examples: bool,
+    ) -> Vec<MissedOpportunity> {
+        let mut by_item = ByItem::new(redact, all_examples);
+        self.each_occasion(catalog, span, keep, |p, flag, item, covered| {
+            if !covered {
+                by_item.take(&item.name, item.kind, p, flag);
+            }
+        });
+        by_item.done()
+    }
+
+    /// Each occasion at `span` that `keep` accepts, in order: its request, flag, item, and
+    /// whether the session covered it.
+    fn each_occasion<'s>(
+        &'s mut self,
+        catalog: &'s Catalog,
+        span: Range<usize>,
+        keep: &dyn Fn(&Prompt) -> bool,
+        mut f: impl FnMut(&'s Prompt, &'s Flag, &'s Definition, bool),
+    ) {
         let Sweep {
             extended,
             trails,
@@ -460,31 +529,23 @@ impl Sweep {
         let d = judging(extended, catalog);
         // The last flag of each item in each session: a follow-up within the same thread
         // is the same occasion.
-        let mut last: HashMap<(&str, usize), Millis> = HashMap::default();
-        let mut out = Vec::new();
-        for f in flagged[span].iter().filter(|f| keep(&f.prompt)) {
-            let p = &f.prompt;
-            for flag in &f.flags {
-                let before = last.insert((&*p.session, flag.item), p.ts);
+        let mut last: HashMap<(u32, usize), Millis> = HashMap::default();
+        for fl in flagged[span].iter().filter(|f| keep(&f.prompt)) {
+            let p = &fl.prompt;
+            for flag in &fl.flags {
+                let before = last.insert((fl.trail, flag.item), p.ts);
                 if before.is_some_and(|t| p.ts - t < THREAD_MS) {
                     continue;
                 }
-                let covered = trails.get_mut(&p.session).is_some_and(|t| {
-                    let runs = &t.runs;
-                    *t.covers
-                        .entry(flag.item)
-                        .or_insert_with(|| runs.iter().any(|n| d.covers(n, flag.item)))
-                });
-                out.push(Occasion {
-                    prompt: p,
-                    item: d.items[flag.item].name.clone(),
-                    kind: d.items[flag.item].kind,
-                    flag: flag.clone(),
-                    covered,
-                });
+                let t = &mut trails[fl.trail as usize];
+                let runs = &t.runs;
+                let covered = *t
+                    .covers
+                    .entry(flag.item)
+                    .or_insert_with(|| runs.iter().any(|n| d.covers(n, flag.item)));
+                f(p, flag, &d.items[flag.item], covered);
             }
         }
-        out
     }
 
     /// Where the flagged requests from `start` to before `end` are.
@@ -565,45 +626,68 @@ impl Catalog {
         redact: bool,
         all_examples: bool,
     ) -> Vec<MissedOpportunity> {
-        let mut by_item: BTreeMap<&str, MissedOpportunity> = BTreeMap::new();
+        let mut by_item = ByItem::new(redact, all_examples);
         for o in occasions.iter().filter(|o| !o.covered) {
-            let m = by_item
-                .entry(o.item.as_str())
-                .or_insert_with(|| MissedOpportunity {
-                    item: o.item.clone(),
-                    kind: match o.kind {
-                        DefinitionKind::Agent => ItemKind::Agent,
-                        _ => ItemKind::Skill,
-                    },
-                    count: 0,
-                    examples: Vec::new(),
-                });
-            m.count += 1;
-            if all_examples || m.examples.len() < EXAMPLES {
-                m.examples.push(example(o, redact));
-            }
+            by_item.take(&o.item, o.kind, o.prompt, &o.flag);
         }
-        let mut out: Vec<MissedOpportunity> = by_item.into_values().collect();
+        by_item.done()
+    }
+}
+
+/// Missed opportunities gathered per item.
+struct ByItem<'a> {
+    items: HashMap<&'a str, MissedOpportunity>,
+    redact: bool,
+    all_examples: bool,
+}
+
+impl<'a> ByItem<'a> {
+    fn new(redact: bool, all_examples: bool) -> Self {
+        ByItem {
+            items: HashMap::default(),
+            redact,
+            all_examples,
+        }
+    }
+
+    /// An occasion its session did not cover.
+    fn take(&mut self, item: &'a str, kind: DefinitionKind, prompt: &Prompt, flag: &Flag) {
+        let m = self.items.entry(item).or_insert_with(|| MissedOpportunity {
+            item: item.to_string(),
+            kind: match kind {
+                DefinitionKind::Agent => ItemKind::Agent,
+                _ => ItemKind::Skill,
+            },
+            count: 0,
+            examples: Vec::new(),
+        });
+        m.count += 1;
+        if self.all_examples || m.examples.len() < EXAMPLES {
+            m.examples.push(example(prompt, flag, self.redact));
+        }
+    }
+
+    /// Most first, then by name.
+    fn done(self) -> Vec<MissedOpportunity> {
+        let mut out: Vec<MissedOpportunity> = self.items.into_values().collect();
         out.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.cmp(&b.item)));
         out
     }
 }
 
-fn example(o: &Occasion, redact: bool) -> MissedExample {
+fn example(prompt: &Prompt, flag: &Flag, redact: bool) -> MissedExample {
     MissedExample {
-        session: o.prompt.session.to_string(),
-        prompt: example_text(&o.prompt.text, redact),
-        triggers: o.flag.words.clone(),
-        timestamp: Some(
-            to_datetime(o.prompt.ts).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        ),
-        score: Some((o.flag.score * 100.0).round() / 100.0),
-        evidence: Some(match &o.flag.signal {
+        session: prompt.session.to_string(),
+        prompt: example_text(&prompt.text, redact),
+        triggers: flag.words.clone(),
+        timestamp: Some(to_datetime(prompt.ts).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        score: Some((flag.score * 100.0).round() / 100.0),
+        evidence: Some(match &flag.signal {
             Signal::Named => "asked for by name".to_string(),
             Signal::Purpose(p) => format!("asks for {p}"),
             Signal::History => "like an earlier request after which it ran".to_string(),
         }),
-        nearest: o.flag.nearest.as_deref().map(|t| example_text(t, redact)),
+        nearest: flag.nearest.as_deref().map(|t| example_text(t, redact)),
         // Filled by the store, which knows the sessions' projects.
         project: None,
     }

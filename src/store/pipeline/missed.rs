@@ -21,7 +21,7 @@ pub(in crate::store) struct Judged {
     key: (Option<String>, u64),
     sweep: Sweep,
     /// Per file (by number): what was taken from it.
-    marks: HashMap<u32, Mark>,
+    marks: Marks,
     /// Per event (by hash): how many files hold it (resumed sessions copy their history).
     refs: HashMap<u64, u32>,
     /// Changes each time the sweep takes something.
@@ -34,6 +34,44 @@ impl std::fmt::Debug for Judged {
         f.debug_struct("Judged")
             .field("files", &self.marks.len())
             .finish_non_exhaustive()
+    }
+}
+
+/// The marks by file number (dense: every snapshot reads them all).
+#[derive(Default)]
+struct Marks {
+    by_file: Vec<Option<Mark>>,
+    len: usize,
+}
+
+impl Marks {
+    fn get(&self, id: u32) -> Option<&Mark> {
+        self.by_file.get(id as usize)?.as_ref()
+    }
+
+    fn insert(&mut self, id: u32, mark: Mark) {
+        let id = id as usize;
+        if self.by_file.len() <= id {
+            self.by_file.resize_with(id + 1, || None);
+        }
+        if self.by_file[id].replace(mark).is_none() {
+            self.len += 1;
+        }
+    }
+
+    fn remove(&mut self, id: u32) -> Option<Mark> {
+        let old = self.by_file.get_mut(id as usize)?.take();
+        self.len -= usize::from(old.is_some());
+        old
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        let marked = self.by_file.iter().enumerate();
+        marked.filter_map(|(id, m)| m.as_ref().map(|_| id as u32))
     }
 }
 
@@ -123,7 +161,7 @@ impl Judged {
         scope: &Scope,
         files: impl Iterator<Item = (u32, u64, &'a FileFacts)>,
     ) -> Judged {
-        let mut marks = HashMap::default();
+        let mut marks = Marks::default();
         let mut refs: HashMap<u64, u32> = HashMap::default();
         let mut all: Vec<Event> = Vec::new();
         let mut facts = Vec::new();
@@ -172,13 +210,13 @@ impl Judged {
         let mut added: Vec<Event> = Vec::new();
         let mut listings_changed = false;
         for (id, brief) in briefs {
-            if let Some(m) = self.marks.get(id)
+            if let Some(m) = self.marks.get(*id)
                 && m.changed == brief.changed
                 && m.scoped == scoped_hash(scope, &m.sessions)
             {
                 continue;
             }
-            let old = self.marks.remove(id).unwrap_or_default();
+            let old = self.marks.remove(*id).unwrap_or_default();
             let Some(f) = store.file_facts(&brief.path) else {
                 return false;
             };
@@ -211,13 +249,13 @@ impl Judged {
         // Every file on disk has its mark now: any more are files gone.
         let gone: Vec<u32> = if self.marks.len() > briefs.len() {
             let live: HashSet<u32> = briefs.iter().map(|b| b.0).collect();
-            let marked = self.marks.keys().copied();
+            let marked = self.marks.ids();
             marked.filter(|id| !live.contains(id)).collect()
         } else {
             Vec::new()
         };
         for id in gone {
-            if let Some(old) = self.marks.remove(&id) {
+            if let Some(old) = self.marks.remove(id) {
                 listings_changed = true;
                 for h in old.events {
                     if !self.release(h) {
@@ -238,10 +276,11 @@ impl Judged {
         if !self.sweep.adopt(scope.catalog, listings, &runs) {
             return false;
         }
-        if !added.is_empty() || listings_changed {
+        if !added.is_empty() {
             added.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
-            self.sweep.feed(scope.catalog, &added);
-            self.version += 1;
+            if self.sweep.feed(scope.catalog, &added) {
+                self.version += 1;
+            }
         }
         true
     }
@@ -274,8 +313,8 @@ impl Judged {
             _ => {
                 let catalog = scope.catalog;
                 let keep = |p: &crate::model::facts::Prompt| scope.counts(p.ts, &p.session);
-                let occasions = self.sweep.occasions(catalog, span, &keep);
-                let m = catalog.missed(&occasions, scope.q.redact, scope.q.all_examples);
+                let (redact, all) = (scope.q.redact, scope.q.all_examples);
+                let m = self.sweep.missed(catalog, span, &keep, redact, all);
                 self.assembled = Some((key, m.clone()));
                 m
             }
