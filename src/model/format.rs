@@ -81,27 +81,15 @@ pub fn terminal_safe_json(v: &mut serde_json::Value) -> bool {
     }
 }
 
-/// Whether JSON text may hold a control character [`terminal_safe`] escapes: an escaped
-/// C0 (`\u00..`, `\b`, `\f`, `\r`), a raw DEL or a raw C1 (UTF-8 `C2 80` to `C2 9F`).
-/// A false alarm (a literal backslash) only costs the slow path.
-fn may_hold_controls(json: &[u8]) -> bool {
-    json.windows(2).any(|w| {
-        matches!(w, [b'\\', b'u' | b'b' | b'f' | b'r'])
-            || (w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
-    }) || json.contains(&0x7f)
-}
-
 /// A copy of `value` (a snapshot, say) whose every string is [`terminal_safe`], for the
 /// views that write it to a terminal; `value` itself when nothing needed escaping.
 pub fn terminal_safe_data<T>(value: T) -> T
 where
     T: serde::Serialize + serde::de::DeserializeOwned,
 {
-    // The common case, nothing to escape, costs one serialisation to bytes and a scan.
-    match serde_json::to_vec(&value) {
-        Ok(bytes) if !may_hold_controls(&bytes) => return value,
-        Err(_) => return value,
-        Ok(_) => {}
+    // The common case, nothing to escape, costs one walk over the strings.
+    if value.serialize(scan::Scan).is_ok() {
+        return value;
     }
     let Ok(mut v) = serde_json::to_value(&value) else {
         return value;
@@ -110,6 +98,184 @@ where
         return value;
     }
     serde_json::from_value(v).unwrap_or(value)
+}
+
+/// A serializer that writes nothing: it walks a value's strings (map keys among them) and
+/// stops at the first that [`terminal_safe`] would change.
+mod scan {
+    use std::borrow::Cow;
+
+    use serde::Serialize;
+    use serde::ser::{
+        SerializeMap, SerializeSeq, SerializeStruct, SerializeStructVariant, SerializeTuple,
+        SerializeTupleStruct, SerializeTupleVariant, Serializer,
+    };
+
+    #[derive(Clone, Copy)]
+    pub(super) struct Scan;
+
+    /// A string to escape was found (or the value could not be walked).
+    #[derive(Debug)]
+    pub(super) struct Stop;
+
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a string to escape")
+        }
+    }
+
+    impl std::error::Error for Stop {}
+
+    impl serde::ser::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+
+    fn check(s: &str) -> Result<(), Stop> {
+        match super::terminal_safe(s) {
+            Cow::Borrowed(_) => Ok(()),
+            Cow::Owned(_) => Err(Stop),
+        }
+    }
+
+    macro_rules! nothing_to_see {
+        ($($f:ident: $t:ty),*) => {$(
+            fn $f(self, _: $t) -> Result<(), Stop> {
+                Ok(())
+            }
+        )*};
+    }
+
+    impl Serializer for Scan {
+        type Ok = ();
+        type Error = Stop;
+        type SerializeSeq = Scan;
+        type SerializeTuple = Scan;
+        type SerializeTupleStruct = Scan;
+        type SerializeTupleVariant = Scan;
+        type SerializeMap = Scan;
+        type SerializeStruct = Scan;
+        type SerializeStructVariant = Scan;
+
+        nothing_to_see!(
+            serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32,
+            serialize_i64: i64, serialize_i128: i128, serialize_u8: u8, serialize_u16: u16,
+            serialize_u32: u32, serialize_u64: u64, serialize_u128: u128, serialize_f32: f32,
+            serialize_f64: f64, serialize_bytes: &[u8], serialize_unit_struct: &'static str
+        );
+
+        fn serialize_char(self, c: char) -> Result<(), Stop> {
+            check(c.encode_utf8(&mut [0; 4]))
+        }
+        fn serialize_str(self, s: &str) -> Result<(), Stop> {
+            check(s)
+        }
+        fn serialize_none(self) -> Result<(), Stop> {
+            Ok(())
+        }
+        fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), Stop> {
+            v.serialize(self)
+        }
+        fn serialize_unit(self) -> Result<(), Stop> {
+            Ok(())
+        }
+        fn serialize_unit_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+        ) -> Result<(), Stop> {
+            Ok(())
+        }
+        fn serialize_newtype_struct<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            v: &T,
+        ) -> Result<(), Stop> {
+            v.serialize(self)
+        }
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            v: &T,
+        ) -> Result<(), Stop> {
+            v.serialize(self)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Scan, Stop> {
+            Ok(self)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Scan, Stop> {
+            Ok(self)
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Scan, Stop> {
+            Ok(self)
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Scan, Stop> {
+            Ok(self)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Scan, Stop> {
+            Ok(self)
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Scan, Stop> {
+            Ok(self)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Scan, Stop> {
+            Ok(self)
+        }
+    }
+
+    /// Every compound walks its parts; field and variant names are the program's own.
+    macro_rules! walk {
+        ($($tr:ident: $f:ident($($name:ty),*)),*) => {$(
+            impl $tr for Scan {
+                type Ok = ();
+                type Error = Stop;
+                fn $f<T: ?Sized + Serialize>(&mut self, $(_: $name,)* v: &T) -> Result<(), Stop> {
+                    v.serialize(Scan)
+                }
+                fn end(self) -> Result<(), Stop> {
+                    Ok(())
+                }
+            }
+        )*};
+    }
+    walk!(
+        SerializeSeq: serialize_element(),
+        SerializeTuple: serialize_element(),
+        SerializeTupleStruct: serialize_field(),
+        SerializeTupleVariant: serialize_field(),
+        SerializeStruct: serialize_field(&'static str),
+        SerializeStructVariant: serialize_field(&'static str)
+    );
+
+    impl SerializeMap for Scan {
+        type Ok = ();
+        type Error = Stop;
+        fn serialize_key<T: ?Sized + Serialize>(&mut self, k: &T) -> Result<(), Stop> {
+            k.serialize(Scan)
+        }
+        fn serialize_value<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Stop> {
+            v.serialize(Scan)
+        }
+        fn end(self) -> Result<(), Stop> {
+            Ok(())
+        }
+    }
 }
 
 /// Shown where a number is missing (no calls, no Prometheus count).
@@ -550,6 +716,30 @@ mod tests {
             v,
             serde_json::json!({"n\\e": ["\\x07", 1, {"k": "ok\\e[2J"}]})
         );
+    }
+
+    /// The walk that spares the copy finds a control anywhere a string can be: a value, a
+    /// map key, inside an option in a list, as a C1 character or a bidirectional override.
+    #[test]
+    fn data_is_copied_escaped_only_when_a_string_needs_it() {
+        use std::collections::BTreeMap;
+        type Data = (String, BTreeMap<String, Vec<Option<String>>>, f64);
+        let data = |name: &str, key: &str, deep: &str| -> Data {
+            let list = vec![None, Some(deep.to_string())];
+            (name.into(), BTreeMap::from([(key.to_string(), list)]), 1.5)
+        };
+        let clean = data("é — ok", "k\n", "multi\nline\ttab");
+        assert_eq!(terminal_safe_data(clean.clone()), clean);
+        for (evil, fixed) in [
+            (
+                data("x\x1b]0;t\x07", "k", "d"),
+                data("x\\e]0;t\\x07", "k", "d"),
+            ),
+            (data("n", "k\u{9b}", "d"), data("n", "k\\u{9b}", "d")),
+            (data("n", "k", "a\u{202e}b"), data("n", "k", "a\\u{202e}b")),
+        ] {
+            assert_eq!(terminal_safe_data(evil), fixed);
+        }
     }
 
     #[test]
