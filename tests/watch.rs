@@ -427,6 +427,29 @@ mod live_equals_scratch {
         assert_eq!(live, scratch);
     }
 
+    /// A session asks for a review; the missed review goes once a reviewer runs in it,
+    /// though nothing new was flagged since.
+    #[test]
+    fn a_run_that_covers_a_request_takes_it_off_the_missed() {
+        let append = |line: u8| Op::Append {
+            file: 0,
+            lines: vec![line],
+            fragments: false,
+        };
+        let missed = |s: &Snapshot| s.missed_opportunities.len();
+        let (live, scratch) = live_and_scratch(&[append(6)]);
+        assert_eq!(missed(&scratch[0]), 1, "asked, not run");
+        assert_eq!(live, scratch);
+        let (live, scratch) = live_and_scratch(&[append(6), append(2)]);
+        assert_eq!(
+            missed(&scratch[0]),
+            0,
+            "{:?}",
+            scratch[0].missed_opportunities
+        );
+        assert_eq!(live, scratch);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
         #[test]
