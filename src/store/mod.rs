@@ -61,6 +61,30 @@ pub struct SessionRow {
     pub session_cost_usd: Option<f64>,
 }
 
+/// Lines and bytes read, over files.
+#[derive(Debug, Default)]
+struct Read {
+    lines: u64,
+    bytes: u64,
+    skipped: std::collections::BTreeMap<crate::model::facts::SkipReason, u64>,
+}
+
+impl Read {
+    /// A file's reading counted in (`add`) or out.
+    fn count(&mut self, f: &FileFacts, add: bool) {
+        let step = |total: &mut u64, n: u64| match add {
+            true => *total += n,
+            false => *total -= n,
+        };
+        step(&mut self.lines, f.lines);
+        step(&mut self.bytes, f.bytes);
+        for (r, n) in &f.skipped {
+            step(self.skipped.entry(*r).or_default(), *n);
+        }
+        self.skipped.retain(|_, n| *n > 0);
+    }
+}
+
 /// One file's facts, and its number among the files (for the groups).
 #[derive(Debug, Default)]
 struct Stored {
@@ -75,6 +99,9 @@ pub struct Store {
     numbered: u32,
     /// Sessions merged over their files.
     sessions: sessions::Sessions,
+    /// What every file on record read: lines, bytes, and lines skipped by reason (kept as
+    /// files change, so that a snapshot does not walk every file for them).
+    read: Read,
     /// Config directories being read (shown in `sources.transcripts.dirs`).
     pub dirs: Vec<String>,
     prometheus: Option<PromData>,
@@ -128,6 +155,10 @@ impl Store {
                     g.add(f.id, &path, &facts);
                 }
                 let id = f.id;
+                if replace {
+                    self.read.count(&f.facts, false);
+                }
+                self.read.count(&facts, true);
                 if replace && !f.facts.sessions.is_empty() {
                     let old = std::mem::replace(&mut f.facts, facts);
                     let new = f.facts.sessions.keys().cloned();
@@ -147,6 +178,7 @@ impl Store {
             }
             Update::Removed(path) => {
                 if let Some(f) = self.files.remove(&path) {
+                    self.read.count(&f.facts, false);
                     if let Some(g) = &mut self.groups {
                         g.remove(f.id);
                     }

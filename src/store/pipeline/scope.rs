@@ -1,14 +1,12 @@
 //! Step 1, scope: sessions merged over files, the range bounds, the sessions in the
 //! project and in range, and the snapshot's frame (scope, transcript source, diagnostics).
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashSet as HashSet;
 
 use chrono::{DateTime, Utc};
 
 use super::{Bounds, Scope};
-use crate::model::facts::{FileFacts, Millis, SkipReason};
+use crate::model::facts::{FileFacts, Millis};
 use crate::model::snapshot::{SCHEMA_ID, ScopeInfo, Snapshot, Sources, TranscriptSource};
 use crate::sources::catalog::Catalog;
 use crate::store::sessions::SessionInfo;
@@ -182,26 +180,20 @@ fn frame(
 }
 
 fn transcript_source(store: &Store, files: &[&FileFacts], sessions: usize) -> TranscriptSource {
-    let mut source = TranscriptSource {
+    let read = &store.read;
+    TranscriptSource {
         dirs: store.dirs.clone(),
         files: files.len() as u64,
         sessions: sessions as u64,
-        ..Default::default()
-    };
-    let mut skipped: BTreeMap<SkipReason, u64> = BTreeMap::new();
-    for f in files {
-        source.lines += f.lines;
-        source.bytes += f.bytes;
-        for (r, n) in &f.skipped {
-            *skipped.entry(*r).or_default() += n;
-        }
+        lines: read.lines,
+        bytes: read.bytes,
+        skipped_lines: read.skipped.values().sum(),
+        skipped_by_reason: read
+            .skipped
+            .iter()
+            .map(|(r, n)| (r.as_str().to_string(), *n))
+            .collect(),
     }
-    source.skipped_lines = skipped.values().sum();
-    source.skipped_by_reason = skipped
-        .into_iter()
-        .map(|(r, n)| (r.as_str().to_string(), n))
-        .collect();
-    source
 }
 
 fn rfc3339(ms: Millis) -> String {
