@@ -1,7 +1,6 @@
 //! Step 3, items: skills and agents invoked in range, against the range before, per day,
 //! with the success of the sessions that used them against those that did not.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashSet as HashSet;
@@ -93,11 +92,10 @@ fn add_session(set: &mut BTreeSet<SessionId>, session: &str) {
 /// used them against the others. A typed skill counts under the called skill of the same
 /// name when there is one.
 pub(super) fn finish(scope: &mut Scope, part: &Part) {
-    // Borrowed: only a skill that was also typed is copied to add the typed uses.
-    let mut skills: BTreeMap<&str, Cow<ItemPart>> = part
+    let mut skills: BTreeMap<&str, Joined> = part
         .skills
         .iter()
-        .map(|(k, v)| (k.as_str(), Cow::Borrowed(v)))
+        .map(|(k, v)| (k.as_str(), Joined::of(v)))
         .collect();
     let called: Vec<&String> = part
         .skills
@@ -118,11 +116,7 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
                     .map(String::as_str)
             })
             .unwrap_or(typed);
-        skills
-            .entry(key)
-            .or_default()
-            .to_mut()
-            .combine(acc, Sign::Add);
+        skills.entry(key).or_default().typed.push(acc);
     }
     let mut all = Tally::default();
     part.per_session.values().for_each(|t| all.merge(*t));
@@ -135,9 +129,71 @@ pub(super) fn finish(scope: &mut Scope, part: &Part) {
     let agents = part
         .agents
         .iter()
-        .map(|(k, v)| (k.as_str(), Cow::Borrowed(v)))
+        .map(|(k, v)| (k.as_str(), Joined::of(v)))
         .collect();
     scope.snap.agents = to_stats(agents, bounds, sessions, false);
+}
+
+/// One row: the item as called, and the uses typed under its name.
+#[derive(Default)]
+struct Joined<'a> {
+    called: Option<&'a ItemPart>,
+    typed: Vec<&'a ItemPart>,
+}
+
+impl<'a> Joined<'a> {
+    fn of(called: &'a ItemPart) -> Self {
+        Joined {
+            called: Some(called),
+            typed: Vec::new(),
+        }
+    }
+
+    /// The row's figures. A session may have typed and called it: the typed uses'
+    /// sessions are looked up only where the calls' do not hold them, so the calls'
+    /// sessions, however many, are not copied.
+    fn sum(&self, per_session: &BTreeMap<SessionId, Tally>) -> Sum {
+        let mut sum = Sum::default();
+        let parts = self.called.into_iter().chain(self.typed.iter().copied());
+        for p in parts {
+            sum.count += p.count;
+            sum.typed += p.typed;
+            sum.previous += p.previous;
+            sum.own.merge(p.own);
+            sum.daily.combine(&p.daily, Sign::Add);
+        }
+        let called = self.called.map(|c| &c.sessions);
+        sum.with = self.called.map(|c| c.with).unwrap_or_default();
+        let mut extra: BTreeSet<&SessionId> = BTreeSet::new();
+        for t in &self.typed {
+            let more = t
+                .sessions
+                .iter()
+                .filter(|s| called.is_none_or(|c| !c.contains(*s)));
+            extra.extend(more);
+        }
+        for s in &extra {
+            if let Some(t) = per_session.get(*s) {
+                sum.with.merge(*t);
+            }
+        }
+        sum.sessions = (called.map_or(0, |c| c.len()) + extra.len()) as u64;
+        sum
+    }
+}
+
+/// A row's figures: uses (typed among them), in the previous range, their own outcomes,
+/// per day; the sessions that used it, and the decided calls in them (all of each
+/// session's).
+#[derive(Default)]
+struct Sum {
+    count: u64,
+    typed: u64,
+    previous: u64,
+    own: Tally,
+    daily: BTreeMap<NaiveDate, u64>,
+    sessions: u64,
+    with: Tally,
 }
 
 /// A skill the user typed: a `/name` command whose skill body loaded right after it.
@@ -185,26 +241,22 @@ fn rates(with: Tally, all: Tally) -> (Option<f64>, Option<f64>) {
 }
 
 fn to_stats(
-    map: BTreeMap<&str, Cow<ItemPart>>,
+    map: BTreeMap<&str, Joined>,
     bounds: (NaiveDate, NaiveDate),
     (per_session, all): (&BTreeMap<SessionId, Tally>, Tally),
     skills: bool,
 ) -> Vec<ItemStat> {
     let mut out: Vec<ItemStat> = map
         .into_iter()
+        .map(|(name, j)| (name, j.sum(per_session)))
         .filter(|(_, a)| a.count > 0 || a.previous > 0)
         .map(|(name, a)| {
-            let with = match &a {
-                Cow::Borrowed(a) => a.with,
-                // Typed uses joined to it: a session may be in both, so summed again.
-                Cow::Owned(a) => tally_of(&a.sessions, |s| per_session.get(s).copied()),
-            };
-            let (success_with, success_without) = rates(with, all);
+            let (success_with, success_without) = rates(a.with, all);
             ItemStat {
                 trend_pct: trend(a.count as f64, a.previous as f64),
                 count: a.count,
                 previous_count: a.previous,
-                sessions: a.sessions.len() as u64,
+                sessions: a.sessions,
                 success_rate: a.own.rate(),
                 source: Source::Transcripts,
                 prometheus_count: None,

@@ -181,6 +181,65 @@ fn counts_dedupe_outcomes_and_trends() {
     assert_eq!(s.success.without_skills, Some(1.0));
 }
 
+/// A skill typed in two sessions and called in one of them is one row: its uses summed, its
+/// sessions counted once, and the success beside it that of both sessions' calls.
+#[test]
+fn a_typed_skill_joins_the_called_one_and_counts_each_session_once() {
+    let at = ms_days_ago(1.0);
+    let typed = |f: &mut FileFacts, s: &str, ts: Millis| {
+        f.commands.push(CommandUse {
+            name: "review".into(),
+            session: s.into(),
+            ts,
+        });
+        f.skills_seen.push(SkillSeen {
+            name: "review".into(),
+            session: s.into(),
+            ts: ts + 1,
+            how: SkillSeenHow::Loaded,
+        });
+    };
+    let mut a = FileFacts::default();
+    session(&mut a, "s1", "/p", at, at + 100);
+    typed(&mut a, "s1", at);
+    let review = CallKind::Skill("review".into());
+    a.calls = vec![
+        call("c1", "Skill", review, "s1", at + 10),
+        call("c2", "Bash", CallKind::Plain, "s1", at + 20),
+    ];
+    a.results = vec![
+        result("c1", Outcome::Success),
+        result("c2", Outcome::Failure),
+    ];
+    let mut b = FileFacts::default();
+    session(&mut b, "s2", "/p", at, at + 100);
+    typed(&mut b, "s2", at + 5);
+    b.calls = vec![call("c3", "Bash", CallKind::Plain, "s2", at + 30)];
+    b.results = vec![result("c3", Outcome::Success)];
+    let mut c = FileFacts::default();
+    session(&mut c, "s3", "/p", at, at + 100);
+    c.calls = vec![call("c4", "Bash", CallKind::Plain, "s3", at + 40)];
+    c.results = vec![result("c4", Outcome::Failure)];
+    let mut store = Store::new(vec![]);
+    for (p, f) in [("/a.jsonl", a), ("/b.jsonl", b), ("/c.jsonl", c)] {
+        let path = PathBuf::from(p);
+        store.apply(Update::File {
+            path,
+            facts: f,
+            replace: false,
+        });
+    }
+    let s = store.snapshot(&query(RangeSpec::days(7), None), &Catalog::default());
+    assert_eq!(s.skills.len(), 1, "{:?}", s.skills);
+    let r = &s.skills[0];
+    assert_eq!((r.name.as_str(), r.count, r.sessions), ("review", 3, 2));
+    let by = r.invoked_by.expect("a skill says who invoked it");
+    assert_eq!((by.user, by.model), (2, 1));
+    // s1 and s2 decided 3 calls, 2 of them fine; s3 alone, none.
+    assert_eq!(r.success_with, Some(2.0 / 3.0));
+    assert_eq!(r.success_without, Some(0.0));
+}
+
 #[test]
 fn stages_walk_sessions_in_time_order() {
     let s = sample().snapshot(&query(RangeSpec::days(7), None), &Catalog::default());
