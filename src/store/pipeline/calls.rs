@@ -2,6 +2,7 @@
 //! calls in range, and their tallies (totals, per tool, per session, overall success).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -122,12 +123,12 @@ fn tool_parts(
         if fate.failed() {
             t.failures += 1;
             if let Some(text) = errors.get(c.id.as_str()) {
-                t.recent.insert(Recent {
+                t.recent.insert(Arc::new(Recent {
                     ts: c.ts,
                     id: c.id.clone(),
                     session: c.session.to_string(),
                     text: text.to_string(),
-                });
+                }));
                 t.keep_recent();
             }
         }

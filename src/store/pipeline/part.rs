@@ -12,6 +12,7 @@
 
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -71,8 +72,9 @@ pub(super) struct ToolPart {
     pub failures: u64,
     pub tally: Tally,
     /// Failures with a text, newest last: a group's `RECENT_ERRORS` most recent, and in a
-    /// sum every group's (the sum's last ones are the most recent of all).
-    pub recent: BTreeSet<Recent>,
+    /// sum every group's (the sum's last ones are the most recent of all), shared with
+    /// the group's part.
+    pub recent: BTreeSet<Arc<Recent>>,
 }
 
 /// A failure's text, ordered by (time, call id): the newest last.
