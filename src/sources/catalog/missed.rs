@@ -387,7 +387,6 @@ impl Sweep {
             flagged,
             ..
         } = self;
-
         let d = judging(extended, catalog);
         // Reading a request is the costly part and needs no history: on every core first.
         let read: Vec<Option<Prepared>> = events
