@@ -13,7 +13,8 @@ the end; nothing else in CORPUS is touched. For each range it prints:
 The lines are `Skill` calls (`--line skill`, the default: the skill's count on screen tells
 when a line is shown, and each is a run the missed opportunities read) or plain `Bash` calls
 (`--line call`, most of what a session writes; CPU only, nothing on screen counts them).
-CPU is the process's user+system time from /proc. Needs tmux and a release build.
+CPU is the process's user+system time from /proc. Needs tmux and a release build (or
+SKILLTOP_BIN naming another build).
 """
 import os
 import subprocess
@@ -23,7 +24,8 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.join(ROOT, "target", "release", "skilltop")
+# Another build to compare with: SKILLTOP_BIN=/path/to/skilltop.
+BIN = os.environ.get("SKILLTOP_BIN") or os.path.join(ROOT, "target", "release", "skilltop")
 TICK = os.sysconf("SC_CLK_TCK")
 # A line only the help overlay shows.
 HELP = "Skills Agents Stages Success Missed Insights"
