@@ -129,7 +129,7 @@ impl Plan<'_> {
                 let e = out.entry(item.clone()).or_default();
                 for (t, v) in s.points {
                     let day = DateTime::from_timestamp(t as i64 - 1, 0)
-                        .map(|d| d.to_string())
+                        .map(|d| d.format("%Y-%m-%d").to_string())
                         .unwrap_or_default();
                     *e.daily.entry(day).or_default() += finite(v);
                 }
