@@ -202,12 +202,13 @@ macro_rules! combine_numbers {
 }
 combine_numbers!(u64, i64);
 
-/// Field by field.
+/// Field by field; every field named (one left out does not compile).
 macro_rules! combine_fields {
-    ($($t:ty { $($f:ident),* })*) => {$(
+    ($($t:ident { $($f:ident),* })*) => {$(
         impl Combine for $t {
             fn combine(&mut self, o: &$t, s: Sign) {
-                $(self.$f.combine(&o.$f, s);)*
+                let $t { $($f),* } = self;
+                $($f.combine(&o.$f, s);)*
             }
         }
     )*};
