@@ -68,6 +68,17 @@ def settle(pid, quiet=2.0, limit=600):
     sys.exit("the dashboard never settled")
 
 
+def start(name, corpus, rng):
+    """The dashboard over `corpus` at `rng` in tmux session `name`, once its first scan is
+    done: its pid."""
+    cmd = f"{BIN} --claude-dir {corpus} --all-projects --no-prometheus --range {rng}"
+    tmux("new-session", "-d", "-s", name, "-x", "200", "-y", "60", cmd)
+    time.sleep(0.5)
+    pid = pid_of(name)
+    settle(pid)
+    return pid
+
+
 class Transcript:
     def __init__(self, corpus):
         self.dir = os.path.join(corpus, "projects", "-bench-live")
@@ -120,12 +131,8 @@ def run(corpus, rng, kind):
     tr = Transcript(corpus)
     skill = "bench-live-" + rng
     tr.append(tr.lines(1, skill))
-    cmd = f"{BIN} --claude-dir {corpus} --all-projects --no-prometheus --range {rng}"
-    tmux("new-session", "-d", "-s", name, "-x", "200", "-y", "60", cmd)
     try:
-        time.sleep(0.5)
-        pid = pid_of(name)
-        settle(pid)
+        pid = start(name, corpus, rng)
 
         # One line a second.
         shown, c0 = [], cpu(pid)

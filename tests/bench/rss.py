@@ -9,12 +9,11 @@ scan and snapshot done), and prints its resident set (VmRSS) and peak (VmHWM) fr
 Nothing in CORPUS is written. Needs tmux and a release build.
 """
 import os
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from live import BIN, pid_of, settle, tmux  # noqa: E402
+from live import BIN, start, tmux  # noqa: E402
 
 
 def status(pid, key):
@@ -34,17 +33,13 @@ def main():
     corpus, ranges = args[0], args[1:] or ["7d", "all"]
     for rng in ranges:
         name = f"skilltop-rss-{os.getpid()}"
-        cmd = f"{BIN} --claude-dir {corpus} --all-projects --no-prometheus --range {rng}"
-        tmux("new-session", "-d", "-s", name, "-x", "200", "-y", "60", cmd)
         try:
-            time.sleep(0.5)
-            pid = pid_of(name)
-            settle(pid)
+            pid = start(name, corpus, rng)
             print(f"range {rng}: {status(pid, 'VmRSS'):.0f} MB resident, "
                   f"{status(pid, 'VmHWM'):.0f} MB at the peak")
         finally:
             tmux("kill-session", "-t", name)
-            subprocess.run(["sleep", "0.2"])
+            time.sleep(0.2)
 
 
 if __name__ == "__main__":
