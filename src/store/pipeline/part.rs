@@ -252,14 +252,15 @@ impl<K: Ord + Clone, V: Combine + Default + Clone + PartialEq> Combine for BTree
                         self.remove(k);
                     }
                 }
-                None => {
-                    debug_assert!(
-                        s == Sign::Add,
-                        "taken out of a sum that lacks it: {}",
-                        std::any::type_name::<V>()
-                    );
+                None if s == Sign::Add => {
                     self.insert(k.clone(), v.clone());
                 }
+                // Never: a part is taken out only after it went in.
+                None => debug_assert!(
+                    false,
+                    "taken out of a sum that lacks it: {}",
+                    std::any::type_name::<V>()
+                ),
             }
         }
     }
