@@ -147,6 +147,15 @@ mod scan {
         )*};
     }
 
+    /// A compound's start: its parts are walked as they come (see `walk!`).
+    macro_rules! opens {
+        ($($f:ident($($arg:ty),*)),*) => {$(
+            fn $f(self, $(_: $arg),*) -> Result<Scan, Stop> {
+                Ok(self)
+            }
+        )*};
+    }
+
     impl Serializer for Scan {
         type Ok = ();
         type Error = Stop;
@@ -204,39 +213,15 @@ mod scan {
         ) -> Result<(), Stop> {
             v.serialize(self)
         }
-        fn serialize_seq(self, _: Option<usize>) -> Result<Scan, Stop> {
-            Ok(self)
-        }
-        fn serialize_tuple(self, _: usize) -> Result<Scan, Stop> {
-            Ok(self)
-        }
-        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Scan, Stop> {
-            Ok(self)
-        }
-        fn serialize_tuple_variant(
-            self,
-            _: &'static str,
-            _: u32,
-            _: &'static str,
-            _: usize,
-        ) -> Result<Scan, Stop> {
-            Ok(self)
-        }
-        fn serialize_map(self, _: Option<usize>) -> Result<Scan, Stop> {
-            Ok(self)
-        }
-        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Scan, Stop> {
-            Ok(self)
-        }
-        fn serialize_struct_variant(
-            self,
-            _: &'static str,
-            _: u32,
-            _: &'static str,
-            _: usize,
-        ) -> Result<Scan, Stop> {
-            Ok(self)
-        }
+        opens!(
+            serialize_seq(Option<usize>),
+            serialize_tuple(usize),
+            serialize_tuple_struct(&'static str, usize),
+            serialize_tuple_variant(&'static str, u32, &'static str, usize),
+            serialize_map(Option<usize>),
+            serialize_struct(&'static str, usize),
+            serialize_struct_variant(&'static str, u32, &'static str, usize)
+        );
     }
 
     /// Every compound walks its parts; field and variant names are the program's own.
