@@ -4,7 +4,9 @@
 //! timer unless a frame is due.
 
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, TryLockError};
+use std::time::Duration;
 
 use color_eyre::Result;
 use color_eyre::eyre::WrapErr;
@@ -72,6 +74,32 @@ pub(crate) enum Event {
 pub(crate) fn panic_notice() -> &'static Arc<Notify> {
     static N: OnceLock<Arc<Notify>> = OnceLock::new();
     N.get_or_init(|| Arc::new(Notify::new()))
+}
+
+/// Set by the panic hook: no frame is drawn after a panic.
+pub(crate) static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Held while a frame is written, and by the panic hook while it reports: a frame drawn
+/// from another thread never writes over the report.
+pub(crate) fn screen() -> &'static Mutex<()> {
+    static S: OnceLock<Mutex<()>> = OnceLock::new();
+    S.get_or_init(|| Mutex::new(()))
+}
+
+/// The screen for the panic hook, once the frame being written is done; none after
+/// `wait` (the panic may be in that very frame, on this thread).
+pub(crate) fn screen_for_report(wait: Duration) -> Option<MutexGuard<'static, ()>> {
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        match screen().try_lock() {
+            Ok(g) => return Some(g),
+            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err(TryLockError::WouldBlock) => return None,
+        }
+    }
 }
 
 /// Every channel the loop listens to.

@@ -20,6 +20,7 @@ pub mod ui;
 mod worker;
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use color_eyre::Result;
@@ -63,12 +64,16 @@ pub(crate) async fn run(inputs: DashboardInputs) -> Result<Option<i32>> {
             return Err(e).wrap_err("cannot set up the terminal");
         }
     };
-    // ratatui's hook restores the terminal and then runs color-eyre's; this one also tells
-    // the loop, so a panic in a background task does not leave a dead dashboard on screen.
+    // ratatui's hook restores the terminal and then runs color-eyre's; this one first stops
+    // the frames (and waits for one being written), and then tells the loop, so a panic in
+    // a background task neither leaves a dead dashboard on screen nor is drawn over.
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        panic_notice().notify_one();
+        event::PANICKED.store(true, Ordering::SeqCst);
+        let screen = event::screen_for_report(Duration::from_millis(200));
         prev(info);
+        drop(screen);
+        panic_notice().notify_one();
     }));
     let result = event_loop(&mut terminal, inputs, keys).await;
     ratatui::restore();
@@ -231,9 +236,14 @@ fn window(app: &App, fixed_now: bool) -> Window {
 impl Dashboard {
     fn draw(&mut self, terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
         let (app, keys, theme) = (&self.app, &self.keys, self.theme);
+        let screen = event::screen().lock().unwrap_or_else(|e| e.into_inner());
+        if event::PANICKED.load(Ordering::SeqCst) {
+            return Ok(());
+        }
         terminal
             .draw(|f| ui::draw(f, app, keys, theme))
             .wrap_err("cannot draw")?;
+        drop(screen);
         self.dirty = false;
         self.next_frame = Instant::now() + FRAME;
         Ok(())
