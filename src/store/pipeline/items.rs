@@ -72,10 +72,13 @@ pub(super) fn items(ctx: &mut Ctx) {
 }
 
 /// The decided calls of `sessions`, each session's from `tally`.
-fn tally_of(sessions: &BTreeSet<SessionId>, tally: impl Fn(&str) -> Option<Tally>) -> Tally {
+fn tally_of<'s>(
+    sessions: impl IntoIterator<Item = &'s SessionId>,
+    tally: impl Fn(&str) -> Option<Tally>,
+) -> Tally {
     let mut t = Tally::default();
     sessions
-        .iter()
+        .into_iter()
         .filter_map(|s| tally(s))
         .for_each(|x| t.merge(x));
     t
@@ -172,11 +175,9 @@ impl<'a> Joined<'a> {
                 .filter(|s| called.is_none_or(|c| !c.contains(*s)));
             extra.extend(more);
         }
-        for s in &extra {
-            if let Some(t) = per_session.get(*s) {
-                sum.with.merge(*t);
-            }
-        }
+        sum.with.merge(tally_of(extra.iter().copied(), |s| {
+            per_session.get(s).copied()
+        }));
         sum.sessions = (called.map_or(0, |c| c.len()) + extra.len()) as u64;
         sum
     }
